@@ -1,0 +1,59 @@
+# LoBot: builds the static Embedded Swift agent `lobot` and the factory `lobot-factory` from one
+# package, and runs the tests, the benchmarks and the size report.
+
+# ---- Paths ---------------------------------------------------------------------------------
+BUILD        := build
+EMBEDDED_DIR := .build-embedded
+LOBOT        := $(BUILD)/lobot
+LOBOT_FULL   := $(BUILD)/lobot.unstripped
+LOBOT_MAP    := $(BUILD)/lobot.map
+FACTORY      := $(BUILD)/lobot-factory
+LIBCRYPTO_DIR ?= /usr/lib/x86_64-linux-gnu
+
+# ---- Flags ---------------------------------------------------------------------------------
+SWIFT        ?= swift
+EMBEDDED_ENV := LOBOT_EMBEDDED=1 LOBOT_LINK_MAP=$(abspath $(LOBOT_MAP)) LOBOT_LIBCRYPTO_DIR=$(LIBCRYPTO_DIR)
+TEST_ENV     := LOBOT_BIN=$(abspath $(LOBOT)) LOBOT_FACTORY_BIN=$(abspath $(FACTORY))
+SOURCES_CORE := $(shell find Sources/LoBotCore Sources/LoBotMin Sources/CLibC Sources/CLibCrypto -type f) Package.swift
+SOURCES_ALL  := $(shell find Sources -type f) Package.swift
+
+.PHONY: all lobot factory deps test size bench clean
+
+all: lobot factory
+
+deps:
+	@scripts/install-deps
+
+lobot: $(LOBOT)
+
+$(LOBOT): $(SOURCES_CORE)
+	@echo "==> lobot (Embedded Swift, static, release)"
+	@mkdir -p $(BUILD)
+	@$(EMBEDDED_ENV) $(SWIFT) build -c release --scratch-path $(EMBEDDED_DIR) --product lobot
+	@cp $(EMBEDDED_DIR)/release/lobot $(LOBOT_FULL)
+	@strip -o $@ $(LOBOT_FULL)
+	@scripts/check-static $@
+	@echo "    $@: $$(stat -c %s $@) bytes stripped"
+
+factory: $(FACTORY)
+
+$(FACTORY): $(SOURCES_ALL)
+	@echo "==> lobot-factory (debug)"
+	@mkdir -p $(BUILD)
+	@$(SWIFT) build --product lobot-factory
+	@cp $$($(SWIFT) build --show-bin-path)/lobot-factory $@
+
+test: deps all
+	@echo "==> swift test"
+	@$(TEST_ENV) $(SWIFT) test
+
+size: lobot
+	@scripts/size-report $(LOBOT) $(LOBOT_MAP)
+
+bench: deps all
+	@echo "==> benchmarks"
+	@$(SWIFT) build -c release --product lobot-bench
+	@$(TEST_ENV) $$($(SWIFT) build -c release --show-bin-path)/lobot-bench --out bench
+
+clean:
+	rm -rf $(BUILD) $(EMBEDDED_DIR) .build bench/results.md bench/results.json bench/work

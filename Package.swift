@@ -1,0 +1,70 @@
+// swift-tools-version: 6.0
+// One package, two builds. `LOBOT_EMBEDDED=1` turns the core and the agent into Embedded Swift
+// and links `lobot` fully static (the Makefile sets it, with its own scratch path); without it the
+// same sources build normally for `swift test` and for `lobot-factory`.
+import PackageDescription
+import class Foundation.ProcessInfo
+
+let environment = ProcessInfo.processInfo.environment
+let embedded = environment["LOBOT_EMBEDDED"] == "1"
+/// Where the static `libcrypto.a` for the agent lives (Debian's by default; a trimmed build later).
+let libcryptoDir = environment["LOBOT_LIBCRYPTO_DIR"] ?? "/usr/lib/x86_64-linux-gnu"
+/// Where the Makefile writes the agent's link map.
+let linkMap = environment["LOBOT_LINK_MAP"] ?? ".build-embedded/lobot.map"
+let embeddedLibDir = environment["LOBOT_EMBEDDED_LIBDIR"]
+    ?? "/opt/swift/usr/lib/swift/embedded/x86_64-unknown-linux-gnu"
+
+let embeddedSwift: [SwiftSetting] =
+    embedded ? [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo", "-Osize"])] : []
+
+/// `lobot` has no Swift `main`: argv arrives through `LoBotMin_main` (C calling convention), so
+/// both builds point the ELF entry symbol `main` at it.
+let agentLink: [LinkerSetting] =
+    embedded
+    ? [
+        .unsafeFlags([
+            "-use-ld=lld", "-Xclang-linker", "-static",
+            "-Xlinker", "--defsym=main=LoBotMin_main",
+            "-Xlinker", "--gc-sections",
+            "-Xlinker", "-Map=\(linkMap)",
+            "-L\(libcryptoDir)", "-L\(embeddedLibDir)",
+            "-lcrypto", "-lswiftUnicodeDataTables", "-lm", "-lpthread",
+        ])
+    ]
+    : [.unsafeFlags(["-Xlinker", "--defsym=main=LoBotMin_main"])]
+
+let package = Package(
+    name: "LoBot",
+    products: [
+        .executable(name: "lobot", targets: ["LoBotMin"]),
+        .executable(name: "lobot-factory", targets: ["FactoryTool"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(name: "CLibC", path: "Sources/CLibC"),
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto"),
+        .target(
+            name: "LoBotCore",
+            dependencies: ["CLibC", "CLibCrypto"],
+            swiftSettings: embeddedSwift
+        ),
+        .executableTarget(
+            name: "LoBotMin",
+            dependencies: ["LoBotCore", "CLibC"],
+            swiftSettings: embeddedSwift,
+            linkerSettings: agentLink
+        ),
+        .executableTarget(
+            name: "FactoryTool",
+            dependencies: [
+                "LoBotCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LoBotCoreTests", dependencies: ["LoBotCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FactoryToolTests", dependencies: ["FactoryTool", "LoBotCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LoBotCore"]),
+    ]
+)

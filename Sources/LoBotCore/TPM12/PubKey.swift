@@ -1,0 +1,52 @@
+// TPM_PUBKEY (Part 2, 5.5) and TPM_STORE_PUBKEY (5.4): a public key as the TPM exports it.
+//
+//   typedef struct tdTPM_STORE_PUBKEY {
+//       UINT32 keyLength;
+//       [size_is(keyLength)] BYTE key[];   /* the RSA modulus, big-endian */
+//   } TPM_STORE_PUBKEY;
+//
+//   typedef struct tdTPM_PUBKEY {
+//       TPM_KEY_PARMS algorithmParms;
+//       TPM_STORE_PUBKEY pubKey;
+//   } TPM_PUBKEY;
+
+public struct PubKey: WireStructure, Equatable, Sendable {
+    public static var wireName: String { "TPM_PUBKEY" }
+    public var algorithmParms: KeyParms
+    /// TPM_STORE_PUBKEY.key: the modulus.
+    public var modulus: [UInt8]
+
+    public init(algorithmParms: KeyParms, modulus: [UInt8]) {
+        self.algorithmParms = algorithmParms
+        self.modulus = modulus
+    }
+
+    public init(parsing reader: inout ByteReader) throws(LoBotError) {
+        algorithmParms = try KeyParms.parse(from: &reader)
+        modulus = try reader.readSized(lengthWidth: 4, maximum: TPMLimits.maxModulusBytes, field: "keyLength")
+    }
+
+    public func serialize(into writer: inout ByteWriter) {
+        algorithmParms.serialize(into: &writer)
+        writer.writeSized(modulus, lengthWidth: 4)
+    }
+
+    /// The key as an OpenSSL public key (RSA only).
+    public func rsaPublicKey() throws(LoBotError) -> RSAPublicKey {
+        let parms = try algorithmParms.rsaParms()
+        guard parms.keyLength == UInt32(modulus.count * 8) else {
+            throw .invalidArgument("TPM_PUBKEY says \(parms.keyLength) bits but holds a \(modulus.count * 8)-bit modulus")
+        }
+        return try RSAPublicKey(modulus: modulus, exponent: parms.effectiveExponent)
+    }
+
+    /// TPM_PUBKEY of an RSA-2048 key with the given schemes.
+    public static func rsa(_ key: RSAPublicKey, encScheme: EncryptionScheme, sigScheme: SignatureScheme) -> PubKey {
+        let exponent = key.exponent
+        let parms = RSAKeyParms(
+            keyLength: UInt32(key.sizeInBytes * 8), exponent: exponent == [0x01, 0x00, 0x01] ? [] : exponent)
+        return PubKey(
+            algorithmParms: KeyParms(algorithmID: .rsa, encScheme: encScheme, sigScheme: sigScheme, parms: parms.bytes),
+            modulus: key.modulus)
+    }
+}
