@@ -63,8 +63,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "LoBotCoreTests", dependencies: ["LoBotCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "FactoryToolTests", dependencies: ["FactoryTool", "LoBotCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LoBotCore"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "LoBotCoreTests", dependencies: ["LoBotCore", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FactoryToolTests", dependencies: ["FactoryTool", "LoBotCore", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LoBotCore", "TestSupport"]),
     ]
 )

@@ -10,6 +10,11 @@ public enum AESGCM {
     public struct Sealed: Equatable {
         public var ciphertext: [UInt8]
         public var tag: [UInt8]
+
+        public init(ciphertext: [UInt8], tag: [UInt8]) {
+            self.ciphertext = ciphertext
+            self.tag = tag
+        }
     }
 
     public static func seal(

@@ -67,7 +67,9 @@ public struct VTPMSession<Counter: RollbackCounter>: ~Copyable {
         if Files.exists(directory.statePath) {
             stateFile = try StateFile(bytes: try Files.read(directory.statePath, maximum: StateFile.maximumSize))
         }
-        if let pending = Self.readPending(directory, msk: msk) {
+        let pendingFile = Self.readPending(directory, msk: msk)
+        if pendingFile == nil { try Files.remove(directory.pendingPath) }
+        if let pending = pendingFile {
             let current = stateFile?.version
             if pending.version == count && (current.map { $0 &+ 1 == count } ?? true) {
                 try Files.rename(directory.pendingPath, to: directory.statePath)
@@ -88,7 +90,8 @@ public struct VTPMSession<Counter: RollbackCounter>: ~Copyable {
         return VTPMSession(lock: lock, directory: directory, counter: counter, msk: msk, vtpm: VTPM(state: state), version: count)
     }
 
-    /// A pending file that parses and authenticates, or nil (a torn write never committed).
+    /// A pending file that parses and authenticates, or nil (none, or a torn write that was
+    /// never committed: step 2 only runs after step 1's fsync).
     private static func readPending(_ directory: VTPMDirectory, msk: MasterKey) -> StateFile? {
         guard Files.exists(directory.pendingPath),
             let bytes = try? Files.read(directory.pendingPath, maximum: StateFile.maximumSize),

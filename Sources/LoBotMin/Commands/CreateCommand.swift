@@ -21,17 +21,7 @@ enum CreateCommand {
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try VTPMAccess.directory(arguments)
-        let id = try core { () throws(LoBotError) in
-            try Files.makeDirectory(directory.path, permissions: 0o700, existingOK: true)
-            guard !Files.exists(directory.statePath), !Files.exists(directory.clearKeyPath),
-                !Files.exists(directory.counterPath)
-            else { throw LoBotError.alreadyExists("a vTPM in \(directory.path)") }
-            let msk = try MasterKey.generate()
-            try Files.writeAtomically(directory.clearKeyPath, msk.bytes, permissions: 0o600)
-            let counter = try FileRollbackCounter.create(path: directory.counterPath)
-            let session = try VTPMSession.create(directory: directory, msk: msk, counter: counter, vtpm: try VTPM.create())
-            return session.vtpm.id
-        }
+        let id = try core { () throws(LoBotError) in try directory.createLocal().vtpm.id }
         Console.out("vtpm \(Hex.string(id)) created in \(directory.path)")
     }
 }

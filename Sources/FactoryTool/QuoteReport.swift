@@ -1,0 +1,79 @@
+// What the factory says about a verified quote: each quoted PCR, and when an event log is
+// given, the events that produced it and whether the replay matches.
+import LoBotCore
+
+struct QuoteReport {
+    struct Entry {
+        let pcr: Int
+        let value: String
+        let events: [String]
+    }
+
+    let entries: [Entry]
+    let replayMatches: Bool?
+
+    init(quote: Quote, log: EventLog?) throws(LoBotError) {
+        let replayed = try log?.replay()
+        var entries: [Entry] = []
+        var matches = true
+        for (i, index) in quote.composite.selection.indices.enumerated() {
+            let value = quote.composite.values[i]
+            if let replayed, replayed.values[index] != value { matches = false }
+            let events = (log?.events ?? []).filter { $0.pcr == index }.map { event in
+                switch event.kind {
+                case .measurement(let sha256): return "measure \(Hex.string(sha256)) \(event.name)"
+                case .extend(let digest): return "extend \(digest.hex) \(event.name)"
+                case .reset: return "reset"
+                }
+            }
+            entries.append(Entry(pcr: index, value: value.hex, events: events))
+        }
+        self.entries = entries
+        self.replayMatches = log == nil ? nil : matches
+        if replayMatches == false {
+            throw .pcrMismatch("the event log does not replay to the quoted PCR values")
+        }
+    }
+
+    var text: String {
+        var lines: [String] = []
+        for entry in entries {
+            lines.append("PCR-\(entry.pcr < 10 ? "0" : "")\(entry.pcr): \(entry.value)")
+            for event in entry.events { lines.append("    \(event)") }
+        }
+        lines.append(replayMatches == true ? "quote verified; event log replays to the quoted PCRs" : "quote verified")
+        return lines.joined(separator: "\n")
+    }
+
+    var json: String {
+        let pcrs = entries.map { entry in
+            let events = entry.events.map { JSON.string($0) }.joined(separator: ",")
+            return "{\"pcr\":\(entry.pcr),\"value\":\(JSON.string(entry.value)),\"events\":[\(events)]}"
+        }
+        let replay = replayMatches.map { $0 ? "true" : "false" } ?? "null"
+        return "{\"verified\":true,\"replay_matches\":\(replay),\"pcrs\":[\(pcrs.joined(separator: ","))]}"
+    }
+}
+
+/// Minimal JSON string quoting for the factory's `--json` output.
+enum JSON {
+    static func string(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
