@@ -17,7 +17,7 @@ TEST_ENV     := LOBOT_BIN=$(abspath $(LOBOT)) LOBOT_FACTORY_BIN=$(abspath $(FACT
 SOURCES_CORE := $(shell find Sources/LoBotCore Sources/LoBotMin Sources/CLibC Sources/CLibCrypto -type f) Package.swift
 SOURCES_ALL  := $(shell find Sources -type f) Package.swift
 
-.PHONY: all lobot factory deps test size bench clean
+.PHONY: all lobot factory deps demo test size bench clean
 
 all: lobot factory
 
@@ -42,6 +42,9 @@ $(FACTORY): $(SOURCES_ALL)
 	@mkdir -p $(BUILD)
 	@$(SWIFT) build --product lobot-factory
 	@cp $$($(SWIFT) build --show-bin-path)/lobot-factory $@
+
+demo: deps all
+	@scripts/demo-vtpm
 
 test: deps all
 	@echo "==> swift test"

@@ -38,6 +38,7 @@ let package = Package(
     products: [
         .executable(name: "lobot", targets: ["LoBotMin"]),
         .executable(name: "lobot-factory", targets: ["FactoryTool"]),
+        .executable(name: "lobot-bench", targets: ["LoBotBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -63,6 +64,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "LoBotBench", dependencies: ["LoBotCore"], path: "bench/LoBotBench"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LoBotCoreTests", dependencies: ["LoBotCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FactoryToolTests", dependencies: ["FactoryTool", "LoBotCore", "TestSupport"]),
