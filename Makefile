@@ -8,25 +8,32 @@ LOBOT        := $(BUILD)/lobot
 LOBOT_FULL   := $(BUILD)/lobot.unstripped
 LOBOT_MAP    := $(BUILD)/lobot.map
 FACTORY      := $(BUILD)/lobot-factory
+TROUSERS     := $(BUILD)/trousers/lib/libtspi.a
 LIBCRYPTO_DIR ?= /usr/lib/x86_64-linux-gnu
 
 # ---- Flags ---------------------------------------------------------------------------------
 SWIFT        ?= swift
 EMBEDDED_ENV := LOBOT_EMBEDDED=1 LOBOT_LINK_MAP=$(abspath $(LOBOT_MAP)) LOBOT_LIBCRYPTO_DIR=$(LIBCRYPTO_DIR)
 TEST_ENV     := LOBOT_BIN=$(abspath $(LOBOT)) LOBOT_FACTORY_BIN=$(abspath $(FACTORY))
-SOURCES_CORE := $(shell find Sources/LoBotCore Sources/LoBotMin Sources/CLibC Sources/CLibCrypto -type f) Package.swift
+SOURCES_CORE := $(shell find Sources/LoBotCore Sources/LoBotPlatform Sources/LoBotMin Sources/CLibC Sources/CLibCrypto Sources/CTSPI -type f) Package.swift
 SOURCES_ALL  := $(shell find Sources -type f) Package.swift
 
-.PHONY: all lobot factory deps demo test size bench clean
+.PHONY: all lobot factory trousers deps demo test size bench clean
 
 all: lobot factory
 
 deps:
 	@scripts/install-deps
 
+trousers: $(TROUSERS)
+
+$(TROUSERS): scripts/build-trousers scripts/fetch-debian-source third_party/trousers/source.pin $(wildcard third_party/trousers/patches/*.patch)
+	@echo "==> TrouSerS 0.3.15 (static libtspi and tcsd, LoBot patches)"
+	@scripts/build-trousers $(BUILD)/trousers
+
 lobot: $(LOBOT)
 
-$(LOBOT): $(SOURCES_CORE)
+$(LOBOT): $(TROUSERS) $(SOURCES_CORE)
 	@echo "==> lobot (Embedded Swift, static, release)"
 	@mkdir -p $(BUILD)
 	@$(EMBEDDED_ENV) $(SWIFT) build -c release --scratch-path $(EMBEDDED_DIR) --product lobot

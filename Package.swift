@@ -11,6 +11,8 @@ let embedded = environment["LOBOT_EMBEDDED"] == "1"
 let libcryptoDir = environment["LOBOT_LIBCRYPTO_DIR"] ?? "/usr/lib/x86_64-linux-gnu"
 /// Where the Makefile writes the agent's link map.
 let linkMap = environment["LOBOT_LINK_MAP"] ?? ".build-embedded/lobot.map"
+/// Where scripts/build-trousers put libtspi.a and libtcsd.a (the Makefile builds them first).
+let trousersDir = environment["LOBOT_TROUSERS_DIR"] ?? Context.packageDirectory + "/build/trousers/lib"
 let embeddedLibDir = environment["LOBOT_EMBEDDED_LIBDIR"]
     ?? "/opt/swift/usr/lib/swift/embedded/x86_64-unknown-linux-gnu"
 
@@ -27,11 +29,14 @@ let agentLink: [LinkerSetting] =
             "-Xlinker", "--defsym=main=LoBotMin_main",
             "-Xlinker", "--gc-sections",
             "-Xlinker", "-Map=\(linkMap)",
-            "-L\(libcryptoDir)", "-L\(embeddedLibDir)",
-            "-lcrypto", "-lswiftUnicodeDataTables", "-lm", "-lpthread",
+            "-L\(trousersDir)", "-L\(libcryptoDir)", "-L\(embeddedLibDir)",
+            "-ltcsd", "-ltspi", "-lcrypto", "-lswiftUnicodeDataTables", "-lm", "-lpthread",
         ])
     ]
-    : [.unsafeFlags(["-Xlinker", "--defsym=main=LoBotMin_main"])]
+    : [.unsafeFlags(["-Xlinker", "--defsym=main=LoBotMin_main", "-L\(trousersDir)", "-ltcsd", "-ltspi", "-lcrypto"])]
+
+/// The static TrouSerS archives for the normal build (tests); the agent's link names them itself.
+let platformLink: [LinkerSetting] = embedded ? [] : [.unsafeFlags(["-L\(trousersDir)", "-ltspi", "-lcrypto"])]
 
 let package = Package(
     name: "LoBot",
@@ -46,14 +51,21 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibC", path: "Sources/CLibC"),
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto"),
+        .systemLibrary(name: "CTSPI", path: "Sources/CTSPI"),
         .target(
             name: "LoBotCore",
             dependencies: ["CLibC", "CLibCrypto"],
             swiftSettings: embeddedSwift
         ),
+        .target(
+            name: "LoBotPlatform",
+            dependencies: ["LoBotCore", "CTSPI"],
+            swiftSettings: embeddedSwift,
+            linkerSettings: platformLink
+        ),
         .executableTarget(
             name: "LoBotMin",
-            dependencies: ["LoBotCore", "CLibC"],
+            dependencies: ["LoBotCore", "LoBotPlatform", "CLibC", "CTSPI"],
             swiftSettings: embeddedSwift,
             linkerSettings: agentLink
         ),
@@ -68,6 +80,6 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LoBotCoreTests", dependencies: ["LoBotCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FactoryToolTests", dependencies: ["FactoryTool", "LoBotCore", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LoBotCore", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LoBotCore", "LoBotPlatform", "TestSupport"]),
     ]
 )

@@ -9,10 +9,12 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/param_build.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+#include <openssl/objects.h>
 
 /* OPENSSL_INIT_NO_LOAD_CONFIG is a macro over a 64-bit constant Swift does not import; a static
  * binary must not read the host's openssl.cnf. */

@@ -67,6 +67,8 @@ public enum LoBotError: Error, Equatable, Sendable {
     case pcrMismatch(String)
     /// A request that breaks a TPM rule (PCR out of range, PCR not resettable, ...).
     case tpmRule(String)
+    /// A platform TPM command failed; `code` is the TSS result, `detail` TrouSerS' text for it.
+    case tpm(operation: String, code: UInt32, detail: String)
     /// A user-supplied value that is not acceptable.
     case invalidArgument(String)
     /// A file or object that should exist does not, or should not exist and does.
@@ -96,6 +98,8 @@ public enum LoBotError: Error, Equatable, Sendable {
             return "PCR values do not match: \(what)"
         case .tpmRule(let what):
             return what
+        case .tpm(let operation, let code, let detail):
+            return "failed to \(operation) with the platform TPM (TSS error 0x\(Hex.string(UInt(code))): \(detail))"
         case .invalidArgument(let what):
             return what
         case .notFound(let what):

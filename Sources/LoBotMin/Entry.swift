@@ -2,10 +2,19 @@
 // main is pointed at `LoBotMin_main` by the linker; it turns argv into strings and dispatches to
 // one command per file under Commands/.
 import CLibC
+import CTSPI
 import LoBotCore
 
 @_cdecl("LoBotMin_main")
 func lobotEntry(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
+    // The TrouSerS daemon is linked in as a second entry point, so the LoBot image carries
+    // libcrypto once: `lobot tcsd ARGS`, or the binary invoked under the name `tcsd`.
+    if argc >= 2, let first = argv[1], String(cString: first) == "tcsd" {
+        return tcsd_main(argc - 1, argv + 1)
+    }
+    if argc >= 1, let zero = argv[0], Files.baseName(of: String(cString: zero)) == "tcsd" {
+        return tcsd_main(argc, argv)
+    }
     var arguments: [String] = []
     for i in 0..<Int(argc) {
         if let pointer = argv[i] { arguments.append(String(cString: pointer)) }
@@ -18,6 +27,8 @@ enum Agent {
         CreateCommand.spec, ExtendCommand.spec, MeasureCommand.spec, ResetCommand.spec, PCRsCommand.spec,
         QuoteCommand.spec, VerifyQuoteCommand.spec, PubkeyCommand.spec, SealCommand.spec, UnsealCommand.spec,
         BindCommand.spec, UnbindCommand.spec, CounterCommand.spec, LogCommand.spec,
+        PlatformEKCommand.spec, PlatformEnrollCommand.spec, PlatformActivateCommand.spec, PlatformBindKeyCommand.spec,
+        PlatformUnbindCommand.spec, PlatformQuoteCommand.spec, PlatformPCRsCommand.spec, PlatformExtendCommand.spec,
     ]
 
     static func main(_ arguments: [String]) -> Int32 {
@@ -30,11 +41,13 @@ enum Agent {
             Console.out("lobot \(version)")
             return 0
         }
-        guard let spec = commands.first(where: { $0.name == name }) else {
-            Console.error("unknown command \"\(name)\" (see lobot --help)")
+        // Platform commands are two words: `lobot platform quote ...`.
+        let grouped = name == "platform" && words.count > 1 ? "platform " + words[1] : name
+        guard let spec = commands.first(where: { $0.name == grouped }) else {
+            Console.error("unknown command \"\(grouped)\" (see lobot --help)")
             return 2
         }
-        let rest = Array(words.dropFirst())
+        let rest = Array(words.dropFirst(grouped == name ? 1 : 2))
         if rest.contains("--help") || rest.contains("-h") {
             Console.out(spec.help)
             return 0
@@ -65,6 +78,14 @@ enum Agent {
         case UnbindCommand.spec.name: try UnbindCommand.run(arguments)
         case CounterCommand.spec.name: try CounterCommand.run(arguments)
         case LogCommand.spec.name: try LogCommand.run(arguments)
+        case PlatformEKCommand.spec.name: try PlatformEKCommand.run(arguments)
+        case PlatformEnrollCommand.spec.name: try PlatformEnrollCommand.run(arguments)
+        case PlatformActivateCommand.spec.name: try PlatformActivateCommand.run(arguments)
+        case PlatformBindKeyCommand.spec.name: try PlatformBindKeyCommand.run(arguments)
+        case PlatformUnbindCommand.spec.name: try PlatformUnbindCommand.run(arguments)
+        case PlatformQuoteCommand.spec.name: try PlatformQuoteCommand.run(arguments)
+        case PlatformPCRsCommand.spec.name: try PlatformPCRsCommand.run(arguments)
+        case PlatformExtendCommand.spec.name: try PlatformExtendCommand.run(arguments)
         default: throw .usage("unknown command \(arguments.spec.name)")
         }
     }
@@ -82,7 +103,7 @@ enum Agent {
             """
         for spec in commands {
             var name = spec.name
-            while name.utf8.count < 14 { name += " " }
+            while name.utf8.count < 20 { name += " " }
             text += "  \(name)\(spec.summary)\n"
         }
         text += "\nRun lobot COMMAND --help for a command's options. Exit status: 0 success, 1 failure, 2 usage."

@@ -13,11 +13,15 @@ public struct PCRSelection: WireStructure, Equatable, Sendable {
     public static var wireName: String { "TPM_PCR_SELECTION" }
     public private(set) var mask: [UInt8]
 
-    /// A 3-byte selection of `indices` (each 0..<24).
-    public init(_ indices: [Int]) throws(LoBotError) {
-        var mask = [UInt8](repeating: 0, count: TPMLimits.selectionBytes)
+    /// A selection of `indices` (each 0..<24) in a `byteCount`-byte mask (3 covers all 24 PCRs;
+    /// TrouSerS sizes some masks to the highest PCR selected).
+    public init(_ indices: [Int], byteCount: Int = TPMLimits.selectionBytes) throws(LoBotError) {
+        guard byteCount >= 1, byteCount <= TPMLimits.selectionBytes else {
+            throw .tpmRule("PCR selection of \(byteCount) bytes: at most \(TPMLimits.selectionBytes)")
+        }
+        var mask = [UInt8](repeating: 0, count: byteCount)
         for index in indices {
-            guard index >= 0, index < TPMLimits.pcrCount else {
+            guard index >= 0, index < min(TPMLimits.pcrCount, byteCount * 8) else {
                 throw .tpmRule("PCR \(index) does not exist: PCRs are 0 to \(TPMLimits.pcrCount - 1)")
             }
             mask[index / 8] |= 1 << UInt8(index % 8)

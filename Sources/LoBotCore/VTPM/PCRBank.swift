@@ -32,7 +32,7 @@ public struct PCRBank: Equatable, Sendable {
         }
     }
 
-    static func check(_ index: Int) throws(LoBotError) {
+    public static func check(_ index: Int) throws(LoBotError) {
         guard index >= 0, index < TPMLimits.pcrCount else {
             throw .tpmRule("PCR \(index) does not exist: PCRs are 0 to \(TPMLimits.pcrCount - 1)")
         }

@@ -1,0 +1,104 @@
+// `lobot platform ek`, `enroll` and `activate`: the platform's side of the privacy-CA
+// enrollment that gives it an AIK certified by the factory.
+import LoBotCore
+import LoBotPlatform
+
+enum PlatformEKCommand {
+    static let spec = CommandSpec(
+        name: "platform ek",
+        summary: "Export the platform TPM's endorsement public key.",
+        help: """
+            usage: lobot platform ek --out FILE
+
+            Writes the endorsement key's TPM_PUBKEY (owner authorisation), for a factory that
+            issues EK certificates to platforms whose TPM has none.
+
+            options:
+              --out FILE   where to write it
+            """,
+        options: ["out"])
+
+    static func run(_ arguments: ParsedArguments) throws(AgentError) {
+        let out = try arguments.required("out")
+        let key = try PlatformAccess.with { (tpm) throws(LoBotError) in try tpm.endorsementPublicKey() }
+        try Output.write(out, key.bytes)
+        Console.out("endorsement key written to \(out)")
+    }
+}
+
+enum PlatformEnrollCommand {
+    static let spec = CommandSpec(
+        name: "platform enroll",
+        summary: "Make an AIK and the identity request for the factory.",
+        help: """
+            usage: lobot platform enroll --platform DIR --ca-key FILE --label NAME --ek-cert FILE --out FILE
+
+            Has the TPM make a new AIK (kept in DIR/aik.pending until activated) and writes the
+            TPM_IDENTITY_REQ for the factory's privacy CA: the AIK's public key, signed with
+            the label, encrypted to the CA together with the EK certificate.
+
+            options:
+              --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
+              --ca-key FILE    the factory's privacy-CA key (TPM_PUBKEY, from lobot-factory init)
+              --label NAME     the platform's name, as the factory knows it
+              --ek-cert FILE   the EK certificate (DER) to send: the manufacturer's or the factory's
+              --out FILE       where to write the identity request
+            """,
+        options: PlatformAccess.options + ["ca-key", "label", "ek-cert", "out"])
+
+    static func run(_ arguments: ParsedArguments) throws(AgentError) {
+        let directory = try PlatformAccess.directory(arguments)
+        let caKey = try Output.read(try arguments.required("ca-key"), maximum: 4096)
+        let label = Array(try arguments.required("label").utf8)
+        let ekCertificate = try Output.read(try arguments.required("ek-cert"), maximum: 4096)
+        let out = try arguments.required("out")
+        guard !label.isEmpty, label.count <= 64 else { throw arguments.usage("--label must be 1 to 64 bytes") }
+        let (request, aikBlob) = try PlatformAccess.with { (tpm) throws(LoBotError) in
+            try Files.makeDirectory(directory.path, permissions: 0o700, existingOK: true)
+            return try tpm.collateIdentityRequest(caKey: try PubKey(bytes: caKey), label: label, endorsementCredential: ekCertificate)
+        }
+        try core { () throws(LoBotError) in try Files.writeAtomically(directory.pendingAIKPath, aikBlob) }
+        try Output.write(out, request)
+        Console.out("identity request written to \(out); the new AIK waits in \(directory.pendingAIKPath)")
+    }
+}
+
+enum PlatformActivateCommand {
+    static let spec = CommandSpec(
+        name: "platform activate",
+        summary: "Activate the AIK with the factory's answer.",
+        help: """
+            usage: lobot platform activate --platform DIR --answer FILE --ca-cert FILE
+
+            Has the TPM decrypt the factory's answer (only the TPM holding the EK can, and only
+            for the AIK the request named), checks that the credential inside is an X.509
+            certificate for that AIK signed by the factory CA, and keeps the AIK as enrolled:
+            DIR/aik.blob and DIR/aik.cert.
+
+            options:
+              --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
+              --answer FILE    the factory's enrollment answer
+              --ca-cert FILE   the factory CA certificate (DER)
+            """,
+        options: PlatformAccess.options + ["answer", "ca-cert"])
+
+    static func run(_ arguments: ParsedArguments) throws(AgentError) {
+        let directory = try PlatformAccess.directory(arguments)
+        let answerBytes = try Output.read(try arguments.required("answer"), maximum: 16 << 10)
+        let caBytes = try Output.read(try arguments.required("ca-cert"), maximum: 16 << 10)
+        let name = try core { () throws(LoBotError) -> String in
+            let answer = try EnrollmentAnswer(bytes: answerBytes)
+            let pending = try directory.read(directory.pendingAIKPath, "AIK awaiting activation (run lobot platform enroll first)")
+            let credential = try PlatformTPM().activateIdentity(
+                aikBlob: pending, asymmetric: answer.asymmetric, symmetric: answer.symmetric)
+            let certificate = try X509Certificate(der: credential)
+            let ca = try X509Certificate(der: caBytes)
+            try certificate.verify(
+                issuer: try ca.publicKey(), subjectKey: try KeyBlob(bytes: pending).modulus, what: "AIK")
+            try Files.writeAtomically(directory.aikCertificatePath, credential, permissions: 0o644)
+            try Files.rename(directory.pendingAIKPath, to: directory.aikBlobPath)
+            return certificate.commonName ?? "?"
+        }
+        Console.out("AIK activated: certificate for \"\(name)\" in \(directory.aikCertificatePath)")
+    }
+}

@@ -1,0 +1,68 @@
+// `lobot platform bind-key` and `unbind`: the platform's TPM-resident bind key, certified by the
+// AIK (the "SRK public key" of LSM step 4), and decryption with it.
+import LoBotCore
+import LoBotPlatform
+
+enum PlatformBindKeyCommand {
+    static let spec = CommandSpec(
+        name: "platform bind-key",
+        summary: "Create (once) and certify the platform's bind key with a nonce.",
+        help: """
+            usage: lobot platform bind-key --platform DIR --nonce HEX --out FILE
+
+            Creates a non-migratable 2048-bit bind key under the SRK the first time
+            (DIR/bind.blob), then has the AIK certify it with the verifier's nonce
+            (TPM_CertifyKey). Writes the certified key: the public key, TPM_CERTIFY_INFO and
+            the AIK's signature.
+
+            options:
+              --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
+              --nonce HEX      the verifier's 20-byte nonce, 40 hex digits
+              --out FILE       where to write the certified key
+            """,
+        options: PlatformAccess.options + ["nonce", "out"])
+
+    static func run(_ arguments: ParsedArguments) throws(AgentError) {
+        let directory = try PlatformAccess.directory(arguments)
+        let nonce = TPMNonce(unchecked: try arguments.hexBytes("nonce", length: 20))
+        let out = try arguments.required("out")
+        let certified = try PlatformAccess.with { (tpm) throws(LoBotError) in
+            let aik = try directory.aikBlob()
+            if !Files.exists(directory.bindBlobPath) {
+                try Files.writeAtomically(directory.bindBlobPath, try tpm.createBindKey())
+            }
+            let blob = try directory.bindBlob()
+            let (info, signature) = try tpm.certifyKey(keyBlob: blob, aikBlob: aik, nonce: nonce)
+            return CertifiedKey(key: try KeyBlob(bytes: blob).publicKey, info: info, signature: signature)
+        }
+        try Output.write(out, certified.bytes)
+        Console.out("certified bind key written to \(out)")
+    }
+}
+
+enum PlatformUnbindCommand {
+    static let spec = CommandSpec(
+        name: "platform unbind",
+        summary: "Decrypt a blob bound to the platform's bind key.",
+        help: """
+            usage: lobot platform unbind --platform DIR --in FILE --out FILE
+
+            options:
+              --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
+              --in FILE        the bound blob (TPM_BOUND_DATA under RSA-OAEP)
+              --out FILE       where to write the data (mode 0600)
+            """,
+        options: PlatformAccess.options + ["in", "out"])
+
+    static func run(_ arguments: ParsedArguments) throws(AgentError) {
+        let directory = try PlatformAccess.directory(arguments)
+        let blob = try Output.read(try arguments.required("in"), maximum: 4096)
+        let out = try arguments.required("out")
+        var data = try PlatformAccess.with { (tpm) throws(LoBotError) in
+            try tpm.unbind(keyBlob: try directory.bindBlob(), data: blob)
+        }
+        defer { wipe(&data) }
+        try Output.write(out, data, secret: true)
+        Console.out("unbound \(data.count) bytes to \(out)")
+    }
+}

@@ -1,0 +1,37 @@
+// Where a platform keeps what LoBot made with its TPM: key blobs (wrapped by the TPM, useless
+// elsewhere), the AIK certificate from the factory, and the monotonic counter's id and secret.
+//
+//   aik.blob        the enrolled AIK (TPM_KEY)        aik.pending   an AIK awaiting activation
+//   aik.cert        the factory's X.509 certificate   bind.blob     the bind key (TPM_KEY)
+//   counter         counter id and secret (0600)
+import LoBotCore
+
+public struct PlatformDirectory: Sendable {
+    public let path: String
+
+    public init(_ path: String) { self.path = path }
+
+    public var aikBlobPath: String { Files.join(path, "aik.blob") }
+    public var pendingAIKPath: String { Files.join(path, "aik.pending") }
+    public var aikCertificatePath: String { Files.join(path, "aik.cert") }
+    public var bindBlobPath: String { Files.join(path, "bind.blob") }
+    public var counterPath: String { Files.join(path, "counter") }
+
+    public func read(_ path: String, _ what: String) throws(LoBotError) -> [UInt8] {
+        guard Files.exists(path) else { throw .notFound("\(what) \(path)") }
+        return try Files.read(path, maximum: 64 << 10)
+    }
+
+    public func aikBlob() throws(LoBotError) -> [UInt8] {
+        try read(aikBlobPath, "enrolled AIK (run lobot platform enroll first)")
+    }
+
+    public func bindBlob() throws(LoBotError) -> [UInt8] {
+        try read(bindBlobPath, "bind key (run lobot platform bind-key first)")
+    }
+
+    /// The AIK's public key, from its blob.
+    public func aikPublicKey() throws(LoBotError) -> PubKey {
+        try KeyBlob(bytes: try aikBlob()).publicKey
+    }
+}

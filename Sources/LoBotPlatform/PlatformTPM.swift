@@ -1,0 +1,240 @@
+// The platform's TPM 1.2, reached through libtspi and tcsd: PCRs, quotes, the privacy-CA
+// enrollment of an AIK, a certified bind key, unbind, and the endorsement key. Keys live as
+// TPM-wrapped blobs in files; each call loads what it needs under the SRK. The owner and SRK
+// secrets default to the well-known secret (a platform owned with `tpm_takeownership -z`).
+import CTSPI
+import LoBotCore
+
+public final class PlatformTPM {
+    let context: TSSContext
+    let tpm: TSS_HTPM
+    let srk: TSS_HKEY
+    let ownerSecret: [UInt8]
+
+    public init(ownerSecret: [UInt8]? = nil, srkSecret: [UInt8]? = nil) throws(LoBotError) {
+        context = try TSSContext()
+        var tpm: TSS_HTPM = 0
+        try tss(Tspi_Context_GetTpmObject(context.handle, &tpm), "get the TPM object")
+        self.tpm = tpm
+        self.ownerSecret = ownerSecret ?? wellKnownSecret
+        var srk: TSS_HKEY = 0
+        try tss(Tspi_Context_LoadKeyByUUID(context.handle, TSS_FLAG(TSS_PS_TYPE_SYSTEM), lobot_srk_uuid(), &srk), "load the SRK")
+        self.srk = srk
+        try context.assignSecret(srkSecret ?? wellKnownSecret, to: srk)
+    }
+
+    /// Loads a TPM-wrapped key blob under the SRK, with the well-known usage secret.
+    func loadKey(_ blob: [UInt8], _ what: String) throws(LoBotError) -> TSS_HKEY {
+        var key: TSS_HKEY = 0
+        var copy = blob
+        let rc = copy.withUnsafeMutableBufferPointer {
+            Tspi_Context_LoadKeyByBlob(context.handle, srk, UInt32($0.count), $0.baseAddress, &key)
+        }
+        try tss(rc, "load the \(what)")
+        try context.assignSecret(wellKnownSecret, to: key)
+        return key
+    }
+
+    // MARK: PCRs
+
+    public func readPCR(_ index: Int) throws(LoBotError) -> SHA1Digest {
+        try PCRBank.check(index)
+        var length: UInt32 = 0
+        var value: UnsafeMutablePointer<BYTE>? = nil
+        try tss(Tspi_TPM_PcrRead(tpm, UInt32(index), &length, &value), "read PCR \(index)")
+        guard let digest = SHA1Digest(context.take(value, length)) else { throw .tpmRule("PCR \(index) is not 20 bytes") }
+        return digest
+    }
+
+    @discardableResult
+    public func extend(_ index: Int, with digest: SHA1Digest) throws(LoBotError) -> SHA1Digest {
+        try PCRBank.check(index)
+        var input = digest.value
+        var length: UInt32 = 0
+        var value: UnsafeMutablePointer<BYTE>? = nil
+        let rc = input.withUnsafeMutableBufferPointer {
+            Tspi_TPM_PcrExtend(tpm, UInt32(index), 20, $0.baseAddress, nil, &length, &value)
+        }
+        try tss(rc, "extend PCR \(index)")
+        guard let new = SHA1Digest(context.take(value, length)) else { throw .tpmRule("PCR \(index) is not 20 bytes") }
+        return new
+    }
+
+    // MARK: quotes
+
+    /// TPM_Quote of `indices` with `nonce`, signed by the AIK in `aikBlob`.
+    public func quote(aikBlob: [UInt8], indices: [Int], nonce: TPMNonce) throws(LoBotError) -> Quote {
+        let aik = try loadKey(aikBlob, "AIK")
+        let pcrs = try context.createObject(TSS_FLAG(TSS_OBJECT_TYPE_PCRS), 0, "PCR selection")
+        for index in indices { try tss(Tspi_PcrComposite_SelectPcrIndex(pcrs, UInt32(index)), "select PCR \(index)") }
+        let (info, signature) = try withValidation(nonce) { (v) in Tspi_TPM_Quote(tpm, aik, pcrs, v) }
+        var values: [SHA1Digest] = []
+        for index in indices {
+            var length: UInt32 = 0
+            var value: UnsafeMutablePointer<BYTE>? = nil
+            try tss(Tspi_PcrComposite_GetPcrValue(pcrs, UInt32(index), &length, &value), "read quoted PCR \(index)")
+            guard let digest = SHA1Digest(context.take(value, length)) else { throw .tpmRule("PCR value is not 20 bytes") }
+            values.append(digest)
+        }
+        // TrouSerS sizes the selection of a TPM_PCR_INFO-style composite to the highest PCR, at
+        // least 2 bytes; the quote is over exactly that selection.
+        let selection = try PCRSelection(indices, byteCount: max(2, (indices.max() ?? 0) / 8 + 1))
+        let quote = Quote(
+            form: .quote, localityAtRelease: 0, nonce: nonce,
+            composite: try PCRComposite(selection: selection, values: values), signature: signature)
+        guard try quote.signedBytes() == info else { throw .tpmRule("the TPM's quote does not cover the PCR values it returned") }
+        return quote
+    }
+
+    /// TPM_Quote2 (TPM_QUOTE_INFO2, what tpm-quote-tools uses) of `indices` with `nonce`.
+    public func quote2(aikBlob: [UInt8], indices: [Int], nonce: TPMNonce) throws(LoBotError) -> Quote {
+        let aik = try loadKey(aikBlob, "AIK")
+        let pcrs = try context.createObject(
+            TSS_FLAG(TSS_OBJECT_TYPE_PCRS), TSS_FLAG(TSS_PCRS_STRUCT_INFO_SHORT), "PCR selection")
+        for index in indices {
+            try tss(Tspi_PcrComposite_SelectPcrIndexEx(pcrs, UInt32(index), LOBOT_PCRS_DIRECTION_RELEASE),
+                    "select PCR \(index)")
+        }
+        var versionLength: UInt32 = 0
+        var version: UnsafeMutablePointer<BYTE>? = nil
+        let (info, signature) = try withValidation(nonce) { (v) in
+            Tspi_TPM_Quote2(tpm, aik, 0, pcrs, v, &versionLength, &version)
+        }
+        _ = context.take(version, versionLength)
+        let parsed = try QuoteInfo2(bytes: info)
+        var values: [SHA1Digest] = []
+        for index in parsed.infoShort.pcrSelection.indices { values.append(try readPCR(index)) }
+        let quote = Quote(
+            form: .quote2, localityAtRelease: parsed.infoShort.localityAtRelease, nonce: nonce,
+            composite: try PCRComposite(selection: parsed.infoShort.pcrSelection, values: values), signature: signature)
+        guard try quote.signedBytes() == info else { throw .tpmRule("the PCRs changed while they were quoted; quote again") }
+        return quote
+    }
+
+    /// Runs a TSS call that takes TSS_VALIDATION with `nonce` as external data; returns the
+    /// signed data and the signature.
+    private func withValidation(
+        _ nonce: TPMNonce, _ call: (UnsafeMutablePointer<TSS_VALIDATION>) -> TSS_RESULT
+    ) throws(LoBotError) -> ([UInt8], [UInt8]) {
+        var external = nonce.value
+        var validation = TSS_VALIDATION()
+        let rc = external.withUnsafeMutableBufferPointer { buffer -> TSS_RESULT in
+            validation.ulExternalDataLength = 20
+            validation.rgbExternalData = buffer.baseAddress
+            return call(&validation)
+        }
+        try tss(rc, "sign with the AIK")
+        let data = context.take(validation.rgbData, validation.ulDataLength)
+        let signature = context.take(validation.rgbValidationData, validation.ulValidationDataLength)
+        return (data, signature)
+    }
+
+    // MARK: enrollment
+
+    /// The endorsement key's public half (owner authorisation).
+    public func endorsementPublicKey() throws(LoBotError) -> PubKey {
+        try context.assignSecret(ownerSecret, to: tpm)
+        var ek: TSS_HKEY = 0
+        try tss(Tspi_TPM_GetPubEndorsementKey(tpm, 1, nil, &ek), "read the endorsement key")
+        return try PubKey(bytes: try context.attribute(
+            ek, TSS_FLAG(TSS_TSPATTRIB_KEY_BLOB), TSS_FLAG(TSS_TSPATTRIB_KEYBLOB_PUBLIC_KEY), "endorsement key"))
+    }
+
+    /// Tspi_TPM_CollateIdentityRequest: a new AIK and the identity request for the privacy CA
+    /// whose encryption key is `caKey` (returned: the request and the AIK's key blob).
+    public func collateIdentityRequest(
+        caKey: PubKey, label: [UInt8], endorsementCredential: [UInt8]?
+    ) throws(LoBotError) -> (request: [UInt8], aikBlob: [UInt8]) {
+        try context.assignSecret(ownerSecret, to: tpm)
+        let ca = try context.createObject(
+            TSS_FLAG(TSS_OBJECT_TYPE_RSAKEY), TSS_FLAG(TSS_KEY_TYPE_LEGACY) | LOBOT_KEY_SIZE_2048, "CA key")
+        try context.setAttribute(ca, TSS_FLAG(TSS_TSPATTRIB_KEY_BLOB), TSS_FLAG(TSS_TSPATTRIB_KEYBLOB_PUBLIC_KEY), caKey.bytes, "CA key")
+        let aik = try context.createObject(
+            TSS_FLAG(TSS_OBJECT_TYPE_RSAKEY),
+            TSS_FLAG(TSS_KEY_TYPE_IDENTITY | TSS_KEY_AUTHORIZATION | TSS_KEY_NOT_MIGRATABLE) | LOBOT_KEY_SIZE_2048, "AIK")
+        try context.assignSecret(wellKnownSecret, to: aik)
+        if let endorsementCredential {
+            try context.setAttribute(tpm, TSS_FLAG(TSS_TSPATTRIB_TPM_CREDENTIAL), TSS_FLAG(TSS_TPMATTRIB_EKCERT),
+                                     endorsementCredential, "endorsement credential")
+        }
+        var labelCopy = label
+        var length: UInt32 = 0
+        var request: UnsafeMutablePointer<BYTE>? = nil
+        let rc = labelCopy.withUnsafeMutableBufferPointer {
+            Tspi_TPM_CollateIdentityRequest(tpm, srk, ca, UInt32($0.count), $0.baseAddress, aik,
+                                            TSS_ALGORITHM_ID(TSS_ALG_AES), &length, &request)
+        }
+        try tss(rc, "collate an identity request")
+        let requestBytes = context.take(request, length)
+        let blob = try context.attribute(aik, TSS_FLAG(TSS_TSPATTRIB_KEY_BLOB), TSS_FLAG(TSS_TSPATTRIB_KEYBLOB_BLOB), "AIK blob")
+        return (requestBytes, blob)
+    }
+
+    /// Tspi_TPM_ActivateIdentity: the credential the privacy CA encrypted for this AIK.
+    public func activateIdentity(aikBlob: [UInt8], asymmetric: [UInt8], symmetric: [UInt8]) throws(LoBotError) -> [UInt8] {
+        try context.assignSecret(ownerSecret, to: tpm)
+        let aik = try loadKey(aikBlob, "AIK")
+        var asym = asymmetric
+        var sym = symmetric
+        var length: UInt32 = 0
+        var credential: UnsafeMutablePointer<BYTE>? = nil
+        let rc = asym.withUnsafeMutableBufferPointer { a in
+            sym.withUnsafeMutableBufferPointer { s in
+                Tspi_TPM_ActivateIdentity(tpm, aik, UInt32(a.count), a.baseAddress, UInt32(s.count), s.baseAddress, &length, &credential)
+            }
+        }
+        try tss(rc, "activate the identity")
+        return context.take(credential, length)
+    }
+
+    // MARK: the bind key
+
+    /// A new non-migratable 2048-bit bind key under the SRK (RSA-OAEP "TCPA"); its blob.
+    public func createBindKey() throws(LoBotError) -> [UInt8] {
+        let key = try context.createObject(
+            TSS_FLAG(TSS_OBJECT_TYPE_RSAKEY),
+            TSS_FLAG(TSS_KEY_TYPE_BIND | TSS_KEY_NOT_MIGRATABLE | TSS_KEY_AUTHORIZATION) | LOBOT_KEY_SIZE_2048, "bind key")
+        try context.assignSecret(wellKnownSecret, to: key)
+        try tss(Tspi_Key_CreateKey(key, srk, 0), "create a bind key")
+        return try context.attribute(key, TSS_FLAG(TSS_TSPATTRIB_KEY_BLOB), TSS_FLAG(TSS_TSPATTRIB_KEYBLOB_BLOB), "bind key blob")
+    }
+
+    /// Tspi_Key_CertifyKey: the AIK's signature over TPM_CERTIFY_INFO of the key, with `nonce`.
+    public func certifyKey(keyBlob: [UInt8], aikBlob: [UInt8], nonce: TPMNonce) throws(LoBotError) -> (info: [UInt8], signature: [UInt8]) {
+        let key = try loadKey(keyBlob, "bind key")
+        let aik = try loadKey(aikBlob, "AIK")
+        let (info, signature) = try withValidation(nonce) { (v) in Tspi_Key_CertifyKey(key, aik, v) }
+        return (info, signature)
+    }
+
+    /// TPM_UnBind with the bind key in `keyBlob`.
+    public func unbind(keyBlob: [UInt8], data: [UInt8]) throws(LoBotError) -> [UInt8] {
+        let key = try loadKey(keyBlob, "bind key")
+        let encrypted = try context.createObject(TSS_FLAG(TSS_OBJECT_TYPE_ENCDATA), TSS_FLAG(TSS_ENCDATA_BIND), "bound data")
+        try context.setAttribute(encrypted, TSS_FLAG(TSS_TSPATTRIB_ENCDATA_BLOB), TSS_FLAG(TSS_TSPATTRIB_ENCDATABLOB_BLOB), data, "bound data")
+        var length: UInt32 = 0
+        var plain: UnsafeMutablePointer<BYTE>? = nil
+        try tss(Tspi_Data_Unbind(encrypted, key, &length, &plain), "unbind")
+        return context.take(plain, length)
+    }
+}
+
+/// Tspi_EncodeDER_TssBlob: the DER wrapping of a TPM_PUBKEY that tpm-quote-tools reads as an AIK
+/// public key file. LoBot's libtspi is patched to write minimal DER, which OpenSSL 3 (and so
+/// tpm_verifyquote) accepts.
+public func encodeTSSPublicKeyDER(_ key: PubKey) throws(LoBotError) -> [UInt8] {
+    var raw = key.bytes
+    var length: UInt32 = 0
+    let sized = raw.withUnsafeMutableBufferPointer {
+        Tspi_EncodeDER_TssBlob(UInt32($0.count), $0.baseAddress, UInt32(TSS_BLOB_TYPE_PUBKEY), &length, nil)
+    }
+    try tss(sized, "size the DER public key")
+    var out = [UInt8](repeating: 0, count: Int(length))
+    let rc = raw.withUnsafeMutableBufferPointer { r in
+        out.withUnsafeMutableBufferPointer { o in
+            Tspi_EncodeDER_TssBlob(UInt32(r.count), r.baseAddress, UInt32(TSS_BLOB_TYPE_PUBKEY), &length, o.baseAddress)
+        }
+    }
+    try tss(rc, "encode the DER public key")
+    return Array(out[0..<Int(length)])
+}
