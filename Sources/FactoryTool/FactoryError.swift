@@ -9,11 +9,11 @@ struct FactoryError: Error, CustomStringConvertible {
 }
 
 /// Runs a core operation, turning its error into the factory's.
-func core<T>(_ body: () throws(LoBotError) -> T) throws(FactoryError) -> T {
+func factoryCore<T>(_ body: () throws(LoBotError) -> T) throws(FactoryError) -> T {
     do throws(LoBotError) { return try body() } catch { throw FactoryError(error) }
 }
 
 /// Reads a whole input file with a size cap.
 func readInput(_ path: String, maximum: Int = 1 << 20) throws(FactoryError) -> [UInt8] {
-    try core { () throws(LoBotError) in try Files.read(path, maximum: maximum) }
+    try factoryCore { () throws(LoBotError) in try Files.read(path, maximum: maximum) }
 }

@@ -6,8 +6,12 @@ import ArgumentParser
 struct LoBotFactory: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lobot-factory",
-        abstract: "Run the LoBot factory: verify quotes and event logs offline.",
+        abstract: "Run the LoBot factory: CA, key database, enrollment and trust decisions, offline.",
         version: "0.1.0",
-        subcommands: [VerifyQuote.self]
+        subcommands: [
+            InitCommand.self, EKCertifyCommand.self, TrustEKIssuerCommand.self, EnrollCommand.self, NonceCommand.self,
+            RegisterBindKeyCommand.self, VerifyQuoteCommand.self, GoldenCommand.self, RevokeCommand.self, KeysCommand.self,
+            AuditCommand.self,
+        ]
     )
 }

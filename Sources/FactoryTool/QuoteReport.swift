@@ -10,9 +10,19 @@ struct QuoteReport {
     }
 
     let entries: [Entry]
+    let selection: [Int]
     let replayMatches: Bool?
 
-    init(quote: Quote, log: EventLog?) throws(LoBotError) {
+    init(evidence: QuoteEvidence, log: EventLog?) throws(LoBotError) {
+        guard let quote = evidence.quote else {
+            // A tpm-quote-tools quote carries only the composite hash.
+            let info = evidence.info2?.infoShort
+            entries = [Entry(pcr: -1, value: info?.digestAtRelease.hex ?? "", events: [])]
+            selection = info?.pcrSelection.indices ?? []
+            replayMatches = nil
+            return
+        }
+        selection = quote.composite.selection.indices
         let replayed = try log?.replay()
         var entries: [Entry] = []
         var matches = true
@@ -37,6 +47,9 @@ struct QuoteReport {
 
     var text: String {
         var lines: [String] = []
+        if entries.count == 1, entries[0].pcr == -1 {
+            return "composite hash of PCRs \(PCRList.describe(selection)): \(entries[0].value)\nquote verified"
+        }
         for entry in entries {
             lines.append("PCR-\(entry.pcr < 10 ? "0" : "")\(entry.pcr): \(entry.value)")
             for event in entry.events { lines.append("    \(event)") }
@@ -46,6 +59,9 @@ struct QuoteReport {
     }
 
     var json: String {
+        if entries.count == 1, entries[0].pcr == -1 {
+            return "{\"verified\":true,\"composite_hash\":\(JSON.string(entries[0].value)),\"pcrs\":[\(selection.map(String.init).joined(separator: ","))]}"
+        }
         let pcrs = entries.map { entry in
             let events = entry.events.map { JSON.string($0) }.joined(separator: ",")
             return "{\"pcr\":\(entry.pcr),\"value\":\(JSON.string(entry.value)),\"events\":[\(events)]}"

@@ -59,7 +59,7 @@ public enum LoBotError: Error, Equatable, Sendable {
     case authentication(what: String)
     /// Another process holds the lock on a vTPM state.
     case inUse(path: String)
-    /// A state file older than the rollback counter says it must be.
+    /// A state file whose version is not the one its rollback counter says it must be.
     case rollback(path: String, stateVersion: UInt64, counter: UInt64)
     /// A nonce, session or message that is not the fresh one expected.
     case replay(String)
@@ -91,7 +91,7 @@ public enum LoBotError: Error, Equatable, Sendable {
         case .inUse(let path):
             return "vTPM state \(path) is in use by another process"
         case .rollback(let path, let stateVersion, let counter):
-            return "vTPM state \(path) is rolled back: version \(stateVersion), counter says \(counter)"
+            return "\(path) is rolled back: version \(stateVersion), counter says \(counter)"
         case .replay(let what):
             return "refused as stale or replayed: \(what)"
         case .pcrMismatch(let what):

@@ -29,6 +29,7 @@ enum Agent {
         BindCommand.spec, UnbindCommand.spec, CounterCommand.spec, LogCommand.spec,
         PlatformEKCommand.spec, PlatformEnrollCommand.spec, PlatformActivateCommand.spec, PlatformBindKeyCommand.spec,
         PlatformUnbindCommand.spec, PlatformQuoteCommand.spec, PlatformPCRsCommand.spec, PlatformExtendCommand.spec,
+        PlatformCounterCommand.spec,
     ]
 
     static func main(_ arguments: [String]) -> Int32 {
@@ -86,6 +87,7 @@ enum Agent {
         case PlatformQuoteCommand.spec.name: try PlatformQuoteCommand.run(arguments)
         case PlatformPCRsCommand.spec.name: try PlatformPCRsCommand.run(arguments)
         case PlatformExtendCommand.spec.name: try PlatformExtendCommand.run(arguments)
+        case PlatformCounterCommand.spec.name: try PlatformCounterCommand.run(arguments)
         default: throw .usage("unknown command \(arguments.spec.name)")
         }
     }

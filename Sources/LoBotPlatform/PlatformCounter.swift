@@ -70,7 +70,12 @@ extension PlatformTPM {
         auth.fContinueAuthSession = 0
         auth.HMAC.authdata = Self.tuple(try Self.authHMAC(secret, paramDigest: try Digest.sha1(writer.bytes), auth))
         var value = TPM_COUNTER_VALUE()
-        try tss(RPC_IncrementCounter(context.handle, id, &auth, &value), "increment monotonic counter \(id)")
+        let rc = RPC_IncrementCounter(context.handle, id, &auth, &value)
+        // TPM_BAD_COUNTER for a counter that exists: TPM 1.2 allows one counter to move per boot.
+        if rc == 0x45, (try? readCounter(id: id)) != nil {
+            throw .tpmRule("cannot increment platform TPM counter \(id): another monotonic counter was incremented since this TPM started (TPM 1.2 allows one per boot); restart the platform")
+        }
+        try tss(rc, "increment monotonic counter \(id)")
         var response = ByteWriter()
         response.write(UInt32(0))
         response.write(Self.ordinalIncrementCounter)

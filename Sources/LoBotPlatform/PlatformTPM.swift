@@ -238,3 +238,43 @@ public func encodeTSSPublicKeyDER(_ key: PubKey) throws(LoBotError) -> [UInt8] {
     try tss(rc, "encode the DER public key")
     return Array(out[0..<Int(length)])
 }
+
+extension PlatformTPM {
+    /// NV index of the TCG PC-client EK certificate (TPM_NV_INDEX_EKCert | TSS_NV_DEFINED).
+    static let endorsementCertificateIndex: UInt32 = 0x1000_f000
+
+    /// The manufacturer's EK certificate (DER) from NV, as swtpm_setup --create-ek-cert leaves
+    /// it: TCG_PCCLIENT_STORED_CERT { tag 0x1001, certType 0, certSize } then TCG_FULL_CERT
+    /// { tag 0x1002, DER }. Owner authorisation.
+    public func endorsementCertificate() throws(LoBotError) -> [UInt8] {
+        let nv = try context.createObject(TSS_FLAG(TSS_OBJECT_TYPE_NV), 0, "NV")
+        try tss(Tspi_SetAttribUint32(nv, TSS_FLAG(TSS_TSPATTRIB_NV_INDEX), 0, Self.endorsementCertificateIndex), "select NV index")
+        var index = Self.endorsementCertificateIndex
+        var publicLength: UInt32 = 0
+        var publicData: UnsafeMutablePointer<BYTE>? = nil
+        let rc = withUnsafeMutableBytes(of: &index) {
+            Tspi_TPM_GetCapability(tpm, TSS_FLAG(TSS_TPMCAP_NV_INDEX), 4, $0.baseAddress?.assumingMemoryBound(to: BYTE.self),
+                                   &publicLength, &publicData)
+        }
+        try tss(rc, "find the EK certificate in NV")
+        let dataPublic = context.take(publicData, publicLength)
+        guard dataPublic.count >= 4 else { throw .notFound("EK certificate in NV") }
+        var reader = ByteReader(Array(dataPublic.suffix(4)), structure: "TPM_NV_DATA_PUBLIC")
+        let size = Int(try reader.readUInt32())
+        guard size > 7, size <= 8192 else { throw .invalidArgument("EK certificate NV area of \(size) bytes") }
+        try context.assignSecret(ownerSecret, to: nv)
+        var stored: [UInt8] = []
+        while stored.count < size {
+            var length = UInt32(min(1024, size - stored.count))
+            var chunk: UnsafeMutablePointer<BYTE>? = nil
+            try tss(Tspi_NV_ReadValue(nv, UInt32(stored.count), &length, &chunk), "read the EK certificate from NV")
+            stored += context.take(chunk, length)
+        }
+        var cert = ByteReader(stored, structure: "TCG_PCCLIENT_STORED_CERT")
+        try cert.expectUInt16(0x1001, field: "tag")
+        try cert.expect([0], field: "certType")
+        let certSize = Int(try cert.readUInt16())
+        try cert.expectUInt16(0x1002, field: "fullCert.tag")
+        return try cert.readBytes(certSize - 2)
+    }
+}

@@ -81,11 +81,7 @@ import TestSupport
         #expect(try run(["create", "--vtpm", vtpm]).status == 0)
         let fifo = temp.file("fifo")
         #expect(mkfifo(fifo, 0o600) == 0)
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: try Binaries.lobot())
-        holder.arguments = ["measure", "--vtpm", vtpm, "--pcr", "9", fifo]
-        holder.standardOutput = FileHandle.nullDevice
-        try holder.run()
+        let holder = try ChildProcess(try Binaries.lobot(), ["measure", "--vtpm", vtpm, "--pcr", "9", fifo])
         let writer = FileHandle(forWritingAtPath: fifo)  // blocks until the holder opens the FIFO
         // The holder opened the state before the FIFO, so it holds the lock now.
         let second = try run(["pcrs", "--vtpm", vtpm])
@@ -93,8 +89,7 @@ import TestSupport
         #expect(second.stderr == "lobot: vTPM state \(vtpm) is in use by another process\n")
         writer?.write(Data("domain".utf8))
         try writer?.close()
-        holder.waitUntilExit()
-        #expect(holder.terminationStatus == 0)
+        #expect(holder.wait().status == 0)
         #expect(try run(["pcrs", "--vtpm", vtpm, "--pcrs", "9"]).status == 0)
     }
 }

@@ -79,7 +79,7 @@ import TestSupport
         let old = try Data(contentsOf: URL(fileURLWithPath: state))
         _ = try vtpm.counter(increment: true)
         try old.write(to: URL(fileURLWithPath: state))
-        #expect(failureMessage { _ = try vtpm.pcrs() } == "lobot: vTPM state \(state) is rolled back: version 1, counter says 2")
+        #expect(failureMessage { _ = try vtpm.pcrs() } == "lobot: \(state) is rolled back: version 1, counter says 2")
     }
 }
 

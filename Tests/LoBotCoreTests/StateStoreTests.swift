@@ -66,7 +66,7 @@ import TestSupport
             var bytes = good
             bytes[bit / 8] ^= UInt8(1 << (bit % 8))
             do throws(LoBotError) {
-                _ = try StateFile(bytes: bytes).open(msk: fixture.msk, path: "state")
+                _ = try StateFile(bytes: bytes).open(key: fixture.msk, path: "state")
                 accepted.append(bit)
             } catch {
                 switch error {
@@ -120,7 +120,7 @@ import TestSupport
         let fixture = try Fixture()
         let vtpm = try fixture.open().vtpm
         try vtpm.extend(pcr: 9, digest: .ones, name: "pending")
-        try Files.writeDurably(fixture.directory.pendingPath, try StateFile.seal(vtpm.state, version: 2, msk: fixture.msk).bytes)
+        try Files.writeDurably(fixture.directory.pendingPath, try StateFile.seal(vtpm.state.bytes, kind: .vtpmState, id: vtpm.id, version: 2, key: fixture.msk).bytes)
         #expect(try fixture.counter.increment() == 2)
         let session = try fixture.open()
         #expect(session.version == 2)
@@ -133,7 +133,7 @@ import TestSupport
         let fixture = try Fixture()
         let vtpm = try fixture.open().vtpm
         try vtpm.extend(pcr: 9, digest: .ones, name: "pending")
-        try Files.writeDurably(fixture.directory.pendingPath, try StateFile.seal(vtpm.state, version: 2, msk: fixture.msk).bytes)
+        try Files.writeDurably(fixture.directory.pendingPath, try StateFile.seal(vtpm.state.bytes, kind: .vtpmState, id: vtpm.id, version: 2, key: fixture.msk).bytes)
         let session = try fixture.open()
         #expect(session.version == 2)
         #expect(try fixture.counter.read() == 2)
@@ -174,7 +174,9 @@ import TestSupport
         let file = try StateFile(bytes: bytes)
         #expect(file.version == 1)
         #expect(file.bytes == bytes)
-        #expect(Array(bytes.prefix(6)) == hexBytes("4c425654 0001"))
+        // magic "LBSF", format 0001, kind 01 (vTPM state), then the vTPM's identity.
+        #expect(Array(bytes.prefix(7)) == hexBytes("4c425346 0001 01"))
+        #expect(file.id == (try fixture.open().vtpm.id))
         for length in stride(from: 0, to: bytes.count, by: 13) {
             #expect(parseError(StateFile.self, Array(bytes.prefix(length))) != nil)
         }

@@ -68,40 +68,85 @@ public struct ProcessResult: Sendable {
 public func runProcess(
     _ executable: String, _ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil
 ) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    for (key, value) in environment { env[key] = value }
-    process.environment = env
-    if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    // Read both pipes concurrently so a chatty child cannot block on a full pipe.
-    let errData = LockedData()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-        errData.set(err.fileHandleForReading.readDataToEndOfFile())
-        group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return ProcessResult(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData.get(), as: UTF8.self))
+    try ChildProcess(executable, arguments, environment: environment, currentDirectory: currentDirectory).wait()
 }
 
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
-    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
+/// A child started with posix_spawn and reaped with waitpid in the calling thread (Foundation's
+/// Process misses exits when tests start many children at once). Output pipes are close-on-exec
+/// so concurrently spawned children never inherit each other's, and reading stops once the
+/// child has exited, so a daemon it left holding the pipe cannot hang a test.
+public final class ChildProcess: @unchecked Sendable {
+    public let pid: pid_t
+    private let output: Int32
+    private let errors: Int32
+
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                currentDirectory: String? = nil) throws {
+        var outPipe: [Int32] = [0, 0]
+        var errPipe: [Int32] = [0, 0]
+        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw TestSupportError.failed("pipe failed") }
+        // pipe2 is not visible to Swift; a child spawned by another thread in this instant may
+        // inherit an end, which is harmless: reading stops when our own child exits.
+        for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        // posix_spawn_file_actions_addchdir_np is not visible to Swift: a shell changes directory.
+        let command = currentDirectory.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0, executable] + arguments }
+            ?? [executable] + arguments
+        let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var child = pid_t()
+        let rc = posix_spawn(&child, command[0], &actions, nil, argv, envp)
+        close(outPipe[1])
+        close(errPipe[1])
+        guard rc == 0 else {
+            close(outPipe[0])
+            close(errPipe[0])
+            throw TestSupportError.failed("cannot run \(executable): \(String(cString: strerror(rc)))")
+        }
+        pid = child
+        output = outPipe[0]
+        errors = errPipe[0]
+    }
+
+    /// Collects stdout and stderr until the child exits, then reaps it.
+    public func wait() -> ProcessResult {
+        var out: [UInt8] = []
+        var err: [UInt8] = []
+        var status: Int32 = 0
+        var exited = false
+        var open: Set<Int32> = [output, errors]
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while !open.isEmpty {
+            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&fds, nfds_t(fds.count), exited ? 0 : 50)
+            if ready <= 0 {
+                if exited { break }
+                if waitpid(pid, &status, WNOHANG) == pid { exited = true }
+                continue
+            }
+            for entry in fds where entry.revents != 0 {
+                let count = read(entry.fd, &buffer, buffer.count)
+                if count > 0 {
+                    if entry.fd == output { out += buffer[0..<count] } else { err += buffer[0..<count] }
+                } else {
+                    open.remove(entry.fd)
+                }
+            }
+        }
+        close(output)
+        close(errors)
+        if !exited { while waitpid(pid, &status, 0) == -1 && errno == EINTR {} }
+        let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return ProcessResult(status: code, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
 }
 
 public enum Binaries {

@@ -52,8 +52,13 @@ public struct Quote: WireStructure, Equatable, Sendable {
         guard nonce == expectedNonce else {
             throw .replay("quote nonce is \(nonce.hex), expected \(expectedNonce.hex)")
         }
-        let digest = try Digest.sha1(try signedBytes())
-        guard aik.verify(signature: signature, digest: digest, algorithm: .sha1) else {
+        try Self.verifySignature(signature, over: try signedBytes(), aik: aik)
+    }
+
+    /// The AIK signature check shared by every kind of quote: PKCS#1 v1.5 SHA-1 over the
+    /// TPM_QUOTE_INFO(2) bytes.
+    public static func verifySignature(_ signature: [UInt8], over signed: [UInt8], aik: RSAPublicKey) throws(LoBotError) {
+        guard aik.verify(signature: signature, digest: try Digest.sha1(signed), algorithm: .sha1) else {
             throw .authentication(what: "quote signature")
         }
     }

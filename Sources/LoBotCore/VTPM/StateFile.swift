@@ -1,44 +1,56 @@
-// The vTPM state on disk: a VTPMState encrypted and authenticated with AES-256-GCM under the
-// vTPM's master storage key (MSK). The header (with the rollback version) is authenticated as
-// additional data, so no byte of the file can change without the open failing.
+// An encrypted, versioned LoBot state file: the vTPM state, or a platform's version store. The
+// plaintext is AES-256-GCM encrypted under the file's key; the header (kind, identity, rollback
+// version) is authenticated as additional data, so no byte of the file can change without the
+// open failing.
 //
-//   BYTE magic[4] = "LBVT";  UINT16 format = 1;  UINT64 version;  BYTE nonce[12];
-//   UINT32 ciphertextSize;  BYTE ciphertext[ciphertextSize];  BYTE tag[16]
+//   BYTE magic[4] = "LBSF";  UINT16 format = 1;  UINT8 kind;  BYTE id[16];  UINT64 version;
+//   BYTE nonce[12];  UINT32 ciphertextSize;  BYTE ciphertext[ciphertextSize];  BYTE tag[16]
 
 public struct StateFile: WireStructure, Equatable, Sendable {
-    public static var wireName: String { "vTPM state file" }
-    static let magic: [UInt8] = Array("LBVT".utf8)
+    public static var wireName: String { "LoBot state file" }
+    static let magic: [UInt8] = Array("LBSF".utf8)
     static let format: UInt16 = 1
     /// A vTPM with a full event log stays far below this.
     public static let maximumSize = 64 << 20
 
+    public enum Kind: UInt8, Sendable {
+        case vtpmState = 1
+        case versionStore = 2
+
+        var name: String { self == .vtpmState ? "vTPM state" : "version store" }
+    }
+
+    public var kind: Kind
+    /// Whose file this is (the vTPM's identity); authenticated, so files cannot be swapped.
+    public var id: [UInt8]
     /// The rollback version: must equal the rollback counter when the file is opened.
     public var version: UInt64
     public var nonce: [UInt8]
     public var ciphertext: [UInt8]
     public var tag: [UInt8]
 
-    /// Encrypts `state` as version `version` under `msk`.
-    public static func seal(_ state: VTPMState, version: UInt64, msk: MasterKey) throws(LoBotError) -> StateFile {
-        var file = StateFile(version: version, nonce: try SecureRandom.bytes(12), ciphertext: [], tag: [])
-        var plain = state.bytes
-        defer { wipe(&plain) }
-        let sealed = try AESGCM.seal(plain, key: msk.bytes, nonce: file.nonce, aad: file.header())
+    /// Encrypts `plaintext` as version `version` under `key`.
+    public static func seal(_ plaintext: [UInt8], kind: Kind, id: [UInt8], version: UInt64, key: MasterKey)
+        throws(LoBotError) -> StateFile
+    {
+        guard id.count == 16 else { throw .invalidArgument("a state file identity is 16 bytes") }
+        var file = StateFile(kind: kind, id: id, version: version, nonce: try SecureRandom.bytes(12), ciphertext: [], tag: [])
+        let sealed = try AESGCM.seal(plaintext, key: key.bytes, nonce: file.nonce, aad: file.header())
         file.ciphertext = sealed.ciphertext
         file.tag = sealed.tag
         return file
     }
 
-    /// Decrypts and parses the state; any altered byte fails here.
-    public func open(msk: MasterKey, path: String) throws(LoBotError) -> VTPMState {
-        var plain = try AESGCM.open(
-            AESGCM.Sealed(ciphertext: ciphertext, tag: tag), key: msk.bytes, nonce: nonce, aad: header(),
-            what: "vTPM state \(path)")
-        defer { wipe(&plain) }
-        return try VTPMState(bytes: plain)
+    /// Decrypts; any altered byte fails here. The caller wipes the plaintext.
+    public func open(key: MasterKey, path: String) throws(LoBotError) -> [UInt8] {
+        try AESGCM.open(
+            AESGCM.Sealed(ciphertext: ciphertext, tag: tag), key: key.bytes, nonce: nonce, aad: header(),
+            what: "\(kind.name) \(path)")
     }
 
-    init(version: UInt64, nonce: [UInt8], ciphertext: [UInt8], tag: [UInt8]) {
+    init(kind: Kind, id: [UInt8], version: UInt64, nonce: [UInt8], ciphertext: [UInt8], tag: [UInt8]) {
+        self.kind = kind
+        self.id = id
         self.version = version
         self.nonce = nonce
         self.ciphertext = ciphertext
@@ -49,6 +61,8 @@ public struct StateFile: WireStructure, Equatable, Sendable {
         var writer = ByteWriter()
         writer.write(Self.magic)
         writer.write(Self.format)
+        writer.write(kind.rawValue)
+        writer.write(id)
         writer.write(version)
         writer.write(nonce)
         return writer.bytes
@@ -57,6 +71,13 @@ public struct StateFile: WireStructure, Equatable, Sendable {
     public init(parsing reader: inout ByteReader) throws(LoBotError) {
         try reader.expect(Self.magic, field: "magic")
         try reader.expectUInt16(Self.format, field: "format")
+        let at = reader.offset
+        let rawKind = try reader.readUInt8()
+        guard let kind = Kind(rawValue: rawKind) else {
+            throw reader.failure(.unexpectedValue(field: "kind", value: UInt64(rawKind)), at: at)
+        }
+        self.kind = kind
+        id = try reader.readBytes(16)
         version = try reader.readUInt64()
         nonce = try reader.readBytes(12)
         ciphertext = try reader.readSized(lengthWidth: 4, maximum: Self.maximumSize, field: "ciphertextSize")

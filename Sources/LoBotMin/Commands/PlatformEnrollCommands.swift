@@ -11,18 +11,23 @@ enum PlatformEKCommand {
             usage: lobot platform ek --out FILE
 
             Writes the endorsement key's TPM_PUBKEY (owner authorisation), for a factory that
-            issues EK certificates to platforms whose TPM has none.
+            issues EK certificates to platforms whose TPM has none. With --certificate, writes
+            instead the manufacturer's EK certificate (DER) from the TPM's NV storage.
 
             options:
-              --out FILE   where to write it
+              --out FILE       where to write it
+              --certificate    the manufacturer's EK certificate instead of the key
             """,
-        options: ["out"])
+        options: ["out"], flags: ["certificate"])
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let out = try arguments.required("out")
-        let key = try PlatformAccess.with { (tpm) throws(LoBotError) in try tpm.endorsementPublicKey() }
-        try Output.write(out, key.bytes)
-        Console.out("endorsement key written to \(out)")
+        let certificate = arguments.has("certificate")
+        let bytes = try PlatformAccess.with { (tpm) throws(LoBotError) in
+            certificate ? try tpm.endorsementCertificate() : try tpm.endorsementPublicKey().bytes
+        }
+        try Output.write(out, bytes)
+        Console.out("endorsement \(certificate ? "certificate" : "key") written to \(out)")
     }
 }
 

@@ -1,0 +1,155 @@
+// The factory's certificate authority (swift-certificates): a self-signed RSA-2048 root that
+// certifies platform AIKs, factory-issued EK certificates and LoBot vTPM keys. The key is kept as
+// PKCS#1 DER (mode 0600), which both swift-crypto and LoBotCore's libcrypto layer read, so the
+// same root also signs golden-value records and the audit chain.
+import Crypto
+import Foundation
+import LoBotCore
+import SwiftASN1
+import X509
+import _CryptoExtras
+
+struct CertificateAuthority {
+    let key: _RSA.Signing.PrivateKey
+    let certificate: Certificate
+
+    /// TCG OIDs for what a certificate vouches for (TCG EK Credential Profile, 2.23.133.8.x).
+    enum Role {
+        case endorsement, identity, vtpmEndorsement, vtpmIdentity, vtpmStorage
+
+        var extendedKeyUsage: ASN1ObjectIdentifier {
+            switch self {
+            case .endorsement, .vtpmEndorsement: return [2, 23, 133, 8, 1]  // tcg-kp-EKCertificate
+            case .identity, .vtpmIdentity: return [2, 23, 133, 8, 3]  // tcg-kp-AIKCertificate
+            case .vtpmStorage: return [1, 3, 6, 1, 4, 1, 55_555, 1, 1]  // LoBot vTPM storage key
+            }
+        }
+
+        var organizationalUnit: String {
+            switch self {
+            case .endorsement: return "LoBot platform EK"
+            case .identity: return "LoBot platform AIK"
+            case .vtpmEndorsement: return "LoBot vTPM EK"
+            case .vtpmIdentity: return "LoBot vTPM AIK"
+            case .vtpmStorage: return "LoBot vTPM SRK"
+            }
+        }
+    }
+
+    /// A new root named `name`.
+    static func create(name: String) throws -> CertificateAuthority {
+        let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        let subject = try DistinguishedName {
+            CommonName(name)
+            OrganizationName("LoBot factory")
+        }
+        let now = Date()
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(),
+            publicKey: Certificate.PublicKey(key.publicKey),
+            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(20 * 365 * 86400),
+            issuer: subject, subject: subject, signatureAlgorithm: .sha256WithRSAEncryption,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+                SubjectKeyIdentifier(hash: Certificate.PublicKey(key.publicKey))
+            },
+            issuerPrivateKey: Certificate.PrivateKey(key))
+        return CertificateAuthority(key: key, certificate: certificate)
+    }
+
+    init(key: _RSA.Signing.PrivateKey, certificate: Certificate) {
+        self.key = key
+        self.certificate = certificate
+    }
+
+    init(keyDER: [UInt8], certificateDER: [UInt8]) throws {
+        key = try _RSA.Signing.PrivateKey(derRepresentation: keyDER)
+        certificate = try Certificate(derEncoded: certificateDER)
+        guard certificate.publicKey == Certificate.PublicKey(key.publicKey) else {
+            throw FactoryError("the CA key and certificate do not belong together")
+        }
+    }
+
+    var keyDER: [UInt8] { [UInt8](key.derRepresentation) }
+    var certificateDER: [UInt8] { get throws { try certificate.serializeAsDER() } }
+
+    /// The same key in LoBotCore's libcrypto form, for TPM-style signatures.
+    func coreKey() throws -> RSAPrivateKey {
+        var der = keyDER
+        defer { wipe(&der) }
+        return try factoryCore { () throws(LoBotError) in try RSAPrivateKey(der: der) }
+    }
+
+    /// A certificate for the RSA key with `modulus` and `exponent`, owned by `owner`.
+    func issue(owner: String, role: Role, modulus: [UInt8], exponent: [UInt8], years: Double = 10) throws -> Certificate {
+        let publicKey = try _RSA.Signing.PublicKey(n: modulus, e: exponent)
+        let subject = try DistinguishedName {
+            CommonName(owner)
+            OrganizationalUnitName(role.organizationalUnit)
+            OrganizationName("LoBot factory")
+        }
+        let now = Date()
+        return try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(),
+            publicKey: Certificate.PublicKey(publicKey),
+            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(years * 365 * 86400),
+            issuer: certificate.subject, subject: subject, signatureAlgorithm: .sha256WithRSAEncryption,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true, keyEncipherment: role == .endorsement || role == .vtpmEndorsement || role == .vtpmStorage))
+                try ExtendedKeyUsage([ExtendedKeyUsage.Usage(oid: role.extendedKeyUsage)])
+                AuthorityKeyIdentifier(keyIdentifier: SubjectKeyIdentifier(hash: certificate.publicKey).keyIdentifier)
+            },
+            issuerPrivateKey: Certificate.PrivateKey(key))
+    }
+
+    /// Checks a certificate claims to come from this CA: its signature, its validity period, and
+    /// that it carries the given role.
+    func check(_ certificate: Certificate, role: Role, what: String) throws {
+        guard certificate.issuer == self.certificate.subject,
+            self.certificate.publicKey.isValidSignature(certificate.signature, for: certificate)
+        else { throw FactoryError("\(what) certificate is not signed by this factory's CA") }
+        let now = Date()
+        guard certificate.notValidBefore <= now, now <= certificate.notValidAfter else {
+            throw FactoryError("\(what) certificate is expired or not yet valid")
+        }
+        let usages = try certificate.extensions.extendedKeyUsage
+        guard usages?.contains(ExtendedKeyUsage.Usage(oid: role.extendedKeyUsage)) == true else {
+            throw FactoryError("\(what) certificate is not a \(role.organizationalUnit) certificate")
+        }
+    }
+}
+
+extension Certificate {
+    func serializeAsDER() throws -> [UInt8] {
+        var serializer = DER.Serializer()
+        try serializer.serialize(self)
+        return serializer.serializedBytes
+    }
+
+    /// The subject's RSA modulus and exponent.
+    func rsaComponents() throws -> (modulus: [UInt8], exponent: [UInt8]) {
+        guard let rsa = _RSA.Signing.PublicKey(publicKey) else { throw FactoryError("certificate does not hold an RSA key") }
+        let pkcs1 = [UInt8](rsa.pkcs1DERRepresentation)
+        let node = try DER.parse(pkcs1)
+        return try DER.sequence(node, identifier: .sequence) { nodes in
+            let n = try ArraySlice<UInt8>(derEncoded: &nodes)
+            let e = try ArraySlice<UInt8>(derEncoded: &nodes)
+            return (Self.unsigned(n), Self.unsigned(e))
+        }
+    }
+
+    private static func unsigned(_ integer: ArraySlice<UInt8>) -> [UInt8] {
+        Array(integer.drop(while: { $0 == 0 }))
+    }
+
+    var commonName: String? {
+        for rdn in subject {
+            for attribute in rdn where attribute.type == .RDNAttributeType.commonName {
+                return attribute.value.description
+            }
+        }
+        return nil
+    }
+}

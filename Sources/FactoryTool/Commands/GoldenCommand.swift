@@ -1,0 +1,81 @@
+// `lobot-factory golden`: golden values, recorded from a known-good platform's verified quote and
+// signed by the factory; `golden show` prints one.
+import ArgumentParser
+import LoBotCore
+
+struct GoldenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "golden",
+        abstract: "Record or show golden PCR values.",
+        subcommands: [Record.self, Show.self])
+
+    struct Record: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record golden values from a known-good platform's quote.")
+
+        @OptionGroup var options: FactoryOptions
+
+        @Option(name: .long, help: "The name of the golden values.")
+        var name: String
+
+        @Option(name: .long, help: "The known-good platform that quoted.")
+        var platform: String
+
+        @Option(name: .long, help: "Its LoBot quote.")
+        var quote: String
+
+        @Option(name: .long, help: "The nonce the factory issued for it (purpose golden).")
+        var nonce: String
+
+        @Option(name: .long, help: "Which quoted PCRs to record (default: all quoted).")
+        var pcrs: String?
+
+        func validate() throws {
+            guard Factory.isValidName(name) else { throw ValidationError("--name must be 1-64 letters, digits, '.', '_' or '-'.") }
+        }
+
+        func run() throws {
+            let factory = try options.open()
+            let expected = try parseNonce(nonce)
+            let evidence = try QuoteEvidence.load(quote: quote, pcrHash: nil, signature: nil, nonce: expected)
+            guard let quoted = evidence.quote?.composite else { throw FactoryError("no PCR values in the quote") }
+            try factory.decide(action: "golden-record", subject: name) { db in
+                try factory.database.consumeNonce(expected, owner: platform, purpose: "golden", in: db)
+                try evidence.verify(aik: try factory.platformAIK(platform, in: db), nonce: expected)
+                var record = try factoryCore { () throws(LoBotError) in
+                    let indices = try pcrs.map { (text) throws(LoBotError) in try PCRList.parse(text) } ?? quoted.selection.indices
+                    var values: [SHA1Digest] = []
+                    for index in indices {
+                        guard let value = quoted.value(of: index) else { throw LoBotError.invalidArgument("PCR \(index) was not quoted") }
+                        values.append(value)
+                    }
+                    return GoldenRecord(name: name, values: try PCRComposite(selection: try PCRSelection(indices), values: values))
+                }
+                try factoryCore { () throws(LoBotError) in try record.sign(with: factory.signer) }
+                try writeOutput(factory.goldenPath(name), record.bytes)
+                return "golden values from \(platform): PCRs \(PCRList.describe(record.values.selection.indices))"
+            }
+            try options.emit("golden values \(name) recorded from \(platform)", ["name": name, "platform": platform])
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print golden values, their signature checked.")
+
+        @OptionGroup var options: FactoryOptions
+
+        @Option(name: .long, help: "The name of the golden values.")
+        var name: String
+
+        func run() throws {
+            let record = try options.open().golden(name)
+            var lines: [String] = []
+            var pcrs: [[String: Any]] = []
+            for (i, index) in record.values.selection.indices.enumerated() {
+                lines.append("PCR-\(index < 10 ? "0" : "")\(index): \(record.values.values[i].hex)")
+                pcrs.append(["pcr": index, "value": record.values.values[i].hex])
+            }
+            try options.emit(lines.joined(separator: "\n"), ["name": name, "pcrs": pcrs])
+        }
+    }
+}

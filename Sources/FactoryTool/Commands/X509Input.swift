@@ -1,0 +1,12 @@
+// Certificates as users hand them to the factory: DER, or PEM as swtpm-localca writes them.
+import Foundation
+import X509
+
+enum X509Input {
+    static func certificate(_ bytes: [UInt8]) throws -> Certificate {
+        if let text = String(bytes: bytes, encoding: .utf8), text.contains("-----BEGIN CERTIFICATE-----") {
+            return try Certificate(pemEncoded: text)
+        }
+        return try Certificate(derEncoded: bytes)
+    }
+}

@@ -1,0 +1,249 @@
+// The factory's key database: every key, certificate and nonce the factory makes or accepts,
+// with its owner, purpose and state, kept forever. SQLite (through GRDB) with triggers that
+// refuse deletion and any state change except active -> revoked, so even a buggy command
+// cannot forget a key. Reuse of a recorded key, nonce or certificate is refused by UNIQUE
+// constraints and reported as such.
+import Foundation
+import GRDB
+import LoBotCore
+
+struct KeyDatabase {
+    let queue: DatabaseQueue
+
+    enum OwnerKind: String {
+        case platform, lobot, factory
+    }
+
+    enum Purpose: String {
+        case caSigning = "ca-signing"
+        case privacyCA = "privacy-ca"
+        case endorsement = "ek"
+        case identity = "aik"
+        case bind = "bind"
+        case vtpmEndorsement = "vtpm-ek"
+        case vtpmIdentity = "vtpm-aik"
+        case vtpmStorage = "vtpm-srk"
+        case vtpmBind = "vtpm-bind"
+        case masterStorageKey = "msk"
+        case imageKey = "k1"
+    }
+
+    /// Opens (creating if needed) the database at `path`.
+    init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        // A rollback journal, not WAL: the database is one file that a backup or an offline copy
+        // takes whole, and every commit is on disk before the factory answers.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL")
+        }
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+        try Self.migrator.migrate(queue)
+        _ = try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE owners (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('platform', 'lobot', 'factory')),
+                    state TEXT NOT NULL CHECK (state IN ('active', 'revoked')),
+                    created INTEGER NOT NULL,
+                    revoked INTEGER
+                );
+                CREATE TABLE keys (
+                    id INTEGER PRIMARY KEY,
+                    fingerprint BLOB NOT NULL UNIQUE,
+                    owner TEXT NOT NULL REFERENCES owners(name),
+                    purpose TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('active', 'revoked')),
+                    created INTEGER NOT NULL,
+                    revoked INTEGER,
+                    public_key BLOB
+                );
+                CREATE INDEX keys_owner ON keys(owner);
+                CREATE TABLE certificates (
+                    fingerprint BLOB PRIMARY KEY NOT NULL,
+                    serial BLOB NOT NULL UNIQUE,
+                    key_fingerprint BLOB NOT NULL REFERENCES keys(fingerprint),
+                    owner TEXT NOT NULL REFERENCES owners(name),
+                    purpose TEXT NOT NULL,
+                    created INTEGER NOT NULL,
+                    der BLOB NOT NULL
+                );
+                CREATE TABLE nonces (
+                    value BLOB PRIMARY KEY NOT NULL,
+                    owner TEXT NOT NULL,
+                    purpose TEXT NOT NULL,
+                    issued INTEGER NOT NULL,
+                    used INTEGER
+                );
+                CREATE TRIGGER owners_kept BEFORE DELETE ON owners BEGIN SELECT RAISE(ABORT, 'records are kept forever'); END;
+                CREATE TRIGGER keys_kept BEFORE DELETE ON keys BEGIN SELECT RAISE(ABORT, 'records are kept forever'); END;
+                CREATE TRIGGER certificates_kept BEFORE DELETE ON certificates BEGIN SELECT RAISE(ABORT, 'records are kept forever'); END;
+                CREATE TRIGGER nonces_kept BEFORE DELETE ON nonces BEGIN SELECT RAISE(ABORT, 'records are kept forever'); END;
+                CREATE TRIGGER certificates_fixed BEFORE UPDATE ON certificates BEGIN SELECT RAISE(ABORT, 'certificates never change'); END;
+                CREATE TRIGGER keys_only_revoked BEFORE UPDATE ON keys
+                    WHEN NEW.fingerprint IS NOT OLD.fingerprint OR NEW.owner IS NOT OLD.owner OR NEW.purpose IS NOT OLD.purpose
+                      OR NEW.public_key IS NOT OLD.public_key OR NEW.created IS NOT OLD.created
+                      OR NOT (NEW.state = OLD.state OR (OLD.state = 'active' AND NEW.state = 'revoked'))
+                    BEGIN SELECT RAISE(ABORT, 'a key record only ever changes from active to revoked'); END;
+                CREATE TRIGGER owners_only_revoked BEFORE UPDATE ON owners
+                    WHEN NEW.name IS NOT OLD.name OR NEW.kind IS NOT OLD.kind
+                      OR NOT (NEW.state = OLD.state OR (OLD.state = 'active' AND NEW.state = 'revoked'))
+                    BEGIN SELECT RAISE(ABORT, 'an owner record only ever changes from active to revoked'); END;
+                CREATE TRIGGER nonces_used_once BEFORE UPDATE ON nonces
+                    WHEN NEW.value IS NOT OLD.value OR OLD.used IS NOT NULL OR NEW.used IS NULL
+                    BEGIN SELECT RAISE(ABORT, 'a nonce is used once'); END;
+                """)
+        }
+        return migrator
+    }
+
+    static var now: Int64 { Int64(Date().timeIntervalSince1970) }
+
+    /// SHA-256 of an RSA modulus: how the database names a public key.
+    static func fingerprint(modulus: [UInt8]) throws -> [UInt8] { try factoryCore { () throws(LoBotError) in try Digest.sha256(modulus) } }
+
+    // MARK: owners
+
+    struct Owner {
+        let name: String
+        let kind: String
+        let state: String
+    }
+
+    func owner(_ name: String, in db: Database) throws -> Owner? {
+        try Row.fetchOne(db, sql: "SELECT name, kind, state FROM owners WHERE name = ?", arguments: [name]).map {
+            Owner(name: $0["name"], kind: $0["kind"], state: $0["state"])
+        }
+    }
+
+    /// Records `name` if it is new; refuses an existing owner of another kind.
+    func ensureOwner(_ name: String, kind: OwnerKind, in db: Database) throws {
+        if let row = try Row.fetchOne(db, sql: "SELECT kind FROM owners WHERE name = ?", arguments: [name]) {
+            let existing: String = row["kind"]
+            guard existing == kind.rawValue else { throw FactoryError("\(name) is already known as a \(existing), not a \(kind.rawValue)") }
+            return
+        }
+        try db.execute(sql: "INSERT INTO owners (name, kind, state, created) VALUES (?, ?, 'active', ?)",
+                       arguments: [name, kind.rawValue, Self.now])
+    }
+
+    /// Throws unless `name` is a known, active owner of `kind`.
+    func requireActive(_ name: String, kind: OwnerKind, in db: Database) throws {
+        guard let owner = try owner(name, in: db), owner.kind == kind.rawValue else { throw FactoryError("unknown \(kind.rawValue) \(name)") }
+        guard owner.state == "active" else { throw FactoryError("\(kind.rawValue) \(name) is revoked") }
+    }
+
+    // MARK: keys
+
+    struct KeyRecord {
+        let fingerprint: [UInt8]
+        let owner: String
+        let purpose: String
+        let state: String
+        let publicKey: [UInt8]?
+    }
+
+    /// Records a key; a key already recorded (under any owner or purpose) is refused as reuse.
+    func recordKey(modulus: [UInt8]?, secretFingerprint: [UInt8]? = nil, owner: String, kind: OwnerKind,
+                   purpose: Purpose, publicKey: [UInt8]?, in db: Database) throws -> [UInt8] {
+        let fingerprint = try secretFingerprint ?? Self.fingerprint(modulus: modulus ?? [])
+        try ensureOwner(owner, kind: kind, in: db)
+        if let existing = try Row.fetchOne(db, sql: "SELECT owner, purpose FROM keys WHERE fingerprint = ?", arguments: [Data(fingerprint)]) {
+            let previousOwner: String = existing["owner"]
+            let previousPurpose: String = existing["purpose"]
+            throw FactoryError("refused key reuse: this key is already recorded as \(previousOwner)'s \(previousPurpose) key")
+        }
+        try db.execute(
+            sql: "INSERT INTO keys (fingerprint, owner, purpose, state, created, public_key) VALUES (?, ?, ?, 'active', ?, ?)",
+            arguments: [Data(fingerprint), owner, purpose.rawValue, Self.now, publicKey.map { Data($0) }])
+        return fingerprint
+    }
+
+
+    static func key(_ fingerprint: [UInt8], in db: Database) throws -> KeyRecord? {
+        try Row.fetchOne(db, sql: "SELECT owner, purpose, state, public_key FROM keys WHERE fingerprint = ?",
+                         arguments: [Data(fingerprint)]).map { row in
+            KeyRecord(fingerprint: fingerprint, owner: row["owner"], purpose: row["purpose"], state: row["state"],
+                      publicKey: (row["public_key"] as Data?).map { [UInt8]($0) })
+        }
+    }
+
+    /// The active key of `owner` for `purpose` (the latest if there are several).
+    func activeKey(owner: String, purpose: Purpose, in db: Database) throws -> KeyRecord? {
+        try Row.fetchOne(db, sql: """
+            SELECT fingerprint, owner, purpose, state, public_key FROM keys
+            WHERE owner = ? AND purpose = ? AND state = 'active' ORDER BY id DESC LIMIT 1
+            """, arguments: [owner, purpose.rawValue]).map { row in
+            KeyRecord(fingerprint: [UInt8](row["fingerprint"] as Data), owner: row["owner"], purpose: row["purpose"],
+                      state: row["state"], publicKey: (row["public_key"] as Data?).map { [UInt8]($0) })
+        }
+    }
+
+    /// Refuses a key that is unknown, not `owner`'s, not for `purpose`, or revoked (or whose
+    /// owner is revoked).
+    func requireActiveKey(modulus: [UInt8], owner: String, purpose: Purpose, in db: Database) throws {
+        guard let record = try Self.key(try Self.fingerprint(modulus: modulus), in: db) else { throw FactoryError("unknown key: the factory never recorded it") }
+        guard record.owner == owner, record.purpose == purpose.rawValue else {
+            throw FactoryError("key belongs to \(record.owner) as \(record.purpose), not to \(owner) as \(purpose.rawValue)")
+        }
+        guard record.state == "active" else { throw FactoryError("\(owner)'s \(purpose.rawValue) key is revoked") }
+        if let owner = try self.owner(owner, in: db), owner.state != "active" { throw FactoryError("\(owner.kind) \(owner.name) is revoked") }
+    }
+
+    /// Revokes an owner and every key it holds; returns how many keys changed.
+    func revoke(owner name: String, in db: Database) throws -> Int {
+        guard try Row.fetchOne(db, sql: "SELECT name FROM owners WHERE name = ?", arguments: [name]) != nil else {
+            throw FactoryError("unknown owner \(name)")
+        }
+        let now = Self.now
+        try db.execute(sql: "UPDATE owners SET state = 'revoked', revoked = ? WHERE name = ? AND state = 'active'", arguments: [now, name])
+        try db.execute(sql: "UPDATE keys SET state = 'revoked', revoked = ? WHERE owner = ? AND state = 'active'", arguments: [now, name])
+        return db.changesCount
+    }
+
+    // MARK: certificates
+
+    func recordCertificate(der: [UInt8], serial: [UInt8], keyFingerprint: [UInt8], owner: String, purpose: Purpose, in db: Database) throws {
+        let fingerprint = try factoryCore { () throws(LoBotError) in try Digest.sha256(der) }
+        do {
+            try db.execute(sql: """
+                INSERT INTO certificates (fingerprint, serial, key_fingerprint, owner, purpose, created, der)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [Data(fingerprint), Data(serial), Data(keyFingerprint), owner, purpose.rawValue, Self.now, Data(der)])
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw FactoryError("refused certificate reuse: this certificate or serial number is already recorded")
+        }
+    }
+
+    // MARK: nonces
+
+    /// A fresh 20-byte nonce for `owner`, recorded so it is accepted once.
+    func issueNonce(owner: String, purpose: String, in db: Database) throws -> TPMNonce {
+        let nonce = try factoryCore { () throws(LoBotError) in try TPMNonce.random() }
+        try db.execute(sql: "INSERT INTO nonces (value, owner, purpose, issued) VALUES (?, ?, ?, ?)",
+                       arguments: [Data(nonce.value), owner, purpose, Self.now])
+        return nonce
+    }
+
+    /// Marks a nonce used; refuses one never issued, issued to someone else or for something
+    /// else, or already used.
+    func consumeNonce(_ nonce: TPMNonce, owner: String, purpose: String, in db: Database) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT owner, purpose, used FROM nonces WHERE value = ?", arguments: [Data(nonce.value)]) else {
+            throw FactoryError("refused nonce \(nonce.hex): the factory never issued it")
+        }
+        let issuedTo: String = row["owner"]
+        let issuedFor: String = row["purpose"]
+        guard issuedTo == owner, issuedFor == purpose else {
+            throw FactoryError("refused nonce \(nonce.hex): issued to \(issuedTo) for \(issuedFor), not to \(owner) for \(purpose)")
+        }
+        guard (row["used"] as Int64?) == nil else { throw FactoryError("refused replayed nonce \(nonce.hex): already used") }
+        try db.execute(sql: "UPDATE nonces SET used = ? WHERE value = ?", arguments: [Self.now, Data(nonce.value)])
+    }
+
+    func countKeys() throws -> Int { try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM keys") ?? 0 } }
+}

@@ -1,0 +1,119 @@
+// An opened factory state directory: the CA, the privacy-CA encryption key, the key database and
+// the audit log, and `decide`, the one way a command changes anything: its work runs in a
+// database transaction and is logged as accepted, or rolled back and logged as refused.
+//
+//   DIR/ca.key (0600)  ca.cert  privacy-ca.key (0600)  privacy-ca.tpmpub  keys.sqlite (0600)
+//   DIR/audit.head  DIR/golden/NAME.golden  DIR/ek-issuers/*.der
+import Foundation
+import GRDB
+import LoBotCore
+import X509
+
+struct Factory {
+    let directory: String
+    let ca: CertificateAuthority
+    let signer: RSAPrivateKey
+    let privacyCAKey: RSAPrivateKey
+    let privacyCAPublic: PubKey
+    let database: KeyDatabase
+    let audit: AuditLog
+
+    static func path(_ directory: String, _ name: String) -> String { directory + "/" + name }
+
+    /// Opens an existing factory directory.
+    init(directory: String) throws {
+        self.directory = directory
+        guard FileManager.default.fileExists(atPath: Self.path(directory, "ca.cert")) else {
+            throw FactoryError("no factory in \(directory) (run lobot-factory init)")
+        }
+        var caKey = try readInput(Self.path(directory, "ca.key"), maximum: 16 << 10)
+        defer { wipe(&caKey) }
+        ca = try CertificateAuthority(keyDER: caKey, certificateDER: try readInput(Self.path(directory, "ca.cert"), maximum: 16 << 10))
+        let signer = try ca.coreKey()
+        self.signer = signer
+        var privacyKey = try readInput(Self.path(directory, "privacy-ca.key"), maximum: 16 << 10)
+        defer { wipe(&privacyKey) }
+        let publicBytes = try readInput(Self.path(directory, "privacy-ca.tpmpub"), maximum: 4096)
+        (privacyCAKey, privacyCAPublic) = try factoryCore { () throws(LoBotError) in
+            (try RSAPrivateKey(der: privacyKey), try PubKey(bytes: publicBytes))
+        }
+        let database = try KeyDatabase(path: Self.path(directory, "keys.sqlite"))
+        try database.queue.write { db in try AuditLog.createTable(db) }
+        self.database = database
+        audit = AuditLog(database: database, headPath: Self.path(directory, "audit.head"), signer: signer,
+                         verifier: try factoryCore { () throws(LoBotError) in try signer.publicKey() })
+    }
+
+    /// Creates a new factory in `directory` (which must not hold one) and opens it.
+    static func create(directory: String, name: String) throws -> Factory {
+        let manager = FileManager.default
+        guard !manager.fileExists(atPath: path(directory, "ca.cert")) else { throw FactoryError("\(directory) already holds a factory") }
+        try manager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for sub in ["golden", "ek-issuers"] {
+            try manager.createDirectory(atPath: path(directory, sub), withIntermediateDirectories: true)
+        }
+        let ca = try CertificateAuthority.create(name: name)
+        var caKey = ca.keyDER
+        defer { wipe(&caKey) }
+        let privacy = try factoryCore { () throws(LoBotError) in try RSAPrivateKey.generate(bits: 2048) }
+        // The privacy-CA key platforms encrypt identity requests to: RSA-2048 (TrouSerS cannot
+        // take more), OAEP, published as the exact TPM_PUBKEY TrouSerS hashes into the request.
+        let privacyPublic = try factoryCore { () throws(LoBotError) in
+            PubKey.rsa(try privacy.publicKey(), encScheme: .rsaOAEPSHA1, sigScheme: .none)
+        }
+        var privacyDER = try factoryCore { () throws(LoBotError) in try privacy.der() }
+        defer { wipe(&privacyDER) }
+        try factoryCore { () throws(LoBotError) in
+            try Files.writeAtomically(path(directory, "ca.key"), caKey, permissions: 0o600)
+            try Files.writeAtomically(path(directory, "privacy-ca.key"), privacyDER, permissions: 0o600)
+            try Files.writeAtomically(path(directory, "privacy-ca.tpmpub"), privacyPublic.bytes, permissions: 0o644)
+        }
+        try factoryCore { () throws(LoBotError) in try Files.writeAtomically(path(directory, "ca.cert"), try cachedDER(ca), permissions: 0o644) }
+        let factory = try Factory(directory: directory)
+        try factory.decide(action: "init", subject: name) { db in
+            let caModulus = try ca.certificate.rsaComponents().modulus
+            _ = try factory.database.recordKey(modulus: caModulus, owner: name, kind: .factory, purpose: .caSigning,
+                                               publicKey: nil, in: db)
+            _ = try factory.database.recordKey(modulus: privacyPublic.modulus, owner: name, kind: .factory,
+                                               purpose: .privacyCA, publicKey: privacyPublic.bytes, in: db)
+            return "CA \(name) created"
+        }
+        return factory
+    }
+
+    private static func cachedDER(_ ca: CertificateAuthority) throws(LoBotError) -> [UInt8] {
+        do { return try ca.certificateDER } catch { throw .invalidArgument("cannot encode the CA certificate: \(error)") }
+    }
+
+    /// Runs `body` as one decision: in a transaction, logged as accepted with the detail it
+    /// returns; any error rolls back everything and is logged as refused, then rethrown.
+    @discardableResult
+    func decide(action: String, subject: String, _ body: (Database) throws -> String) throws -> String {
+        var entry: AuditLog.Entry? = nil
+        var detail = ""
+        do {
+            try database.queue.write { db in
+                detail = try body(db)
+                entry = try audit.append(action: action, subject: subject, outcome: "accepted", detail: detail, in: db)
+            }
+        } catch {
+            let message = (error as? FactoryError)?.description ?? "\(error)"
+            try database.queue.write { db in
+                entry = try audit.append(action: action, subject: subject, outcome: "refused", detail: message, in: db)
+            }
+            if let entry { try audit.writeHead(entry) }
+            throw FactoryError(message)
+        }
+        if let entry { try audit.writeHead(entry) }
+        return detail
+    }
+
+    /// Manufacturer EK certificate issuers this factory trusts (DER files in ek-issuers/).
+    func trustedEKIssuers() throws -> [Certificate] {
+        let folder = Self.path(directory, "ek-issuers")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return try names.sorted().map { try Certificate(derEncoded: try readInput(folder + "/" + $0, maximum: 16 << 10)) }
+    }
+
+    func goldenPath(_ name: String) -> String { Self.path(directory, "golden/\(name).golden") }
+}

@@ -1,0 +1,34 @@
+// `lobot platform counter`: the platform TPM's monotonic counter that LoBot's version store (and
+// so every platform-rooted vTPM's rollback check) is anchored to.
+import LoBotCore
+import LoBotPlatform
+
+enum PlatformCounterCommand {
+    static let spec = CommandSpec(
+        name: "platform counter",
+        summary: "Create, read or increment the platform TPM's monotonic counter.",
+        help: """
+            usage: lobot platform counter --platform DIR [--create | --increment]
+
+            Prints the counter's value. --create makes it (once per platform; owner
+            authorisation; its id and secret go to DIR/counter). --increment adds one first.
+            A TPM 1.2 lets only one counter move per boot: LoBot uses exactly one.
+
+            options:
+              --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
+              --create         create the counter
+              --increment      add one before printing
+            """,
+        options: PlatformAccess.options, flags: ["create", "increment"])
+
+    static func run(_ arguments: ParsedArguments) throws(AgentError) {
+        let directory = try PlatformAccess.directory(arguments)
+        if arguments.has("create") && arguments.has("increment") { throw arguments.usage("give --create or --increment, not both") }
+        let value = try PlatformAccess.with { (tpm) throws(LoBotError) -> UInt64 in
+            if arguments.has("create") { return UInt64(try TPMCounter.create(tpm: tpm, directory: directory).count) }
+            let counter = try TPMCounter(tpm: tpm, directory: directory)
+            return arguments.has("increment") ? try counter.increment() : try counter.read()
+        }
+        Console.out("platform counter: \(value)")
+    }
+}

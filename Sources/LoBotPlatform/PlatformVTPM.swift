@@ -1,0 +1,34 @@
+// A vTPM rooted in a platform TPM: its MSK is bound to the platform's bind key (DIR/msk.bound,
+// useless without that TPM) and its rollback version lives in the platform's version store,
+// anchored to the TPM's monotonic counter. This is the physical half of the dual root: the
+// state opens only on this platform's TPM, and no copy of any file brings an old state back.
+import LoBotCore
+
+extension VTPMDirectory {
+    /// Creates a vTPM on `platform` (which needs its bind key and counter).
+    public func createOnPlatform(_ platform: PlatformDirectory, tpm: PlatformTPM) throws(LoBotError) -> VTPMSession<StoredVersionCounter> {
+        try Files.makeDirectory(path, permissions: 0o700, existingOK: true)
+        guard !holdsState, !Files.exists(clearKeyPath), !Files.exists(boundKeyPath) else { throw .alreadyExists("a vTPM in \(path)") }
+        let store = VersionStore(directory: platform, tpm: tpm)
+        try store.createIfMissing()
+        let msk = try MasterKey.generate()
+        let bindKey = try KeyBlob(bytes: try platform.bindBlob()).publicKey.rsaPublicKey()
+        try Files.writeAtomically(boundKeyPath, try BoundData.bind(msk.bytes, to: bindKey), permissions: 0o600)
+        let vtpm = try VTPM.create()
+        return try VTPMSession.create(directory: self, msk: msk, counter: StoredVersionCounter(store: store, id: vtpm.id), vtpm: vtpm)
+    }
+
+    /// Opens the vTPM: the platform TPM unbinds its MSK, the version store vouches for its version.
+    public func openOnPlatform(_ platform: PlatformDirectory, tpm: PlatformTPM) throws(LoBotError) -> VTPMSession<StoredVersionCounter> {
+        guard holdsState else { throw .notFound("vTPM state in \(path)") }
+        guard Files.exists(boundKeyPath) else { throw .notFound("platform-bound master storage key \(boundKeyPath)") }
+        var key = try tpm.unbind(keyBlob: try platform.bindBlob(), data: try Files.read(boundKeyPath, maximum: 4096))
+        defer { wipe(&key) }
+        let id = try AnchoredFile<StoredVersionCounter>.peekIdentity(paths: anchoredPaths)
+        let counter = StoredVersionCounter(store: VersionStore(directory: platform, tpm: tpm), id: id)
+        return try VTPMSession.open(directory: self, msk: try MasterKey(bytes: key), counter: counter)
+    }
+
+    /// Whether this vTPM's MSK is bound to a platform TPM.
+    public var isPlatformBound: Bool { Files.exists(boundKeyPath) }
+}

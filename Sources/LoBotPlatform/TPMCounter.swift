@@ -1,0 +1,65 @@
+// The platform TPM's monotonic counter as a rollback counter. A TPM 1.2 lets one counter be
+// incremented per boot, so each platform has exactly one LoBot counter, created once; its id and
+// secret live in PLATFORM/counter (0600). The secret only authorises increments: someone who
+// steals it can move the counter forward (and so lock vTPMs out), never back.
+//
+//   LoBot platform counter file:  BYTE magic[4] = "LBPC";  UINT8 version = 1;
+//                                 UINT32 counterID;  BYTE secret[20]
+import LoBotCore
+
+public struct PlatformCounterFile: WireStructure, Equatable, Sendable {
+    public static var wireName: String { "LoBot platform counter" }
+    static let magic: [UInt8] = Array("LBPC".utf8)
+    public var counterID: UInt32
+    public var secret: [UInt8]
+
+    public init(counterID: UInt32, secret: [UInt8]) {
+        self.counterID = counterID
+        self.secret = secret
+    }
+
+    public init(parsing reader: inout ByteReader) throws(LoBotError) {
+        try reader.expect(Self.magic, field: "magic")
+        try reader.expect([1], field: "version")
+        counterID = try reader.readUInt32()
+        secret = try reader.readBytes(20)
+    }
+
+    public func serialize(into writer: inout ByteWriter) {
+        writer.write(Self.magic)
+        writer.write(UInt8(1))
+        writer.write(counterID)
+        writer.write(secret)
+    }
+}
+
+public struct TPMCounter: RollbackCounter {
+    public let tpm: PlatformTPM
+    public let file: PlatformCounterFile
+
+    public var description: String { "platform TPM counter \(file.counterID)" }
+
+    /// The platform's counter, from PLATFORM/counter.
+    public init(tpm: PlatformTPM, directory: PlatformDirectory) throws(LoBotError) {
+        self.tpm = tpm
+        file = try PlatformCounterFile(bytes: try directory.read(directory.counterPath, "platform counter (run lobot platform counter --create)"))
+    }
+
+    /// Creates the platform's counter in the TPM (owner authorisation) and records it.
+    public static func create(tpm: PlatformTPM, directory: PlatformDirectory) throws(LoBotError) -> CounterValue {
+        guard !Files.exists(directory.counterPath) else { throw .alreadyExists("platform counter \(directory.counterPath)") }
+        let secret = try SecureRandom.bytes(20)
+        let value = try tpm.createCounter(label: Array("LBOT".utf8), secret: secret)
+        try Files.makeDirectory(directory.path, permissions: 0o700, existingOK: true)
+        try Files.writeAtomically(directory.counterPath, PlatformCounterFile(counterID: value.id, secret: secret).bytes, permissions: 0o600)
+        return value
+    }
+
+    public func read() throws(LoBotError) -> UInt64 {
+        UInt64(try tpm.readCounter(id: file.counterID).count)
+    }
+
+    public func increment() throws(LoBotError) -> UInt64 {
+        UInt64(try tpm.incrementCounter(id: file.counterID, secret: file.secret).count)
+    }
+}

@@ -1,0 +1,65 @@
+// A real TPM 1.2 platform for a test: swtpm + tcsd started by scripts/tpm12-platform in a fresh
+// directory, torn down when the value is released -- and by the script's watcher if this test
+// process dies first, so no swtpm or tcsd outlives a failed run. Commands that talk to it run
+// as subprocesses with its TSS_TCSD_* environment.
+import Foundation
+
+public final class TestPlatform: @unchecked Sendable {
+    public let root: TemporaryDirectory
+    /// The swtpm/tcsd directory.
+    public let machine: String
+    /// LoBot's platform directory (key blobs, certificate, counter).
+    public let lobotDirectory: String
+    public let environment: [String: String]
+
+    public init(ekCertificate: Bool) throws {
+        root = try TemporaryDirectory("lobot-platform")
+        machine = root.file("tpm")
+        lobotDirectory = root.file("lobot")
+        var arguments = ["up", machine, "--watch", "\(getpid())"]
+        if ekCertificate { arguments.append("--ek-cert") }
+        let up = try runProcess(Binaries.packageRoot + "/scripts/tpm12-platform", arguments,
+                                environment: ["LOBOT_TCSD": try Binaries.lobot() + " tcsd"])
+        guard up.status == 0 else { throw TestSupportError.failed("tpm12-platform up failed: \(up.stderr)") }
+        var env: [String: String] = [:]
+        let text = try String(contentsOfFile: machine + "/platform.env", encoding: .utf8)
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { env[parts[0]] = parts[1] }
+        }
+        environment = env
+    }
+
+    deinit {
+        _ = try? runProcess(Binaries.packageRoot + "/scripts/tpm12-platform", ["down", machine])
+    }
+
+    /// The manufacturer EK issuer certificate (PEM), when the platform was made with one.
+    public var ekIssuerCertificate: String { machine + "/localca/issuercert.pem" }
+
+    /// Runs `lobot` against this platform; `--platform` is added for `platform` commands that take it.
+    @discardableResult
+    public func lobot(_ arguments: [String]) throws -> ProcessResult {
+        try runProcess(try Binaries.lobot(), arguments, environment: environment)
+    }
+
+    /// Runs any program (tpm-quote-tools, tpm-tools) against this platform.
+    @discardableResult
+    public func run(_ program: String, _ arguments: [String], in directory: String? = nil) throws -> ProcessResult {
+        try runProcess(program, arguments, environment: environment, currentDirectory: directory)
+    }
+
+    /// Restarts swtpm and tcsd on the same state: a reboot (PCRs reset, counters stay).
+    public func reboot() throws {
+        let result = try runProcess(Binaries.packageRoot + "/scripts/tpm12-platform", ["restart", machine],
+                                    environment: ["LOBOT_TCSD": try Binaries.lobot() + " tcsd"])
+        guard result.status == 0 else { throw TestSupportError.failed("restart failed: \(result.stderr)") }
+    }
+}
+
+/// Fails the calling test with the command's stderr unless it succeeded; returns stdout.
+@discardableResult
+public func succeed(_ result: ProcessResult, _ what: String = "command") throws -> String {
+    guard result.status == 0 else { throw TestSupportError.failed("\(what) failed (\(result.status)): \(result.stderr)") }
+    return result.stdout
+}
