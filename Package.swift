@@ -73,11 +73,10 @@ let package = Package(
             swiftSettings: embeddedSwift,
             linkerSettings: agentLink
         ),
-        .executableTarget(
-            name: "FactoryTool",
+        .target(
+            name: "FactoryKit",
             dependencies: [
                 "LoBotCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -85,10 +84,21 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .executableTarget(name: "LoBotBench", dependencies: ["LoBotCore"], path: "bench/LoBotBench"),
+        .executableTarget(
+            name: "FactoryTool",
+            dependencies: [
+                "FactoryKit", "LoBotCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "LoBotBench", dependencies: ["LoBotCore", "FactoryKit", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "bench/LoBotBench"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LoBotCoreTests", dependencies: ["LoBotCore", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "FactoryToolTests", dependencies: ["FactoryTool", "LoBotCore", "TestSupport"]),
+        .testTarget(name: "FactoryToolTests", dependencies: ["FactoryKit", "LoBotCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LoBotCore", "LoBotPlatform", "TestSupport"]),
     ]
 )

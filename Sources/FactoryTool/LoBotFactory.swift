@@ -1,5 +1,6 @@
 // The `lobot-factory` executable: the offline factory (PVIF). One subcommand per file under
 // Commands/; this root only lists them.
+import FactoryKit
 import ArgumentParser
 
 @main

@@ -1,5 +1,6 @@
 // Options every factory command shares, and how commands print: one human line (or a few), or
 // with --json one JSON object, keys sorted so scripts and tests can rely on the output.
+import FactoryKit
 import ArgumentParser
 import Foundation
 import LoBotCore

@@ -1,5 +1,5 @@
 // `lobot-bench`: runs the benchmark suites and writes bench/results.{json,md}.
-//   usage: lobot-bench [--out DIR] [--suite NAME]...   (suites: vtpm)
+//   usage: lobot-bench [--out DIR] [--suite NAME]...   (suites: vtpm, platform, keydb)
 import Foundation
 
 var outDirectory = "bench"
@@ -16,10 +16,11 @@ while !arguments.isEmpty {
         exit(2)
     }
 }
-if suites.isEmpty { suites = ["vtpm"] }
+if suites.isEmpty { suites = ["vtpm", "platform", "keydb"] }
 
 let environment = ProcessInfo.processInfo.environment
-let lobot = environment["LOBOT_BIN"] ?? "build/lobot"
+let root = FileManager.default.currentDirectoryPath
+let lobot = environment["LOBOT_BIN"] ?? root + "/build/lobot"
 let work = outDirectory + "/work"
 try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
 var results = ResultsFile(directory: outDirectory)
@@ -28,6 +29,8 @@ do {
         print("suite \(suite)")
         switch suite {
         case "vtpm": try VTPMSuite(lobot: lobot, work: work).run(into: &results)
+        case "platform": try PlatformSuite(lobot: lobot, work: work, root: root).run(into: &results)
+        case "keydb": try KeyDatabaseSuite(work: work, count: Int(environment["LOBOT_BENCH_KEYS"] ?? "") ?? 1_000_000).run(into: &results)
         default: throw BenchError(description: "unknown suite \(suite)")
         }
         try results.write()

@@ -1,5 +1,6 @@
 // `lobot-factory audit`: the decision log. `verify` walks the hash chain and its signatures and
 // compares the end with the signed head; `show` prints entries.
+import FactoryKit
 import ArgumentParser
 import Foundation
 import LoBotCore

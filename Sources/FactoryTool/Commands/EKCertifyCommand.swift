@@ -1,6 +1,7 @@
 // `lobot-factory ek-certify`: a factory-issued EK certificate for a platform whose TPM has no
 // usable manufacturer certificate (as real TrouSerS privacy-CA deployments did), given its EK
 // public key read on the factory floor.
+import FactoryKit
 import ArgumentParser
 import LoBotCore
 

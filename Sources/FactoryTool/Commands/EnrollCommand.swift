@@ -1,4 +1,5 @@
 // `lobot-factory enroll`: the privacy-CA step of AIK enrollment.
+import FactoryKit
 import ArgumentParser
 import LoBotCore
 

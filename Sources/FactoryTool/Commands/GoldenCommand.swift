@@ -1,5 +1,6 @@
 // `lobot-factory golden`: golden values, recorded from a known-good platform's verified quote and
 // signed by the factory; `golden show` prints one.
+import FactoryKit
 import ArgumentParser
 import LoBotCore
 

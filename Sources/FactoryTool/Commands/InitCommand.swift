@@ -1,4 +1,5 @@
 // `lobot-factory init`: a new factory state directory with its CA and privacy-CA key.
+import FactoryKit
 import ArgumentParser
 import LoBotCore
 

@@ -1,4 +1,5 @@
 // `lobot-factory keys`: what the key database holds.
+import FactoryKit
 import ArgumentParser
 import Foundation
 import GRDB

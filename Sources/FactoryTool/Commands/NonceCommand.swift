@@ -1,5 +1,6 @@
 // `lobot-factory nonce`: a fresh nonce, recorded so that it is accepted exactly once, for the
 // named platform or LoBot and purpose.
+import FactoryKit
 import ArgumentParser
 import LoBotCore
 

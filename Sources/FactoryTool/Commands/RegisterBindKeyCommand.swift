@@ -1,5 +1,6 @@
 // `lobot-factory register-bind-key`: records a platform's TPM bind key after checking the AIK's
 // certification of it against the platform's enrolled AIK and a nonce the factory issued.
+import FactoryKit
 import ArgumentParser
 import GRDB
 import LoBotCore

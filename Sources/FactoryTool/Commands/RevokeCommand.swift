@@ -1,5 +1,6 @@
 // `lobot-factory revoke`: a compromised platform or LoBot, and with it every key it holds. From
 // then on every check against those keys fails.
+import FactoryKit
 import ArgumentParser
 import LoBotCore
 

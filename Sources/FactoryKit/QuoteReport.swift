@@ -2,18 +2,18 @@
 // given, the events that produced it and whether the replay matches.
 import LoBotCore
 
-struct QuoteReport {
-    struct Entry {
-        let pcr: Int
-        let value: String
-        let events: [String]
+package struct QuoteReport {
+    package struct Entry {
+        package let pcr: Int
+        package let value: String
+        package let events: [String]
     }
 
-    let entries: [Entry]
-    let selection: [Int]
-    let replayMatches: Bool?
+    package let entries: [Entry]
+    package let selection: [Int]
+    package let replayMatches: Bool?
 
-    init(evidence: QuoteEvidence, log: EventLog?) throws(LoBotError) {
+    package init(evidence: QuoteEvidence, log: EventLog?) throws(LoBotError) {
         guard let quote = evidence.quote else {
             // A tpm-quote-tools quote carries only the composite hash.
             let info = evidence.info2?.infoShort
@@ -45,7 +45,7 @@ struct QuoteReport {
         }
     }
 
-    var text: String {
+    package var text: String {
         var lines: [String] = []
         if entries.count == 1, entries[0].pcr == -1 {
             return "composite hash of PCRs \(PCRList.describe(selection)): \(entries[0].value)\nquote verified"
@@ -58,7 +58,7 @@ struct QuoteReport {
         return lines.joined(separator: "\n")
     }
 
-    var json: String {
+    package var json: String {
         if entries.count == 1, entries[0].pcr == -1 {
             return "{\"verified\":true,\"composite_hash\":\(JSON.string(entries[0].value)),\"pcrs\":[\(selection.map(String.init).joined(separator: ","))]}"
         }
@@ -72,8 +72,8 @@ struct QuoteReport {
 }
 
 /// Minimal JSON string quoting for the factory's `--json` output.
-enum JSON {
-    static func string(_ text: String) -> String {
+package enum JSON {
+    package static func string(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -9,27 +9,27 @@ import Foundation
 import GRDB
 import LoBotCore
 
-struct AuditLog {
-    let database: KeyDatabase
-    let headPath: String
-    let signer: RSAPrivateKey
-    let verifier: RSAPublicKey
+package struct AuditLog {
+    package let database: KeyDatabase
+    package let headPath: String
+    package let signer: RSAPrivateKey
+    package let verifier: RSAPublicKey
 
-    static let genesis = [UInt8](repeating: 0, count: 32)
+    package static let genesis = [UInt8](repeating: 0, count: 32)
 
-    struct Entry {
-        let seq: Int64
-        let time: Int64
-        let action: String
-        let subject: String
-        let outcome: String
-        let detail: String
-        let previous: [UInt8]
-        let hash: [UInt8]
-        let signature: [UInt8]
+    package struct Entry {
+        package let seq: Int64
+        package let time: Int64
+        package let action: String
+        package let subject: String
+        package let outcome: String
+        package let detail: String
+        package let previous: [UInt8]
+        package let hash: [UInt8]
+        package let signature: [UInt8]
     }
 
-    static func createTable(_ db: Database) throws {
+    package static func createTable(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE IF NOT EXISTS audit (
                 seq INTEGER PRIMARY KEY NOT NULL,
@@ -47,7 +47,7 @@ struct AuditLog {
             """)
     }
 
-    static func chainHash(previous: [UInt8], seq: Int64, time: Int64, action: String, subject: String, outcome: String,
+    package static func chainHash(previous: [UInt8], seq: Int64, time: Int64, action: String, subject: String, outcome: String,
                           detail: String) throws -> [UInt8] {
         var writer = ByteWriter()
         writer.write(previous)
@@ -59,7 +59,7 @@ struct AuditLog {
 
     /// Appends one decision inside `db`'s transaction; the head file follows the commit.
     @discardableResult
-    func append(action: String, subject: String, outcome: String, detail: String, in db: Database) throws -> Entry {
+    package func append(action: String, subject: String, outcome: String, detail: String, in db: Database) throws -> Entry {
         let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
         let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1
         let previous = last.map { [UInt8]($0["hash"] as Data) } ?? Self.genesis
@@ -76,7 +76,7 @@ struct AuditLog {
     }
 
     /// Writes `audit.head`: seq, hash and the CA's signature over both.
-    func writeHead(_ entry: Entry) throws {
+    package func writeHead(_ entry: Entry) throws {
         var writer = ByteWriter()
         writer.write(Array("LBAH".utf8))
         writer.write(UInt64(bitPattern: entry.seq))
@@ -89,7 +89,7 @@ struct AuditLog {
         try factoryCore { () throws(LoBotError) in try Files.writeAtomically(headPath, writer.bytes, permissions: 0o644) }
     }
 
-    func entries() throws -> [Entry] {
+    package func entries() throws -> [Entry] {
         try database.queue.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq").map { row in
                 Entry(seq: row["seq"], time: row["time"], action: row["action"], subject: row["subject"],
@@ -101,7 +101,7 @@ struct AuditLog {
 
     /// Walks the whole chain: every hash recomputed, every link and signature checked, no gap in
     /// the sequence, and the signed head no newer than the last entry. Returns the entry count.
-    func verify() throws -> Int {
+    package func verify() throws -> Int {
         let all = try entries()
         var previous = Self.genesis
         for (index, entry) in all.enumerated() {
@@ -129,7 +129,7 @@ struct AuditLog {
         return all.count
     }
 
-    func readHead() throws -> (seq: Int64, hash: [UInt8])? {
+    package func readHead() throws -> (seq: Int64, hash: [UInt8])? {
         guard FileManager.default.fileExists(atPath: headPath) else { return nil }
         let bytes = try readInput(headPath, maximum: 4096)
         return try factoryCore { () throws(LoBotError) in

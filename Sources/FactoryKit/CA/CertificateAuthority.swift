@@ -9,12 +9,12 @@ import SwiftASN1
 import X509
 import _CryptoExtras
 
-struct CertificateAuthority {
-    let key: _RSA.Signing.PrivateKey
-    let certificate: Certificate
+package struct CertificateAuthority {
+    package let key: _RSA.Signing.PrivateKey
+    package let certificate: Certificate
 
     /// TCG OIDs for what a certificate vouches for (TCG EK Credential Profile, 2.23.133.8.x).
-    enum Role {
+    package enum Role {
         case endorsement, identity, vtpmEndorsement, vtpmIdentity, vtpmStorage
 
         var extendedKeyUsage: ASN1ObjectIdentifier {
@@ -37,7 +37,7 @@ struct CertificateAuthority {
     }
 
     /// A new root named `name`.
-    static func create(name: String) throws -> CertificateAuthority {
+    package static func create(name: String) throws -> CertificateAuthority {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         let subject = try DistinguishedName {
             CommonName(name)
@@ -58,12 +58,12 @@ struct CertificateAuthority {
         return CertificateAuthority(key: key, certificate: certificate)
     }
 
-    init(key: _RSA.Signing.PrivateKey, certificate: Certificate) {
+    package init(key: _RSA.Signing.PrivateKey, certificate: Certificate) {
         self.key = key
         self.certificate = certificate
     }
 
-    init(keyDER: [UInt8], certificateDER: [UInt8]) throws {
+    package init(keyDER: [UInt8], certificateDER: [UInt8]) throws {
         key = try _RSA.Signing.PrivateKey(derRepresentation: keyDER)
         certificate = try Certificate(derEncoded: certificateDER)
         guard certificate.publicKey == Certificate.PublicKey(key.publicKey) else {
@@ -71,18 +71,18 @@ struct CertificateAuthority {
         }
     }
 
-    var keyDER: [UInt8] { [UInt8](key.derRepresentation) }
-    var certificateDER: [UInt8] { get throws { try certificate.serializeAsDER() } }
+    package var keyDER: [UInt8] { [UInt8](key.derRepresentation) }
+    package var certificateDER: [UInt8] { get throws { try certificate.serializeAsDER() } }
 
     /// The same key in LoBotCore's libcrypto form, for TPM-style signatures.
-    func coreKey() throws -> RSAPrivateKey {
+    package func coreKey() throws -> RSAPrivateKey {
         var der = keyDER
         defer { wipe(&der) }
         return try factoryCore { () throws(LoBotError) in try RSAPrivateKey(der: der) }
     }
 
     /// A certificate for the RSA key with `modulus` and `exponent`, owned by `owner`.
-    func issue(owner: String, role: Role, modulus: [UInt8], exponent: [UInt8], years: Double = 10) throws -> Certificate {
+    package func issue(owner: String, role: Role, modulus: [UInt8], exponent: [UInt8], years: Double = 10) throws -> Certificate {
         let publicKey = try _RSA.Signing.PublicKey(n: modulus, e: exponent)
         let subject = try DistinguishedName {
             CommonName(owner)
@@ -106,7 +106,7 @@ struct CertificateAuthority {
 
     /// Checks a certificate claims to come from this CA: its signature, its validity period, and
     /// that it carries the given role.
-    func check(_ certificate: Certificate, role: Role, what: String) throws {
+    package func check(_ certificate: Certificate, role: Role, what: String) throws {
         guard certificate.issuer == self.certificate.subject,
             self.certificate.publicKey.isValidSignature(certificate.signature, for: certificate)
         else { throw FactoryError("\(what) certificate is not signed by this factory's CA") }
@@ -122,14 +122,14 @@ struct CertificateAuthority {
 }
 
 extension Certificate {
-    func serializeAsDER() throws -> [UInt8] {
+    package func serializeAsDER() throws -> [UInt8] {
         var serializer = DER.Serializer()
         try serializer.serialize(self)
         return serializer.serializedBytes
     }
 
     /// The subject's RSA modulus and exponent.
-    func rsaComponents() throws -> (modulus: [UInt8], exponent: [UInt8]) {
+    package func rsaComponents() throws -> (modulus: [UInt8], exponent: [UInt8]) {
         guard let rsa = _RSA.Signing.PublicKey(publicKey) else { throw FactoryError("certificate does not hold an RSA key") }
         let pkcs1 = [UInt8](rsa.pkcs1DERRepresentation)
         let node = try DER.parse(pkcs1)
@@ -144,7 +144,7 @@ extension Certificate {
         Array(integer.drop(while: { $0 == 0 }))
     }
 
-    var commonName: String? {
+    package var commonName: String? {
         for rdn in subject {
             for attribute in rdn where attribute.type == .RDNAttributeType.commonName {
                 return attribute.value.description

@@ -14,16 +14,16 @@ import LoBotCore
 import X509
 
 extension Factory {
-    struct Enrollment {
-        let platform: String
-        let answer: EnrollmentAnswer
-        let certificate: [UInt8]
+    package struct Enrollment {
+        package let platform: String
+        package let answer: EnrollmentAnswer
+        package let certificate: [UInt8]
     }
 
     /// TPM_ES_SYM_CBC_PKCS5PAD: the session key's scheme, which TrouSerS decrypts with.
-    static let cbcPKCS5: UInt16 = 0x00ff
+    package static let cbcPKCS5: UInt16 = 0x00ff
 
-    func enroll(request bytes: [UInt8]) throws -> Enrollment {
+    package func enroll(request bytes: [UInt8]) throws -> Enrollment {
         // Opening the request touches no state; a refusal here is still logged below.
         var result: Enrollment? = nil
         let opened = Result { try openIdentityRequest(bytes) }
@@ -66,7 +66,7 @@ extension Factory {
 
     /// Decrypts and parses a request, and checks the AIK's binding signature over the label and
     /// this CA's key. Returns the platform's name (the label) and the proof.
-    func openIdentityRequest(_ bytes: [UInt8]) throws -> (platform: String, proof: IdentityProof) {
+    package func openIdentityRequest(_ bytes: [UInt8]) throws -> (platform: String, proof: IdentityProof) {
         try factoryCore { () throws(LoBotError) in
             let request = try IdentityRequest(bytes: bytes)
             guard request.asymAlgorithm == privacyCAPublic.algorithmParms else {
@@ -98,7 +98,7 @@ extension Factory {
     /// Accepts an EK certificate issued by this factory for `platform` (its key recorded as that
     /// platform's EK) or by a trusted manufacturer issuer (its key then recorded, once, for
     /// `platform`). Returns the EK public key to encrypt the answer to.
-    func checkEndorsement(_ der: [UInt8], platform: String, in db: Database) throws -> RSAPublicKey {
+    package func checkEndorsement(_ der: [UInt8], platform: String, in db: Database) throws -> RSAPublicKey {
         guard !der.isEmpty else { throw FactoryError("identity request carries no EK certificate") }
         let certificate: Certificate
         do { certificate = try Certificate(derEncoded: der) } catch { throw FactoryError("EK certificate is not valid X.509: \(error)") }
@@ -130,7 +130,7 @@ extension Factory {
     }
 
     /// Names of platforms and LoBots: 1-64 of letters, digits, '.', '_', '-'.
-    static func isValidName(_ name: String) -> Bool {
+    package static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= 64
             && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII || "._-".unicodeScalars.contains($0) }
     }

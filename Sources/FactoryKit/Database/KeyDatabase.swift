@@ -7,14 +7,14 @@ import Foundation
 import GRDB
 import LoBotCore
 
-struct KeyDatabase {
-    let queue: DatabaseQueue
+package struct KeyDatabase {
+    package let queue: DatabaseQueue
 
-    enum OwnerKind: String {
+    package enum OwnerKind: String {
         case platform, lobot, factory
     }
 
-    enum Purpose: String {
+    package enum Purpose: String {
         case caSigning = "ca-signing"
         case privacyCA = "privacy-ca"
         case endorsement = "ek"
@@ -29,7 +29,7 @@ struct KeyDatabase {
     }
 
     /// Opens (creating if needed) the database at `path`.
-    init(path: String) throws {
+    package init(path: String) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // A rollback journal, not WAL: the database is one file that a backup or an offline copy
@@ -42,7 +42,7 @@ struct KeyDatabase {
         _ = try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
     }
 
-    static var migrator: DatabaseMigrator {
+    package static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -102,71 +102,71 @@ struct KeyDatabase {
         return migrator
     }
 
-    static var now: Int64 { Int64(Date().timeIntervalSince1970) }
+    package static var now: Int64 { Int64(Date().timeIntervalSince1970) }
 
     /// SHA-256 of an RSA modulus: how the database names a public key.
-    static func fingerprint(modulus: [UInt8]) throws -> [UInt8] { try factoryCore { () throws(LoBotError) in try Digest.sha256(modulus) } }
+    package static func fingerprint(modulus: [UInt8]) throws -> [UInt8] { try factoryCore { () throws(LoBotError) in try Digest.sha256(modulus) } }
 
     // MARK: owners
 
-    struct Owner {
-        let name: String
-        let kind: String
-        let state: String
+    package struct Owner {
+        package let name: String
+        package let kind: String
+        package let state: String
     }
 
-    func owner(_ name: String, in db: Database) throws -> Owner? {
+    package func owner(_ name: String, in db: Database) throws -> Owner? {
         try Row.fetchOne(db, sql: "SELECT name, kind, state FROM owners WHERE name = ?", arguments: [name]).map {
             Owner(name: $0["name"], kind: $0["kind"], state: $0["state"])
         }
     }
 
     /// Records `name` if it is new; refuses an existing owner of another kind.
-    func ensureOwner(_ name: String, kind: OwnerKind, in db: Database) throws {
-        if let row = try Row.fetchOne(db, sql: "SELECT kind FROM owners WHERE name = ?", arguments: [name]) {
-            let existing: String = row["kind"]
+    package func ensureOwner(_ name: String, kind: OwnerKind, in db: Database) throws {
+        let existing = try String.fetchOne(
+            try db.cachedStatement(sql: "SELECT kind FROM owners WHERE name = ?"), arguments: [name])
+        if let existing {
             guard existing == kind.rawValue else { throw FactoryError("\(name) is already known as a \(existing), not a \(kind.rawValue)") }
             return
         }
-        try db.execute(sql: "INSERT INTO owners (name, kind, state, created) VALUES (?, ?, 'active', ?)",
-                       arguments: [name, kind.rawValue, Self.now])
+        try db.cachedStatement(sql: "INSERT INTO owners (name, kind, state, created) VALUES (?, ?, 'active', ?)")
+            .execute(arguments: [name, kind.rawValue, Self.now])
     }
 
     /// Throws unless `name` is a known, active owner of `kind`.
-    func requireActive(_ name: String, kind: OwnerKind, in db: Database) throws {
+    package func requireActive(_ name: String, kind: OwnerKind, in db: Database) throws {
         guard let owner = try owner(name, in: db), owner.kind == kind.rawValue else { throw FactoryError("unknown \(kind.rawValue) \(name)") }
         guard owner.state == "active" else { throw FactoryError("\(kind.rawValue) \(name) is revoked") }
     }
 
     // MARK: keys
 
-    struct KeyRecord {
-        let fingerprint: [UInt8]
-        let owner: String
-        let purpose: String
-        let state: String
-        let publicKey: [UInt8]?
+    package struct KeyRecord {
+        package let fingerprint: [UInt8]
+        package let owner: String
+        package let purpose: String
+        package let state: String
+        package let publicKey: [UInt8]?
     }
 
-    /// Records a key; a key already recorded (under any owner or purpose) is refused as reuse.
-    func recordKey(modulus: [UInt8]?, secretFingerprint: [UInt8]? = nil, owner: String, kind: OwnerKind,
+    /// Records a key; a key already recorded (under any owner or purpose) is refused as reuse. The
+    /// UNIQUE index on the fingerprint is the check; the existing record is read only to say whose.
+    package func recordKey(modulus: [UInt8]?, secretFingerprint: [UInt8]? = nil, owner: String, kind: OwnerKind,
                    purpose: Purpose, publicKey: [UInt8]?, in db: Database) throws -> [UInt8] {
         let fingerprint = try secretFingerprint ?? Self.fingerprint(modulus: modulus ?? [])
         try ensureOwner(owner, kind: kind, in: db)
-        if let existing = try Row.fetchOne(db, sql: "SELECT owner, purpose FROM keys WHERE fingerprint = ?", arguments: [Data(fingerprint)]) {
-            let previousOwner: String = existing["owner"]
-            let previousPurpose: String = existing["purpose"]
-            throw FactoryError("refused key reuse: this key is already recorded as \(previousOwner)'s \(previousPurpose) key")
+        do {
+            try db.cachedStatement(sql: "INSERT INTO keys (fingerprint, owner, purpose, state, created, public_key) VALUES (?, ?, ?, 'active', ?, ?)")
+                .execute(arguments: [Data(fingerprint), owner, purpose.rawValue, Self.now, publicKey.map { Data($0) }])
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            guard let existing = try Self.key(fingerprint, in: db) else { throw error }
+            throw FactoryError("refused key reuse: this key is already recorded as \(existing.owner)'s \(existing.purpose) key")
         }
-        try db.execute(
-            sql: "INSERT INTO keys (fingerprint, owner, purpose, state, created, public_key) VALUES (?, ?, ?, 'active', ?, ?)",
-            arguments: [Data(fingerprint), owner, purpose.rawValue, Self.now, publicKey.map { Data($0) }])
         return fingerprint
     }
 
-
-    static func key(_ fingerprint: [UInt8], in db: Database) throws -> KeyRecord? {
-        try Row.fetchOne(db, sql: "SELECT owner, purpose, state, public_key FROM keys WHERE fingerprint = ?",
+    package static func key(_ fingerprint: [UInt8], in db: Database) throws -> KeyRecord? {
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT owner, purpose, state, public_key FROM keys WHERE fingerprint = ?"),
                          arguments: [Data(fingerprint)]).map { row in
             KeyRecord(fingerprint: fingerprint, owner: row["owner"], purpose: row["purpose"], state: row["state"],
                       publicKey: (row["public_key"] as Data?).map { [UInt8]($0) })
@@ -174,7 +174,7 @@ struct KeyDatabase {
     }
 
     /// The active key of `owner` for `purpose` (the latest if there are several).
-    func activeKey(owner: String, purpose: Purpose, in db: Database) throws -> KeyRecord? {
+    package func activeKey(owner: String, purpose: Purpose, in db: Database) throws -> KeyRecord? {
         try Row.fetchOne(db, sql: """
             SELECT fingerprint, owner, purpose, state, public_key FROM keys
             WHERE owner = ? AND purpose = ? AND state = 'active' ORDER BY id DESC LIMIT 1
@@ -186,7 +186,7 @@ struct KeyDatabase {
 
     /// Refuses a key that is unknown, not `owner`'s, not for `purpose`, or revoked (or whose
     /// owner is revoked).
-    func requireActiveKey(modulus: [UInt8], owner: String, purpose: Purpose, in db: Database) throws {
+    package func requireActiveKey(modulus: [UInt8], owner: String, purpose: Purpose, in db: Database) throws {
         guard let record = try Self.key(try Self.fingerprint(modulus: modulus), in: db) else { throw FactoryError("unknown key: the factory never recorded it") }
         guard record.owner == owner, record.purpose == purpose.rawValue else {
             throw FactoryError("key belongs to \(record.owner) as \(record.purpose), not to \(owner) as \(purpose.rawValue)")
@@ -196,7 +196,7 @@ struct KeyDatabase {
     }
 
     /// Revokes an owner and every key it holds; returns how many keys changed.
-    func revoke(owner name: String, in db: Database) throws -> Int {
+    package func revoke(owner name: String, in db: Database) throws -> Int {
         guard try Row.fetchOne(db, sql: "SELECT name FROM owners WHERE name = ?", arguments: [name]) != nil else {
             throw FactoryError("unknown owner \(name)")
         }
@@ -208,7 +208,7 @@ struct KeyDatabase {
 
     // MARK: certificates
 
-    func recordCertificate(der: [UInt8], serial: [UInt8], keyFingerprint: [UInt8], owner: String, purpose: Purpose, in db: Database) throws {
+    package func recordCertificate(der: [UInt8], serial: [UInt8], keyFingerprint: [UInt8], owner: String, purpose: Purpose, in db: Database) throws {
         let fingerprint = try factoryCore { () throws(LoBotError) in try Digest.sha256(der) }
         do {
             try db.execute(sql: """
@@ -223,7 +223,7 @@ struct KeyDatabase {
     // MARK: nonces
 
     /// A fresh 20-byte nonce for `owner`, recorded so it is accepted once.
-    func issueNonce(owner: String, purpose: String, in db: Database) throws -> TPMNonce {
+    package func issueNonce(owner: String, purpose: String, in db: Database) throws -> TPMNonce {
         let nonce = try factoryCore { () throws(LoBotError) in try TPMNonce.random() }
         try db.execute(sql: "INSERT INTO nonces (value, owner, purpose, issued) VALUES (?, ?, ?, ?)",
                        arguments: [Data(nonce.value), owner, purpose, Self.now])
@@ -232,7 +232,7 @@ struct KeyDatabase {
 
     /// Marks a nonce used; refuses one never issued, issued to someone else or for something
     /// else, or already used.
-    func consumeNonce(_ nonce: TPMNonce, owner: String, purpose: String, in db: Database) throws {
+    package func consumeNonce(_ nonce: TPMNonce, owner: String, purpose: String, in db: Database) throws {
         guard let row = try Row.fetchOne(db, sql: "SELECT owner, purpose, used FROM nonces WHERE value = ?", arguments: [Data(nonce.value)]) else {
             throw FactoryError("refused nonce \(nonce.hex): the factory never issued it")
         }
@@ -245,5 +245,5 @@ struct KeyDatabase {
         try db.execute(sql: "UPDATE nonces SET used = ? WHERE value = ?", arguments: [Self.now, Data(nonce.value)])
     }
 
-    func countKeys() throws -> Int { try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM keys") ?? 0 } }
+    package func countKeys() throws -> Int { try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM keys") ?? 0 } }
 }

@@ -9,19 +9,19 @@ import GRDB
 import LoBotCore
 import X509
 
-struct Factory {
-    let directory: String
-    let ca: CertificateAuthority
-    let signer: RSAPrivateKey
-    let privacyCAKey: RSAPrivateKey
-    let privacyCAPublic: PubKey
-    let database: KeyDatabase
-    let audit: AuditLog
+package struct Factory {
+    package let directory: String
+    package let ca: CertificateAuthority
+    package let signer: RSAPrivateKey
+    package let privacyCAKey: RSAPrivateKey
+    package let privacyCAPublic: PubKey
+    package let database: KeyDatabase
+    package let audit: AuditLog
 
-    static func path(_ directory: String, _ name: String) -> String { directory + "/" + name }
+    package static func path(_ directory: String, _ name: String) -> String { directory + "/" + name }
 
     /// Opens an existing factory directory.
-    init(directory: String) throws {
+    package init(directory: String) throws {
         self.directory = directory
         guard FileManager.default.fileExists(atPath: Self.path(directory, "ca.cert")) else {
             throw FactoryError("no factory in \(directory) (run lobot-factory init)")
@@ -45,7 +45,7 @@ struct Factory {
     }
 
     /// Creates a new factory in `directory` (which must not hold one) and opens it.
-    static func create(directory: String, name: String) throws -> Factory {
+    package static func create(directory: String, name: String) throws -> Factory {
         let manager = FileManager.default
         guard !manager.fileExists(atPath: path(directory, "ca.cert")) else { throw FactoryError("\(directory) already holds a factory") }
         try manager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -88,7 +88,7 @@ struct Factory {
     /// Runs `body` as one decision: in a transaction, logged as accepted with the detail it
     /// returns; any error rolls back everything and is logged as refused, then rethrown.
     @discardableResult
-    func decide(action: String, subject: String, _ body: (Database) throws -> String) throws -> String {
+    package func decide(action: String, subject: String, _ body: (Database) throws -> String) throws -> String {
         var entry: AuditLog.Entry? = nil
         var detail = ""
         do {
@@ -109,11 +109,11 @@ struct Factory {
     }
 
     /// Manufacturer EK certificate issuers this factory trusts (DER files in ek-issuers/).
-    func trustedEKIssuers() throws -> [Certificate] {
+    package func trustedEKIssuers() throws -> [Certificate] {
         let folder = Self.path(directory, "ek-issuers")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return try names.sorted().map { try Certificate(derEncoded: try readInput(folder + "/" + $0, maximum: 16 << 10)) }
     }
 
-    func goldenPath(_ name: String) -> String { Self.path(directory, "golden/\(name).golden") }
+    package func goldenPath(_ name: String) -> String { Self.path(directory, "golden/\(name).golden") }
 }

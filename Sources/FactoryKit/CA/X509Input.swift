@@ -2,8 +2,8 @@
 import Foundation
 import X509
 
-enum X509Input {
-    static func certificate(_ bytes: [UInt8]) throws -> Certificate {
+package enum X509Input {
+    package static func certificate(_ bytes: [UInt8]) throws -> Certificate {
         if let text = String(bytes: bytes, encoding: .utf8), text.contains("-----BEGIN CERTIFICATE-----") {
             return try Certificate(pemEncoded: text)
         }
