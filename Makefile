@@ -18,7 +18,7 @@ TEST_ENV     := LOBOT_BIN=$(abspath $(LOBOT)) LOBOT_FACTORY_BIN=$(abspath $(FACT
 SOURCES_CORE := $(shell find Sources/LoBotCore Sources/LoBotPlatform Sources/LoBotMin Sources/CLibC Sources/CLibCrypto Sources/CTSPI -type f) Package.swift
 SOURCES_ALL  := $(shell find Sources -type f) Package.swift
 
-.PHONY: all lobot factory trousers deps demo test size bench clean
+.PHONY: all lobot factory trousers deps demo test vm-test size bench clean
 
 all: lobot factory
 
@@ -56,6 +56,10 @@ demo: deps all
 test: deps all
 	@echo "==> swift test"
 	@$(TEST_ENV) $(SWIFT) test
+
+vm-test: deps all
+	@echo "==> VM tests (bake, boot under qemu with a TPM 1.2, factory verdicts)"
+	@$(TEST_ENV) $(SWIFT) test --filter VMBootTests
 
 size: lobot
 	@scripts/size-report $(LOBOT) $(LOBOT_MAP)

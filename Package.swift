@@ -56,6 +56,7 @@ let package = Package(
         .systemLibrary(name: "CLibC", path: "Sources/CLibC"),
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto"),
         .systemLibrary(name: "CTSPI", path: "Sources/CTSPI"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(
             name: "LoBotCore",
             dependencies: ["CLibC", "CLibCrypto"],
@@ -76,7 +77,7 @@ let package = Package(
         .target(
             name: "FactoryKit",
             dependencies: [
-                "LoBotCore",
+                "LoBotCore", "CZlib",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -94,7 +95,7 @@ let package = Package(
             ]
         ),
         .executableTarget(
-            name: "LoBotBench", dependencies: ["LoBotCore", "FactoryKit", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "LoBotBench", dependencies: ["LoBotCore", "FactoryKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "bench/LoBotBench"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LoBotCoreTests", dependencies: ["LoBotCore", "TestSupport"], resources: [.copy("Fixtures")]),

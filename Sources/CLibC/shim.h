@@ -24,6 +24,13 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/sysmacros.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <spawn.h>
+#include <termios.h>
 
 /* `errno` is a macro over a thread-local location. */
 static inline int lobot_errno(void) { return errno; }
@@ -55,5 +62,47 @@ static inline FILE *lobot_stderr(void) { return stderr; }
 static inline long lobot_finit_module(int fd, const char *params, int flags) {
     return syscall(SYS_finit_module, fd, params, flags);
 }
+
+/* Bringing the loopback interface up needs struct ifreq, a union Swift imports poorly. The
+ * LoBot VM's tcsd speaks TCP on 127.0.0.1, and with no NIC nothing else brings `lo` up. */
+static inline int lobot_loopback_up(void) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+    int rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
+    if (rc == 0) {
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+    }
+    close(fd);
+    return rc;
+}
+
+/* Whether something listens on 127.0.0.1:port (sockaddr_in is awkward from Swift). */
+static inline int lobot_tcp_listening(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return 0;
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((unsigned short)port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int ok = connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0;
+    close(fd);
+    return ok;
+}
+
+/* O_DIRECT (reading the VM's disks at full speed) is hidden without _GNU_SOURCE, and defining
+ * that here would change libc types under the other C modules. Its value on x86_64 Linux. */
+static const int LOBOT_O_DIRECT = 040000;
+
+/* `environ` is a global Swift cannot name portably. */
+extern char **environ;
+static inline char **lobot_environ(void) { return environ; }
+
+/* makedev is a macro. */
+static inline unsigned long lobot_makedev(unsigned int major, unsigned int minor) { return makedev(major, minor); }
 
 #endif

@@ -117,3 +117,14 @@ package struct Factory {
 
     package func goldenPath(_ name: String) -> String { Self.path(directory, "golden/\(name).golden") }
 }
+
+extension Factory {
+    /// The platform's enrolled, active AIK; refuses an unknown or revoked platform.
+    package func platformAIK(_ platform: String, in db: Database) throws -> RSAPublicKey {
+        try database.requireActive(platform, kind: .platform, in: db)
+        guard let record = try database.activeKey(owner: platform, purpose: .identity, in: db), let bytes = record.publicKey else {
+            throw FactoryError("platform \(platform) has no enrolled AIK")
+        }
+        return try factoryCore { () throws(LoBotError) in try PubKey(bytes: bytes).rsaPublicKey() }
+    }
+}

@@ -12,7 +12,7 @@ struct LoBotFactory: ParsableCommand {
         subcommands: [
             InitCommand.self, EKCertifyCommand.self, TrustEKIssuerCommand.self, EnrollCommand.self, NonceCommand.self,
             RegisterBindKeyCommand.self, VerifyQuoteCommand.self, GoldenCommand.self, RevokeCommand.self, KeysCommand.self,
-            AuditCommand.self,
+            AuditCommand.self, BakeCommand.self, LoBotCommand.self, VerifyBootCommand.self,
         ]
     )
 }

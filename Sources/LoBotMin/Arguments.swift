@@ -16,7 +16,7 @@ struct CommandSpec {
 
 struct ParsedArguments {
     let spec: CommandSpec
-    private(set) var values: [(String, String)] = []
+    private(set) var values: [(key: String, value: String)] = []
     private(set) var flags: [String] = []
     private(set) var positionals: [String] = []
 

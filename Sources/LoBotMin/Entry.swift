@@ -15,6 +15,8 @@ func lobotEntry(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer
     if argc >= 1, let zero = argv[0], Files.baseName(of: String(cString: zero)) == "tcsd" {
         return tcsd_main(argc, argv)
     }
+    // As PID 1 of the LoBot VM, boot; this never returns.
+    if getpid() == 1 { BootMain.run() }
     var arguments: [String] = []
     for i in 0..<Int(argc) {
         if let pointer = argv[i] { arguments.append(String(cString: pointer)) }
@@ -29,7 +31,7 @@ enum Agent {
         BindCommand.spec, UnbindCommand.spec, CounterCommand.spec, LogCommand.spec,
         PlatformEKCommand.spec, PlatformEnrollCommand.spec, PlatformActivateCommand.spec, PlatformBindKeyCommand.spec,
         PlatformUnbindCommand.spec, PlatformQuoteCommand.spec, PlatformPCRsCommand.spec, PlatformExtendCommand.spec,
-        PlatformCounterCommand.spec,
+        PlatformCounterCommand.spec, PlatformLaunchCommand.spec,
     ]
 
     static func main(_ arguments: [String]) -> Int32 {
@@ -88,6 +90,7 @@ enum Agent {
         case PlatformPCRsCommand.spec.name: try PlatformPCRsCommand.run(arguments)
         case PlatformExtendCommand.spec.name: try PlatformExtendCommand.run(arguments)
         case PlatformCounterCommand.spec.name: try PlatformCounterCommand.run(arguments)
+        case PlatformLaunchCommand.spec.name: try PlatformLaunchCommand.run(arguments)
         default: throw .usage("unknown command \(arguments.spec.name)")
         }
     }

@@ -63,13 +63,27 @@ public struct VersionStore {
 
     /// Creates the store, if the platform has none yet (needs the bind key and the counter).
     public func createIfMissing() throws(LoBotError) {
-        guard !Files.exists(paths.file), !Files.exists(paths.pending) else { return }
+        guard !exists else { return }
         let key = try MasterKey.generate()
         let bindKey = try KeyBlob(bytes: try directory.bindBlob()).publicKey.rsaPublicKey()
         try Files.writeAtomically(keyPath, try BoundData.bind(key.bytes, to: bindKey), permissions: 0o600)
         let counter = try TPMCounter(tpm: tpm, directory: directory)
         _ = try AnchoredFile.create(paths: paths, key: key, counter: counter, kind: .versionStore, id: Self.identity,
                                     contents: VersionTable().bytes)
+    }
+
+    /// Whether this platform has a version store.
+    public var exists: Bool { Files.exists(paths.file) || Files.exists(paths.pending) }
+
+    /// Advances the TPM counter through the store (commits it unchanged), so the store's version
+    /// follows; returns the counter's new value. A raw increment would lock every vTPM out.
+    public func advance() throws(LoBotError) -> UInt64 {
+        var plain: [UInt8] = []
+        defer { wipe(&plain) }
+        var file = try AnchoredFile.open(paths: paths, key: try key(), counter: try TPMCounter(tpm: tpm, directory: directory),
+                                         kind: .versionStore, contents: &plain)
+        try file.commit(contents: plain)
+        return file.version
     }
 
     /// Runs `body` on the table with the store locked; commits when `body` returns true.

@@ -33,6 +33,12 @@ import TestSupport
               revoke                  Revoke a platform or LoBot and every key it holds.
               keys                    List the keys the factory has recorded.
               audit                   Verify or show the factory's audit log.
+              bake                    Bake a LoBot VM image and predict the PCRs its boot
+                                      must produce.
+              lobot                   Make LoBots: a vTPM rooted in a platform, with
+                                      factory-certified keys.
+              verify-boot             Decide whether a LoBot boot on a platform is trusted
+                                      (LSM step 10).
 
               See 'lobot-factory help <subcommand>' for detailed help.
 
@@ -75,7 +81,7 @@ import TestSupport
     @Test func everySubcommandHasHelpAndJSON() throws {
         for command in [["init"], ["ek-certify"], ["trust-ek-issuer"], ["enroll"], ["nonce"], ["register-bind-key"],
                         ["verify-quote"], ["golden", "record"], ["golden", "show"], ["revoke"], ["keys"], ["audit", "verify"],
-                        ["audit", "show"]] {
+                        ["audit", "show"], ["bake"], ["lobot", "new"], ["verify-boot"]] {
             let result = try runProcess(try Binaries.factory(), command + ["--help"])
             #expect(result.status == 0, "\(command)")
             #expect(result.stdout.contains("--json"), "\(command) has no --json")

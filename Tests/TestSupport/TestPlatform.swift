@@ -49,6 +49,23 @@ public final class TestPlatform: @unchecked Sendable {
         try runProcess(program, arguments, environment: environment, currentDirectory: directory)
     }
 
+    /// Stops swtpm and tcsd, keeping the TPM state (to hand the TPM to a VM).
+    public func stop() throws { try harness("stop") }
+
+    /// Starts them again after `stop` (a reboot: PCRs reset, counters stay).
+    public func start() throws { try harness("start") }
+
+    func harness(_ command: String) throws {
+        let result = try runProcess(Binaries.packageRoot + "/scripts/tpm12-platform", [command, machine],
+                                    environment: ["LOBOT_TCSD": try Binaries.lobot() + " tcsd"])
+        guard result.status == 0 else { throw TestSupportError.failed("tpm12-platform \(command) failed: \(result.stderr)") }
+    }
+
+    /// The swtpm state directory (what a VM's swtpm uses while the platform is stopped).
+    public var tpmState: String { machine + "/state" }
+    /// The platform tcsd's TrouSerS store (its SRK registration).
+    public var systemData: String { machine + "/tcsd/system.data" }
+
     /// Restarts swtpm and tcsd on the same state: a reboot (PCRs reset, counters stay).
     public func reboot() throws {
         let result = try runProcess(Binaries.packageRoot + "/scripts/tpm12-platform", ["restart", machine],

@@ -36,14 +36,3 @@ struct RegisterBindKeyCommand: ParsableCommand {
         try options.emit("bind key of \(platform) recorded", ["platform": platform])
     }
 }
-
-extension Factory {
-    /// The platform's enrolled, active AIK; refuses an unknown or revoked platform.
-    func platformAIK(_ platform: String, in db: Database) throws -> RSAPublicKey {
-        try database.requireActive(platform, kind: .platform, in: db)
-        guard let record = try database.activeKey(owner: platform, purpose: .identity, in: db), let bytes = record.publicKey else {
-            throw FactoryError("platform \(platform) has no enrolled AIK")
-        }
-        return try factoryCore { () throws(LoBotError) in try PubKey(bytes: bytes).rsaPublicKey() }
-    }
-}

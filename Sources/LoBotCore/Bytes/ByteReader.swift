@@ -63,6 +63,17 @@ public struct ByteReader {
         return value
     }
 
+    /// A little-endian UINT32, for the few formats outside TPM 1.2 that use it (the TCG PC
+    /// client firmware event log, the IMA log, LoBot's VM disks).
+    public mutating func readUInt32LE() throws(LoBotError) -> UInt32 {
+        let value = try readUInt32()
+        return value.byteSwapped
+    }
+
+    public mutating func readUInt64LE() throws(LoBotError) -> UInt64 {
+        try readUInt64().byteSwapped
+    }
+
     public mutating func readBytes(_ count: Int) throws(LoBotError) -> [UInt8] {
         try need(count)
         defer { offset += count }

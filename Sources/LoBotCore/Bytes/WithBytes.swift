@@ -2,7 +2,7 @@
 // core keeps typed throws (Embedded Swift refuses `any Error`).
 
 @inline(__always)
-func withBytes<R>(
+public func withBytes<R>(
     _ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(LoBotError) -> R
 ) throws(LoBotError) -> R {
     let result: Result<R, LoBotError> = bytes.withUnsafeBytes { buffer in
@@ -12,7 +12,7 @@ func withBytes<R>(
 }
 
 @inline(__always)
-func withMutableBytes<R>(
+public func withMutableBytes<R>(
     _ bytes: inout [UInt8], _ body: (UnsafeMutableRawBufferPointer) throws(LoBotError) -> R
 ) throws(LoBotError) -> R {
     let result: Result<R, LoBotError> = bytes.withUnsafeMutableBytes { buffer in

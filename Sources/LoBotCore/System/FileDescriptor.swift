@@ -15,6 +15,8 @@ public struct FileDescriptor: ~Copyable {
         public static let createOrTruncate = Mode(flags: O_WRONLY | O_CREAT | O_TRUNC)
         public static let readWriteCreate = Mode(flags: O_RDWR | O_CREAT)
         public static let directory = Mode(flags: O_RDONLY | O_DIRECTORY)
+        /// Writes an existing file or device in place.
+        public static let writeExisting = Mode(flags: O_WRONLY)
     }
 
     /// open(2); `permissions` applies when the file is created.
@@ -31,6 +33,20 @@ public struct FileDescriptor: ~Copyable {
     /// read(2) into `buffer` up to `count` bytes; 0 at end of file.
     public func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(LoBotError) -> Int {
         try retryingSystemCall("cannot read", path: path) { CLibC.read(raw, buffer, count) }
+    }
+
+    /// Reads exactly `count` bytes from the current position; fewer is an error naming `what`.
+    public func readExactly(_ count: Int, what: String) throws(LoBotError) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let n = try withMutableBytes(&out) { (buffer) throws(LoBotError) -> Int in
+                try read(into: buffer.baseAddress! + done, count: count - done)
+            }
+            guard n > 0 else { throw .invalidArgument("\(what) ends after \(done) of \(count) bytes") }
+            done += n
+        }
+        return out
     }
 
     /// Reads the whole rest of the file, refusing more than `maximum` bytes.

@@ -84,6 +84,20 @@ public enum Files {
         throw .system(operation: "cannot remove", path: path, errno: code)
     }
 
+    /// The names in a directory, without "." and "..".
+    public static func list(_ path: String) throws(LoBotError) -> [String] {
+        guard let directory = opendir(path) else { throw .system(operation: "cannot list", path: path, errno: lobot_errno()) }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
     /// mkdir(2) with `permissions`; an existing directory is accepted when `existingOK`.
     public static func makeDirectory(_ path: String, permissions: UInt32 = 0o700, existingOK: Bool = false)
         throws(LoBotError)

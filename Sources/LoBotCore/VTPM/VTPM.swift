@@ -70,6 +70,13 @@ public final class VTPM {
         return state.bank.values[event.pcr]
     }
 
+    /// TPM_Startup(ST_CLEAR): PCRs back to their startup values and a new event log, as when the
+    /// machine holding the vTPM boots. Keys and the counter persist.
+    public func startup() {
+        state.bank = PCRBank()
+        state.log = EventLog()
+    }
+
     /// TPM_Extend with a 20-byte digest; returns the new PCR value.
     @discardableResult
     public func extend(pcr: Int, digest: SHA1Digest, name: String) throws(LoBotError) -> SHA1Digest {

@@ -11,7 +11,9 @@ enum PlatformCounterCommand {
             usage: lobot platform counter --platform DIR [--create | --increment]
 
             Prints the counter's value. --create makes it (once per platform; owner
-            authorisation; its id and secret go to DIR/counter). --increment adds one first.
+            authorisation; its id and secret go to DIR/counter) and the platform's version store
+            anchored to it (DIR/versions, needs the bind key). --increment adds one first (through
+            the version store, when there is one, so that it stays anchored).
             A TPM 1.2 lets only one counter move per boot: LoBot uses exactly one.
 
             options:
@@ -25,9 +27,16 @@ enum PlatformCounterCommand {
         let directory = try PlatformAccess.directory(arguments)
         if arguments.has("create") && arguments.has("increment") { throw arguments.usage("give --create or --increment, not both") }
         let value = try PlatformAccess.with { (tpm) throws(LoBotError) -> UInt64 in
-            if arguments.has("create") { return UInt64(try TPMCounter.create(tpm: tpm, directory: directory).count) }
+            if arguments.has("create") {
+                let value = try TPMCounter.create(tpm: tpm, directory: directory)
+                if Files.exists(directory.bindBlobPath) { try VersionStore(directory: directory, tpm: tpm).createIfMissing() }
+                return UInt64(value.count)
+            }
             let counter = try TPMCounter(tpm: tpm, directory: directory)
-            return arguments.has("increment") ? try counter.increment() : try counter.read()
+            guard arguments.has("increment") else { return try counter.read() }
+            // With a version store the counter is its anchor: advance both together.
+            let store = VersionStore(directory: directory, tpm: tpm)
+            return store.exists ? try store.advance() : try counter.increment()
         }
         Console.out("platform counter: \(value)")
     }

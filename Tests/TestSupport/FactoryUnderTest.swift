@@ -1,41 +1,38 @@
 // A factory state directory for a test, and the enrollment of real platforms into it through
 // the two binaries, exactly as an operator would run them.
 import Foundation
-import LoBotCore
-import Testing
-import TestSupport
 
-final class FactoryUnderTest: @unchecked Sendable {
-    let temp: TemporaryDirectory
-    let directory: String
+public final class FactoryUnderTest: @unchecked Sendable {
+    public let temp: TemporaryDirectory
+    public let directory: String
 
-    init(name: String = "Test Factory CA") throws {
+    public init(name: String = "Test Factory CA") throws {
         temp = try TemporaryDirectory("lobot-factory")
         directory = temp.file("factory")
         try succeed(try run(["init", "--name", name]), "factory init")
     }
 
     @discardableResult
-    func run(_ arguments: [String]) throws -> ProcessResult {
+    public func run(_ arguments: [String]) throws -> ProcessResult {
         try runProcess(try Binaries.factory(), [arguments[0]] + ["--factory", directory] + arguments.dropFirst())
     }
 
     /// Runs a subcommand of a command group (golden record, audit verify).
     @discardableResult
-    func run(group: String, _ arguments: [String]) throws -> ProcessResult {
+    public func run(group: String, _ arguments: [String]) throws -> ProcessResult {
         try runProcess(try Binaries.factory(), [group, arguments[0], "--factory", directory] + arguments.dropFirst())
     }
 
-    func nonce(for owner: String, purpose: String) throws -> String {
+    public func nonce(for owner: String, purpose: String) throws -> String {
         try succeed(try run(["nonce", "--for", owner, "--purpose", purpose])).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    var caCertificate: String { directory + "/ca.cert" }
-    var privacyCAKey: String { directory + "/privacy-ca.tpmpub" }
+    public var caCertificate: String { directory + "/ca.cert" }
+    public var privacyCAKey: String { directory + "/privacy-ca.tpmpub" }
 
     /// Enrolls `platform` as `name`: its manufacturer EK certificate when it has one (the issuer
     /// trusted first), else a factory-issued one; then the AIK is activated on the platform.
-    func enroll(_ platform: TestPlatform, as name: String) throws {
+    public func enroll(_ platform: TestPlatform, as name: String) throws {
         let files = platform.root
         let ekCert = files.file("ek.der")
         if FileManager.default.fileExists(atPath: platform.ekIssuerCertificate) {
@@ -53,7 +50,7 @@ final class FactoryUnderTest: @unchecked Sendable {
     }
 
     /// Certifies and registers the platform's bind key.
-    func registerBindKey(_ platform: TestPlatform, as name: String) throws {
+    public func registerBindKey(_ platform: TestPlatform, as name: String) throws {
         let nonce = try nonce(for: name, purpose: "bind-key")
         let certified = platform.root.file("bind.certified")
         try succeed(try platform.lobot(["platform", "bind-key", "--platform", platform.lobotDirectory, "--nonce", nonce, "--out", certified]))
@@ -61,7 +58,7 @@ final class FactoryUnderTest: @unchecked Sendable {
     }
 
     /// A fresh quote of PCRs 0-15 by `platform` with a nonce the factory issued to `name`.
-    func quote(_ platform: TestPlatform, issuedTo name: String, purpose: String = "quote") throws -> (path: String, nonce: String) {
+    public func quote(_ platform: TestPlatform, issuedTo name: String, purpose: String = "quote") throws -> (path: String, nonce: String) {
         let nonce = try nonce(for: name, purpose: purpose)
         let path = platform.root.file("quote-\(nonce.prefix(8))")
         try succeed(try platform.lobot(["platform", "quote", "--platform", platform.lobotDirectory, "--pcrs", "0-15",

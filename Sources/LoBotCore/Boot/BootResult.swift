@@ -1,0 +1,99 @@
+// What a LoBot VM reports when it powers off: success with its evidence, or the one-line reason
+// it stopped. The evidence is what the factory decides on (LSM steps 9-10): the platform TPM's
+// quote of PCRs 0-15, the vTPM's quote of PCRs 0-8 with its event log, the firmware and IMA
+// event logs that explain the platform PCRs, and each domain file's SHA-256.
+//
+//   LoBot boot result:  BYTE magic[4] = "LBBR";  UINT8 version = 1;  UINT8 status (0 ok, 1 failed);
+//                       UINT16 messageLength; BYTE message[];
+//                       UINT16 size; LoBot quote platformQuote (empty when failed);
+//                       UINT16 size; LoBot quote vtpmQuote (empty when failed);
+//                       UINT32 size; LoBot event log vtpmLog;
+//                       UINT32 size; BYTE firmwareLog[];  UINT32 size; BYTE imaLog[];
+//                       UINT8 count; { UINT8 nameLength; BYTE name[]; UINT64 size; BYTE sha256[32]; } domains
+
+public struct DomainMeasurement: Equatable, Sendable {
+    public var name: String
+    public var size: UInt64
+    public var sha256: [UInt8]
+
+    public init(name: String, size: UInt64, sha256: [UInt8]) {
+        self.name = name
+        self.size = size
+        self.sha256 = sha256
+    }
+}
+
+public struct BootResult: WireStructure, Equatable, Sendable {
+    public static var wireName: String { "LoBot boot result" }
+    static let magic: [UInt8] = Array("LBBR".utf8)
+
+    public var succeeded: Bool
+    public var message: String
+    public var platformQuote: Quote?
+    public var vtpmQuote: Quote?
+    public var vtpmLog: EventLog
+    public var firmwareLog: [UInt8]
+    public var imaLog: [UInt8]
+    public var domains: [DomainMeasurement]
+
+    public init(succeeded: Bool, message: String, platformQuote: Quote? = nil, vtpmQuote: Quote? = nil,
+                vtpmLog: EventLog = EventLog(), firmwareLog: [UInt8] = [], imaLog: [UInt8] = [], domains: [DomainMeasurement] = []) {
+        self.succeeded = succeeded
+        self.message = message
+        self.platformQuote = platformQuote
+        self.vtpmQuote = vtpmQuote
+        self.vtpmLog = vtpmLog
+        self.firmwareLog = firmwareLog
+        self.imaLog = imaLog
+        self.domains = domains
+    }
+
+    public static func failure(_ message: String) -> BootResult { BootResult(succeeded: false, message: message) }
+
+    public init(parsing reader: inout ByteReader) throws(LoBotError) {
+        try reader.expect(Self.magic, field: "magic")
+        try reader.expect([1], field: "version")
+        let at = reader.offset
+        let status = try reader.readUInt8()
+        guard status <= 1 else { throw reader.failure(.unexpectedValue(field: "status", value: UInt64(status)), at: at) }
+        succeeded = status == 0
+        let messageBytes = try reader.readSized(lengthWidth: 2, maximum: 4096, field: "messageLength")
+        guard let text = String(validating: messageBytes, as: UTF8.self) else { throw reader.failure(.inconsistent("message is not UTF-8")) }
+        message = text
+        let platform = try reader.readSized(lengthWidth: 2, maximum: 8192, field: "platformQuote")
+        platformQuote = platform.isEmpty ? nil : try Quote(bytes: platform)
+        let vtpm = try reader.readSized(lengthWidth: 2, maximum: 8192, field: "vtpmQuote")
+        vtpmQuote = vtpm.isEmpty ? nil : try Quote(bytes: vtpm)
+        vtpmLog = try EventLog(bytes: try reader.readSized(lengthWidth: 4, maximum: 16 << 20, field: "vtpmLog"))
+        firmwareLog = try reader.readSized(lengthWidth: 4, maximum: 1 << 20, field: "firmwareLog")
+        imaLog = try reader.readSized(lengthWidth: 4, maximum: 1 << 20, field: "imaLog")
+        let count = try reader.readCount(lengthWidth: 1, maximum: 16, field: "count")
+        domains = []
+        for _ in 0..<count {
+            let nameBytes = try reader.readSized(lengthWidth: 1, maximum: 64, field: "nameLength")
+            guard let name = String(validating: nameBytes, as: UTF8.self) else { throw reader.failure(.inconsistent("domain name is not UTF-8")) }
+            domains.append(DomainMeasurement(name: name, size: try reader.readUInt64(), sha256: try reader.readBytes(32)))
+        }
+        guard succeeded == (platformQuote != nil && vtpmQuote != nil) else {
+            throw reader.failure(.inconsistent("a successful result carries both quotes, a failed one neither"))
+        }
+    }
+
+    public func serialize(into writer: inout ByteWriter) {
+        writer.write(Self.magic)
+        writer.write(UInt8(1))
+        writer.write(UInt8(succeeded ? 0 : 1))
+        writer.writeSized(Array(message.utf8.prefix(4096)), lengthWidth: 2)
+        writer.writeSized(platformQuote?.bytes ?? [], lengthWidth: 2)
+        writer.writeSized(vtpmQuote?.bytes ?? [], lengthWidth: 2)
+        writer.writeSized(vtpmLog.bytes, lengthWidth: 4)
+        writer.writeSized(firmwareLog, lengthWidth: 4)
+        writer.writeSized(imaLog, lengthWidth: 4)
+        writer.write(UInt8(domains.count))
+        for domain in domains {
+            writer.writeSized(Array(domain.name.utf8.prefix(64)), lengthWidth: 1)
+            writer.write(domain.size)
+            writer.write(domain.sha256)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+// The LoBot VM's work at boot (LSM steps 8 and 9): check the image against its manifest, open
+// the vTPM through the platform TPM (its MSK is bound to the platform's bind key), start it
+// afresh, measure the agent, the manifest and the command line into PCRs 0-2, bind vTPM and
+// platform to each other through PCR 6 on both sides, quote the platform's PCRs 0-15 and the
+// vTPM's PCRs 0-8, and measure the domain files into vTPM PCR 8. Any failure becomes a failed
+// result with its one-line reason.
+import CLibC
+import LoBotCore
+import LoBotPlatform
+
+enum BootSequence {
+    static let platformDirectory = PlatformDirectory("/run/lobot/platform")
+    static let vtpmDirectory = VTPMDirectory("/run/lobot/vtpm")
+    /// Bundle entries and where they go.
+    static let platformFiles = ["aik.blob", "bind.blob", "counter", "versions", "versions.key"]
+    static let vtpmFiles = ["vtpm.state", "msk.bound"]
+
+    static func run() -> BootResult {
+        do throws(LoBotError) {
+            return try measureAndQuote()
+        } catch {
+            return .failure(error.message)
+        }
+    }
+
+    static func measureAndQuote() throws(LoBotError) -> BootResult {
+        guard Files.exists("/dev/tpm0") else { throw .tpmRule("no TPM: this VM has no /dev/tpm0 (attach a TPM 1.2)") }
+        if let major = try? Files.read("/sys/class/tpm/tpm0/tpm_version_major", maximum: 16),
+            BootMeasurements.normalizedCommandLine(major) != Array("1".utf8) {
+            throw .tpmRule("the VM's TPM is not a TPM 1.2")
+        }
+        BootTrace.step("start")
+        let bundle = try BootDisks.readBundle()
+        try stage(bundle)
+        // tcsd comes up while the image is checked and measured.
+        let tcsd = try InVMTCSD.start(systemData: try bundle.file("platform/system.data"))
+        defer { tcsd.terminate() }
+        BootTrace.step("bundle")
+        let events = try measureImage()
+        BootTrace.step("image measured")
+        try InVMTCSD.waitUntilListening(tcsd)
+        BootTrace.step("tcsd")
+        let tpm = try PlatformTPM()
+        let session = try vtpmDirectory.openOnPlatform(platformDirectory, tpm: tpm)
+        let vtpm = session.vtpm
+        BootTrace.step("vtpm opened")
+        vtpm.startup()
+        for event in events {
+            if case .measurement(let digest) = event.kind { try vtpm.measure(pcr: event.pcr, sha256: digest, name: event.name) }
+        }
+
+        // Step 8: each side's PCR 6 takes the other's measurements.
+        let identity = try vtpm.pcrs.composite(try PCRSelection(BootMeasurements.identityPCRs)).compositeHash()
+        try tpm.extend(BootMeasurements.bindingPCR, with: identity)
+        var platformValues: [SHA1Digest] = []
+        for index in 0...6 { platformValues.append(try tpm.readPCR(index)) }
+        let platformComposite = try PCRComposite(selection: try PCRSelection(Array(0...6)), values: platformValues)
+        try vtpm.extend(pcr: BootMeasurements.bindingPCR, digest: try platformComposite.compositeHash(), name: "platform-pcrs-0-6")
+
+        // Step 9: the platform quote for the factory.
+        guard let platformNonce = TPMNonce(try bundle.file("nonce/platform")),
+            let vtpmNonce = TPMNonce(try bundle.file("nonce/vtpm"))
+        else { throw .invalidArgument("boot bundle nonces are not 20 bytes") }
+        BootTrace.step("pcr 6 bound")
+        let platformQuote = try tpm.quote(aikBlob: try platformDirectory.aikBlob(), indices: Array(0...15), nonce: platformNonce)
+
+        BootTrace.step("platform quote")
+        var domains: [DomainMeasurement] = []
+        let plan = try DomainPlan(bytes: try bundle.file("domains"))
+        for (index, domain) in plan.domains.enumerated() {
+            guard let disk = BootSystem.disk(serial: DomainPlan.Domain.serial(index)) else {
+                throw .notFound("disk for domain \(domain.name) (serial \(DomainPlan.Domain.serial(index)))")
+            }
+            let measurement = try BootDisks.measureDomain(domain, disk: disk)
+            try vtpm.measure(pcr: BootMeasurements.domainPCR, sha256: measurement.sha256, name: measurement.name)
+            domains.append(measurement)
+        }
+        BootTrace.step("domains")
+        let vtpmQuote = try vtpm.quote(selection: try PCRSelection(Array(0...8)), nonce: vtpmNonce)
+        BootTrace.step("vtpm quote")
+        return BootResult(
+            succeeded: true, message: "measured and quoted", platformQuote: platformQuote, vtpmQuote: vtpmQuote,
+            vtpmLog: vtpm.log, firmwareLog: readLog("/sys/kernel/security/tpm0/binary_bios_measurements"),
+            imaLog: readLog("/sys/kernel/security/ima/binary_runtime_measurements"), domains: domains)
+    }
+
+    /// Puts the bundle's platform and vTPM files where LoBotPlatform expects them.
+    static func stage(_ bundle: BootBundle) throws(LoBotError) {
+        try Files.makeDirectory("/run/lobot", permissions: 0o700, existingOK: true)
+        try Files.makeDirectory(platformDirectory.path, permissions: 0o700, existingOK: true)
+        try Files.makeDirectory(vtpmDirectory.path, permissions: 0o700, existingOK: true)
+        for name in platformFiles {
+            try Files.writeAtomically(Files.join(platformDirectory.path, name), try bundle.file("platform/" + name))
+        }
+        for name in vtpmFiles {
+            try Files.writeAtomically(Files.join(vtpmDirectory.path, name), try bundle.file("vtpm/" + name))
+        }
+    }
+
+    /// Checks every image file against the manifest; returns the events of vTPM PCRs 0-2.
+    static func measureImage() throws(LoBotError) -> [Event] {
+        let manifestBytes = try Files.read(ImageManifest.path, maximum: 1 << 20)
+        let manifest = try ImageManifest(bytes: manifestBytes)
+        for entry in manifest.entries {
+            guard Files.exists(entry.path), try FileMeasurement.sha256(path: entry.path) == entry.sha256 else {
+                throw .authentication(what: "image file \(entry.path) (it does not match the image manifest)")
+            }
+        }
+        let commandLine = BootMeasurements.normalizedCommandLine(try Files.read("/proc/cmdline", maximum: 4096))
+        return try BootMeasurements.imageEvents(
+            agent: try FileMeasurement.sha256(path: "/init"), manifest: try Digest.sha256(manifestBytes),
+            commandLine: try Digest.sha256(commandLine))
+    }
+
+    static func readLog(_ path: String) -> [UInt8] { (try? Files.read(path, maximum: 1 << 20)) ?? [] }
+}
