@@ -25,13 +25,8 @@ import TestSupport
         }
     }
 
-    nonisolated(unsafe) static var world: World?
-    static func shared() throws -> World {
-        if let world { return world }
-        let made = try World()
-        world = made
-        return made
-    }
+    static let world = SharedFixture { try World() }
+    static func shared() throws -> World { try world.get() }
 
     @Test func enrolledPlatformsQuoteAndTheFactoryVerifies() throws {
         let w = try Self.shared()

@@ -32,10 +32,8 @@ public struct BootBundle: WireStructure, Equatable, Sendable {
         let count = try reader.readCount(lengthWidth: 2, maximum: 64, field: "count")
         entries = []
         for _ in 0..<count {
-            let nameBytes = try reader.readSized(lengthWidth: 1, maximum: 128, field: "nameLength")
-            guard let name = String(validating: nameBytes, as: UTF8.self), !name.isEmpty,
-                !name.utf8.contains(0), !entries.contains(where: { $0.name == name })
-            else { throw reader.failure(.inconsistent("bundle entry names must be unique, non-empty UTF-8")) }
+            let name = try reader.readString(lengthWidth: 1, maximum: 128, field: "name")
+            guard !entries.contains(where: { $0.name == name }) else { throw reader.failure(.inconsistent("bundle entry names must be unique")) }
             entries.append((name, try reader.readSized(lengthWidth: 4, maximum: Self.maximumEntry, field: "size")))
         }
     }
@@ -45,7 +43,7 @@ public struct BootBundle: WireStructure, Equatable, Sendable {
         writer.write(UInt8(1))
         writer.write(UInt16(entries.count))
         for entry in entries {
-            writer.writeSized(Array(entry.name.utf8), lengthWidth: 1)
+            writer.writeString(entry.name, lengthWidth: 1)
             writer.writeSized(entry.data, lengthWidth: 4)
         }
     }

@@ -57,9 +57,7 @@ public struct BootResult: WireStructure, Equatable, Sendable {
         let status = try reader.readUInt8()
         guard status <= 1 else { throw reader.failure(.unexpectedValue(field: "status", value: UInt64(status)), at: at) }
         succeeded = status == 0
-        let messageBytes = try reader.readSized(lengthWidth: 2, maximum: 4096, field: "messageLength")
-        guard let text = String(validating: messageBytes, as: UTF8.self) else { throw reader.failure(.inconsistent("message is not UTF-8")) }
-        message = text
+        message = try reader.readString(lengthWidth: 2, maximum: 4096, field: "message", allowEmpty: true)
         let platform = try reader.readSized(lengthWidth: 2, maximum: 8192, field: "platformQuote")
         platformQuote = platform.isEmpty ? nil : try Quote(bytes: platform)
         let vtpm = try reader.readSized(lengthWidth: 2, maximum: 8192, field: "vtpmQuote")
@@ -70,8 +68,7 @@ public struct BootResult: WireStructure, Equatable, Sendable {
         let count = try reader.readCount(lengthWidth: 1, maximum: 16, field: "count")
         domains = []
         for _ in 0..<count {
-            let nameBytes = try reader.readSized(lengthWidth: 1, maximum: 64, field: "nameLength")
-            guard let name = String(validating: nameBytes, as: UTF8.self) else { throw reader.failure(.inconsistent("domain name is not UTF-8")) }
+            let name = try reader.readString(lengthWidth: 1, maximum: 64, field: "name")
             domains.append(DomainMeasurement(name: name, size: try reader.readUInt64(), sha256: try reader.readBytes(32)))
         }
         guard succeeded == (platformQuote != nil && vtpmQuote != nil) else {

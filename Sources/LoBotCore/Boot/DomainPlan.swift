@@ -36,10 +36,7 @@ public struct DomainPlan: WireStructure, Equatable, Sendable {
         let count = try reader.readCount(lengthWidth: 1, maximum: Self.maximumDomains, field: "count")
         domains = []
         for _ in 0..<count {
-            let nameBytes = try reader.readSized(lengthWidth: 1, maximum: 64, field: "nameLength")
-            guard let name = String(validating: nameBytes, as: UTF8.self), !name.isEmpty else {
-                throw reader.failure(.inconsistent("domain name is empty or not UTF-8"))
-            }
+            let name = try reader.readString(lengthWidth: 1, maximum: 64, field: "name")
             let length = try reader.readUInt64()
             let at = reader.offset
             let expected = try reader.readSized(lengthWidth: 1, maximum: 32, field: "expectedLength")
@@ -55,7 +52,7 @@ public struct DomainPlan: WireStructure, Equatable, Sendable {
         writer.write(UInt8(1))
         writer.write(UInt8(domains.count))
         for domain in domains {
-            writer.writeSized(Array(domain.name.utf8), lengthWidth: 1)
+            writer.writeString(domain.name, lengthWidth: 1)
             writer.write(domain.length)
             writer.writeSized(domain.expected ?? [], lengthWidth: 1)
         }

@@ -34,10 +34,8 @@ public struct ImageManifest: WireStructure, Equatable, Sendable {
         let count = try reader.readCount(lengthWidth: 4, maximum: 4096, field: "count")
         entries = []
         for _ in 0..<count {
-            let pathBytes = try reader.readSized(lengthWidth: 2, maximum: 1024, field: "pathLength")
-            guard let path = String(validating: pathBytes, as: UTF8.self), path.hasPrefix("/") else {
-                throw reader.failure(.inconsistent("manifest path is not an absolute UTF-8 path"))
-            }
+            let path = try reader.readString(lengthWidth: 2, maximum: 1024, field: "path")
+            guard path.hasPrefix("/") else { throw reader.failure(.inconsistent("manifest path is not absolute")) }
             if let last = entries.last, !(last.path < path) { throw reader.failure(.inconsistent("manifest paths are not sorted and unique")) }
             entries.append(Entry(path: path, mode: try reader.readUInt32(), sha256: try reader.readBytes(32)))
         }
@@ -48,7 +46,7 @@ public struct ImageManifest: WireStructure, Equatable, Sendable {
         writer.write(UInt8(1))
         writer.write(UInt32(entries.count))
         for entry in entries {
-            writer.writeSized(Array(entry.path.utf8), lengthWidth: 2)
+            writer.writeString(entry.path, lengthWidth: 2)
             writer.write(entry.mode)
             writer.write(entry.sha256)
         }

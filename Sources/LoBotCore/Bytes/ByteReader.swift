@@ -93,6 +93,19 @@ public struct ByteReader {
         return try readBytes(Int(length))
     }
 
+    /// Reads a length-prefixed UTF-8 string, refusing invalid UTF-8, NUL bytes and, unless
+    /// `allowEmpty`, the empty string.
+    public mutating func readString(
+        lengthWidth width: Int, maximum: Int, field: String, allowEmpty: Bool = false
+    ) throws(LoBotError) -> String {
+        let at = offset
+        let bytes = try readSized(lengthWidth: width, maximum: maximum, field: field)
+        guard let text = String(validating: bytes, as: UTF8.self), !bytes.contains(0), allowEmpty || !bytes.isEmpty else {
+            throw failure(.inconsistent("\(field): not a non-empty UTF-8 string"), at: at)
+        }
+        return text
+    }
+
     /// Reads a length-prefixed count for a list, capped like `readSized`.
     public mutating func readCount(
         lengthWidth width: Int, maximum: Int, field: String

@@ -23,6 +23,11 @@ public struct ByteWriter {
         bytes.append(contentsOf: value)
     }
 
+    /// The mirror of `readString`.
+    public mutating func writeString(_ value: String, lengthWidth width: Int) {
+        writeSized(Array(value.utf8), lengthWidth: width)
+    }
+
     private mutating func writeBigEndian(_ value: UInt64, _ width: Int) {
         var shift = (width - 1) * 8
         while shift >= 0 {

@@ -16,6 +16,32 @@ enum OpenSSL {
         throw .crypto(operation: operation, code: UInt(code))
     }
 
+    /// Runs a d2i_* decoder over `der` and refuses anything it leaves unread; the object is
+    /// freed with `free` when refused.
+    static func decodeDER(
+        _ der: [UInt8], what: String, free: (OpaquePointer) -> Void,
+        _ decode: (inout UnsafePointer<UInt8>?, Int) -> OpaquePointer?
+    ) throws(LoBotError) -> OpaquePointer {
+        _ = initialized
+        var consumed = 0
+        let made: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
+            var pointer: UnsafePointer<UInt8>? = buffer.baseAddress
+            let object = decode(&pointer, buffer.count)
+            if let pointer, let base = buffer.baseAddress { consumed = base.distance(to: pointer) }
+            return object
+        }
+        guard let made else {
+            let code = ERR_get_error()
+            ERR_clear_error()
+            throw .crypto(operation: "read \(what)", code: UInt(code))
+        }
+        guard consumed == der.count else {
+            free(made)
+            throw .invalidArgument("\(what) has \(der.count - consumed) trailing bytes")
+        }
+        return made
+    }
+
     /// `check(result == 1, ...)`, the common libcrypto convention.
     @inline(__always)
     static func checkOne(_ result: Int32, _ operation: String) throws(LoBotError) {

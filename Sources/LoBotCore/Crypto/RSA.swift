@@ -64,17 +64,10 @@ public final class RSAPublicKey {
 
     /// RSAES-OAEP with SHA-1 and MGF1-SHA-1 (TPM_ES_RSAESOAEP_SHA1_MGF1), encoding parameter `label`.
     public func encryptOAEP(_ plaintext: [UInt8], label: [UInt8]) throws(LoBotError) -> [UInt8] {
-        guard let ctx = EVP_PKEY_CTX_new(key, nil) else { throw .crypto(operation: "allocate an RSA context", code: 0) }
-        defer { EVP_PKEY_CTX_free(ctx) }
-        try OpenSSL.checkOne(EVP_PKEY_encrypt_init(ctx), "start RSA-OAEP encryption")
-        try RSAKeyParts.configureOAEP(ctx, label: label)
-        var length = sizeInBytes
-        var out = [UInt8](repeating: 0, count: length)
-        let rc = out.withUnsafeMutableBufferPointer { o in
-            plaintext.withUnsafeBufferPointer { p in EVP_PKEY_encrypt(ctx, o.baseAddress, &length, p.baseAddress, p.count) }
+        guard let out = try RSAKeyParts.oaep(key, plaintext, label: label, encrypt: true, size: sizeInBytes) else {
+            throw .crypto(operation: "encrypt with RSA-OAEP", code: 0)
         }
-        try OpenSSL.checkOne(rc, "encrypt with RSA-OAEP")
-        return Array(out[0..<length])
+        return out
     }
 }
 
@@ -101,25 +94,10 @@ public final class RSAPrivateKey {
 
     /// Reads a PKCS#1 RSAPrivateKey in DER, refusing trailing bytes.
     public init(der: [UInt8]) throws(LoBotError) {
-        _ = OpenSSL.initialized
         guard der.count <= 8192 else { throw .invalidArgument("RSA private key too large") }
-        var consumed = 0
-        let made: OpaquePointer? = der.withUnsafeBufferPointer { buf in
-            var p: UnsafePointer<UInt8>? = buf.baseAddress
-            let k = d2i_PrivateKey(EVP_PKEY_RSA, nil, &p, buf.count)
-            if let p, let base = buf.baseAddress { consumed = base.distance(to: p) }
-            return k
+        key = try OpenSSL.decodeDER(der, what: "an RSA private key", free: { EVP_PKEY_free($0) }) { pointer, length in
+            d2i_PrivateKey(EVP_PKEY_RSA, nil, &pointer, length)
         }
-        guard let made else {
-            let code = ERR_get_error()
-            ERR_clear_error()
-            throw .crypto(operation: "read an RSA private key", code: UInt(code))
-        }
-        guard consumed == der.count else {
-            EVP_PKEY_free(made)
-            throw .invalidArgument("RSA private key has trailing bytes")
-        }
-        key = made
     }
 
     /// PKCS#1 RSAPrivateKey DER. A secret: callers wipe it when done.
@@ -162,23 +140,9 @@ public final class RSAPrivateKey {
     /// RSAES-OAEP decryption (SHA-1, MGF1-SHA-1, encoding parameter `label`); any padding
     /// failure is `.authentication(what)`.
     public func decryptOAEP(_ ciphertext: [UInt8], label: [UInt8], what: String) throws(LoBotError) -> [UInt8] {
-        guard ciphertext.count == sizeInBytes else { throw .authentication(what: what) }
-        guard let ctx = EVP_PKEY_CTX_new(key, nil) else { throw .crypto(operation: "allocate an RSA context", code: 0) }
-        defer { EVP_PKEY_CTX_free(ctx) }
-        try OpenSSL.checkOne(EVP_PKEY_decrypt_init(ctx), "start RSA-OAEP decryption")
-        try RSAKeyParts.configureOAEP(ctx, label: label)
-        var length = sizeInBytes
-        var out = [UInt8](repeating: 0, count: length)
-        let rc = out.withUnsafeMutableBufferPointer { o in
-            ciphertext.withUnsafeBufferPointer { c in EVP_PKEY_decrypt(ctx, o.baseAddress, &length, c.baseAddress, c.count) }
-        }
-        guard rc == 1 else {
-            ERR_clear_error()
-            wipe(&out)
-            throw .authentication(what: what)
-        }
-        let plaintext = Array(out[0..<length])
-        wipe(&out)
+        guard ciphertext.count == sizeInBytes,
+            let plaintext = try RSAKeyParts.oaep(key, ciphertext, label: label, encrypt: false, size: sizeInBytes)
+        else { throw .authentication(what: what) }
         return plaintext
     }
 }
@@ -200,6 +164,31 @@ enum RSAKeyParts {
         let rc = out.withUnsafeMutableBufferPointer { BN_bn2binpad(bn, $0.baseAddress, Int32(length)) }
         try OpenSSL.check(rc == Int32(length), "encode RSA parameter \(name)")
         return out
+    }
+
+    /// One RSA-OAEP operation with `key`; nil when decryption fails (bad padding: the bytes
+    /// were not made for this key). The output buffer is wiped.
+    static func oaep(_ key: OpaquePointer, _ input: [UInt8], label: [UInt8], encrypt: Bool, size: Int) throws(LoBotError) -> [UInt8]? {
+        guard let ctx = EVP_PKEY_CTX_new(key, nil) else { throw .crypto(operation: "allocate an RSA context", code: 0) }
+        defer { EVP_PKEY_CTX_free(ctx) }
+        try OpenSSL.checkOne(encrypt ? EVP_PKEY_encrypt_init(ctx) : EVP_PKEY_decrypt_init(ctx), "start RSA-OAEP")
+        try configureOAEP(ctx, label: label)
+        var length = size
+        var out = [UInt8](repeating: 0, count: size)
+        defer { wipe(&out) }
+        let rc = out.withUnsafeMutableBufferPointer { o in
+            input.withUnsafeBufferPointer { i in
+                encrypt ? EVP_PKEY_encrypt(ctx, o.baseAddress, &length, i.baseAddress, i.count)
+                        : EVP_PKEY_decrypt(ctx, o.baseAddress, &length, i.baseAddress, i.count)
+            }
+        }
+        guard rc == 1 else {
+            let code = ERR_get_error()
+            ERR_clear_error()
+            if encrypt { throw .crypto(operation: "encrypt with RSA-OAEP", code: UInt(code)) }
+            return nil
+        }
+        return Array(out[0..<length])
     }
 
     static func configureOAEP(_ ctx: OpaquePointer, label: [UInt8]) throws(LoBotError) {

@@ -8,25 +8,10 @@ public final class X509Certificate {
     public let der: [UInt8]
 
     public init(der: [UInt8]) throws(LoBotError) {
-        _ = OpenSSL.initialized
         guard der.count <= 16 << 10 else { throw .invalidArgument("certificate larger than 16 KiB") }
-        var consumed = 0
-        let parsed: OpaquePointer? = der.withUnsafeBufferPointer { buf in
-            var p: UnsafePointer<UInt8>? = buf.baseAddress
-            let x = d2i_X509(nil, &p, buf.count)
-            if let p, let base = buf.baseAddress { consumed = base.distance(to: p) }
-            return x
+        certificate = try OpenSSL.decodeDER(der, what: "an X.509 certificate", free: { X509_free($0) }) { pointer, length in
+            d2i_X509(nil, &pointer, length)
         }
-        guard let parsed else {
-            let code = ERR_get_error()
-            ERR_clear_error()
-            throw .crypto(operation: "read an X.509 certificate", code: UInt(code))
-        }
-        guard consumed == der.count else {
-            X509_free(parsed)
-            throw .invalidArgument("X.509 certificate has \(der.count - consumed) trailing bytes")
-        }
-        certificate = parsed
         self.der = der
     }
 

@@ -61,11 +61,7 @@ public struct Event: WireStructure, Equatable, Sendable {
         case 3: kind = .reset
         case let other: throw reader.failure(.unexpectedValue(field: "kind", value: UInt64(other)), at: kindAt)
         }
-        let nameBytes = try reader.readSized(lengthWidth: 1, maximum: Self.maximumNameBytes, field: "nameLength")
-        guard let text = String(validating: nameBytes, as: UTF8.self) else {
-            throw reader.failure(.inconsistent("event name is not UTF-8"))
-        }
-        name = text
+        name = try reader.readString(lengthWidth: 1, maximum: Self.maximumNameBytes, field: "name", allowEmpty: true)
     }
 
     public func serialize(into writer: inout ByteWriter) {
@@ -80,7 +76,7 @@ public struct Event: WireStructure, Equatable, Sendable {
         case .reset:
             writer.write(UInt8(3))
         }
-        writer.writeSized(Array(name.utf8), lengthWidth: 1)
+        writer.writeString(name, lengthWidth: 1)
     }
 }
 

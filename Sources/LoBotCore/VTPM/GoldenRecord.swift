@@ -31,7 +31,7 @@ public struct GoldenRecord: WireStructure, Equatable, Sendable {
     func writeSigned(into writer: inout ByteWriter) {
         writer.write(Self.magic)
         writer.write(UInt8(1))
-        writer.writeSized(Array(name.utf8), lengthWidth: 1)
+        writer.writeString(name, lengthWidth: 1)
         values.serialize(into: &writer)
     }
 
@@ -59,11 +59,7 @@ public struct GoldenRecord: WireStructure, Equatable, Sendable {
     public init(parsing reader: inout ByteReader) throws(LoBotError) {
         try reader.expect(Self.magic, field: "magic")
         try reader.expect([1], field: "version")
-        let nameBytes = try reader.readSized(lengthWidth: 1, maximum: 255, field: "nameLength")
-        guard let text = String(validating: nameBytes, as: UTF8.self), !text.isEmpty else {
-            throw reader.failure(.inconsistent("golden record name is empty or not UTF-8"))
-        }
-        name = text
+        name = try reader.readString(lengthWidth: 1, maximum: 255, field: "name")
         values = try PCRComposite.parse(from: &reader)
         signature = try reader.readSized(lengthWidth: 2, maximum: TPMLimits.maxModulusBytes, field: "signatureSize")
     }
