@@ -18,7 +18,7 @@ TEST_ENV     := LOBOT_BIN=$(abspath $(LOBOT)) LOBOT_FACTORY_BIN=$(abspath $(FACT
 SOURCES_CORE := $(shell find Sources/LoBotCore Sources/LoBotPlatform Sources/LoBotMin Sources/CLibC Sources/CLibCrypto Sources/CTSPI -type f) Package.swift
 SOURCES_ALL  := $(shell find Sources -type f) Package.swift
 
-.PHONY: all lobot factory trousers deps demo test vm-test size bench clean
+.PHONY: all lobot factory trousers deps demo demo-vtpm test vm-test size bench clean
 
 all: lobot factory
 
@@ -51,6 +51,9 @@ $(FACTORY): $(SOURCES_ALL)
 	@cp $$($(SWIFT) build --show-bin-path)/lobot-factory $@
 
 demo: deps all
+	@scripts/demo-migration
+
+demo-vtpm: deps all
 	@scripts/demo-vtpm
 
 test: deps all

@@ -98,6 +98,20 @@ static inline int lobot_tcp_listening(int port) {
  * that here would change libc types under the other C modules. Its value on x86_64 Linux. */
 static const int LOBOT_O_DIRECT = 040000;
 
+/* Connecting to qemu's QMP unix socket needs sockaddr_un, awkward from Swift. -1 on failure. */
+#include <sys/un.h>
+static inline int lobot_unix_connect(const char *path) {
+    struct sockaddr_un addr;
+    if (strlen(path) >= sizeof addr.sun_path) return -1;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    strcpy(addr.sun_path, path);
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) { close(fd); return -1; }
+    return fd;
+}
+
 /* `environ` is a global Swift cannot name portably. */
 extern char **environ;
 static inline char **lobot_environ(void) { return environ; }

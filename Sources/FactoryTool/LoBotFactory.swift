@@ -13,6 +13,7 @@ struct LoBotFactory: ParsableCommand {
             InitCommand.self, EKCertifyCommand.self, TrustEKIssuerCommand.self, EnrollCommand.self, NonceCommand.self,
             RegisterBindKeyCommand.self, VerifyQuoteCommand.self, GoldenCommand.self, RevokeCommand.self, KeysCommand.self,
             AuditCommand.self, BakeCommand.self, LoBotCommand.self, VerifyBootCommand.self,
+            ProvisionCommand.self, MigrateCommand.self, ProceedCommand.self, VerdictCommand.self, ReleaseCommand.self, CloseCommand.self,
         ]
     )
 }

@@ -74,6 +74,9 @@ public enum LoBotError: Error, Equatable, Sendable {
     /// A file or object that should exist does not, or should not exist and does.
     case notFound(String)
     case alreadyExists(String)
+    /// A protocol step that decided against going on (an untrusted destination, a package that
+    /// does not match); its effects (roll back or destroy) are done when this is thrown.
+    case refused(String)
 
     /// One line for a human, without a trailing newline.
     public var message: String {
@@ -106,6 +109,8 @@ public enum LoBotError: Error, Equatable, Sendable {
             return "\(what) not found"
         case .alreadyExists(let what):
             return "\(what) already exists"
+        case .refused(let what):
+            return "refused: \(what)"
         }
     }
 }

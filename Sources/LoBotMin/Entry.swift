@@ -32,6 +32,10 @@ enum Agent {
         PlatformEKCommand.spec, PlatformEnrollCommand.spec, PlatformActivateCommand.spec, PlatformBindKeyCommand.spec,
         PlatformUnbindCommand.spec, PlatformQuoteCommand.spec, PlatformPCRsCommand.spec, PlatformExtendCommand.spec,
         PlatformCounterCommand.spec, PlatformLaunchCommand.spec,
+        DomainStatusCommand.spec, DomainStopCommand.spec,
+        MigrateAcceptCommand.spec, MigrateSendCommand.spec, MigrateReceiveCommand.spec, MigrateOfferCommand.spec,
+        MigrateCheckCommand.spec, MigrateReleaseCommand.spec, MigrateLaunchCommand.spec, MigrateFinishCommand.spec,
+        MigrateRecoverCommand.spec,
     ]
 
     static func main(_ arguments: [String]) -> Int32 {
@@ -45,7 +49,7 @@ enum Agent {
             return 0
         }
         // Platform commands are two words: `lobot platform quote ...`.
-        let grouped = name == "platform" && words.count > 1 ? "platform " + words[1] : name
+        let grouped = ["platform", "domain", "migrate"].contains(name) && words.count > 1 ? name + " " + words[1] : name
         guard let spec = commands.first(where: { $0.name == grouped }) else {
             Console.error("unknown command \"\(grouped)\" (see lobot --help)")
             return 2
@@ -91,6 +95,17 @@ enum Agent {
         case PlatformExtendCommand.spec.name: try PlatformExtendCommand.run(arguments)
         case PlatformCounterCommand.spec.name: try PlatformCounterCommand.run(arguments)
         case PlatformLaunchCommand.spec.name: try PlatformLaunchCommand.run(arguments)
+        case DomainStatusCommand.spec.name: try DomainStatusCommand.run(arguments)
+        case DomainStopCommand.spec.name: try DomainStopCommand.run(arguments)
+        case MigrateAcceptCommand.spec.name: try MigrateAcceptCommand.run(arguments)
+        case MigrateSendCommand.spec.name: try MigrateSendCommand.run(arguments)
+        case MigrateReceiveCommand.spec.name: try MigrateReceiveCommand.run(arguments)
+        case MigrateOfferCommand.spec.name: try MigrateOfferCommand.run(arguments)
+        case MigrateCheckCommand.spec.name: try MigrateCheckCommand.run(arguments)
+        case MigrateReleaseCommand.spec.name: try MigrateReleaseCommand.run(arguments)
+        case MigrateLaunchCommand.spec.name: try MigrateLaunchCommand.run(arguments)
+        case MigrateFinishCommand.spec.name: try MigrateFinishCommand.run(arguments)
+        case MigrateRecoverCommand.spec.name: try MigrateRecoverCommand.run(arguments)
         default: throw .usage("unknown command \(arguments.spec.name)")
         }
     }

@@ -99,9 +99,7 @@ struct VMLauncher {
         let kvm = lobot_open("/dev/kvm", O_RDWR, 0)
         guard kvm >= 0 else { return "tcg" }
         _ = close(kvm)
-        let digest = Hex.string(Array(try FileMeasurement.sha256(path: kernel).prefix(8)))
-        let cacheDirectory = (Console.environment("XDG_CACHE_HOME") ?? ((Console.environment("HOME") ?? "/tmp") + "/.cache")) + "/lobot"
-        let cache = cacheDirectory + "/kvm-" + digest
+        let (cacheDirectory, cache) = try Self.acceleratorCache(kernel: kernel)
         if let verdict = try? Files.read(cache, maximum: 16) { return verdict == Array("kvm".utf8) ? "kvm" : "tcg" }
         // The probe: the image boots, finds no disks, prints one line and powers off.
         let probe = try ChildProcess.spawn(
@@ -115,6 +113,19 @@ struct VMLauncher {
         _ = try? Files.makeDirectory(cacheDirectory, permissions: 0o755, existingOK: true)
         _ = try? Files.writeAtomically(cache, Array(verdict.utf8), permissions: 0o644)
         return verdict
+    }
+
+    /// Where the KVM verdict for `kernel` is kept.
+    static func acceleratorCache(kernel: String) throws(LoBotError) -> (directory: String, file: String) {
+        let digest = Hex.string(Array(try FileMeasurement.sha256(path: kernel).prefix(8)))
+        let directory = (Console.environment("XDG_CACHE_HOME") ?? ((Console.environment("HOME") ?? "/tmp") + "/.cache")) + "/lobot"
+        return (directory, directory + "/kvm-" + digest)
+    }
+
+    /// The accelerator a probe found for `kernel` (tcg when none probed it, or KVM is unusable).
+    static func knownAccelerator(kernel: String) -> String {
+        guard let cache = try? acceleratorCache(kernel: kernel).file, let verdict = try? Files.read(cache, maximum: 16) else { return "tcg" }
+        return verdict == Array("kvm".utf8) ? "kvm" : "tcg"
     }
 
     func lastLine(_ path: String) -> String {

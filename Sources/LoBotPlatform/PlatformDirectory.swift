@@ -3,7 +3,9 @@
 //
 //   aik.blob        the enrolled AIK (TPM_KEY)        aik.pending   an AIK awaiting activation
 //   aik.cert        the factory's X.509 certificate   bind.blob     the bind key (TPM_KEY)
-//   counter         counter id and secret (0600)
+//   signing.blob    the signing key (TPM_KEY)         counter       counter id and secret (0600)
+//   ca.cert         the factory CA certificate        domains/      aDoms and their LoBots
+//   sessions/       provisioning and migration sessions in progress or done
 import LoBotCore
 
 public struct PlatformDirectory: Sendable {
@@ -16,6 +18,20 @@ public struct PlatformDirectory: Sendable {
     public var aikCertificatePath: String { Files.join(path, "aik.cert") }
     public var bindBlobPath: String { Files.join(path, "bind.blob") }
     public var counterPath: String { Files.join(path, "counter") }
+    public var signingBlobPath: String { Files.join(path, "signing.blob") }
+    /// The factory CA certificate this platform trusts (kept at activation).
+    public var caCertificatePath: String { Files.join(path, "ca.cert") }
+    public var domainsPath: String { Files.join(path, "domains") }
+    public var sessionsPath: String { Files.join(path, "sessions") }
+
+    public func signingBlob() throws(LoBotError) -> [UInt8] {
+        try read(signingBlobPath, "signing key (run lobot platform bind-key first)")
+    }
+
+    /// The factory CA's public key, from the certificate kept at activation.
+    public func factoryKey() throws(LoBotError) -> RSAPublicKey {
+        try X509Certificate(der: try read(caCertificatePath, "factory CA certificate (run lobot platform activate)")).publicKey()
+    }
 
     public func read(_ path: String, _ what: String) throws(LoBotError) -> [UInt8] {
         guard Files.exists(path) else { throw .notFound("\(what) \(path)") }

@@ -278,3 +278,35 @@ extension PlatformTPM {
         return try cert.readBytes(certSize - 2)
     }
 }
+
+extension PlatformTPM {
+    /// The ASN.1 DigestInfo prefix of a SHA-256 digest (RFC 8017, 9.2 note 1).
+    static let sha256DigestInfo: [UInt8] = [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]
+
+    /// A new non-migratable 2048-bit signing key under the SRK with the DER scheme, so it can sign
+    /// a SHA-256 DigestInfo (an AIK signs only TPM structures); its blob.
+    public func createSigningKey() throws(LoBotError) -> [UInt8] {
+        let key = try context.createObject(
+            TSS_FLAG(TSS_OBJECT_TYPE_RSAKEY),
+            TSS_FLAG(TSS_KEY_TYPE_SIGNING | TSS_KEY_NOT_MIGRATABLE | TSS_KEY_AUTHORIZATION) | LOBOT_KEY_SIZE_2048, "signing key")
+        try tss(Tspi_SetAttribUint32(key, TSS_FLAG(TSS_TSPATTRIB_KEY_INFO), TSS_FLAG(TSS_TSPATTRIB_KEYINFO_SIGSCHEME),
+                                     UInt32(TSS_SS_RSASSAPKCS1V15_DER)), "set the DER signature scheme")
+        try context.assignSecret(wellKnownSecret, to: key)
+        try tss(Tspi_Key_CreateKey(key, srk, 0), "create a signing key")
+        return try context.attribute(key, TSS_FLAG(TSS_TSPATTRIB_KEY_BLOB), TSS_FLAG(TSS_TSPATTRIB_KEYBLOB_BLOB), "signing key blob")
+    }
+
+    /// RSASSA-PKCS1-v1_5 SHA-256 by the TPM with the signing key in `keyBlob`, over `digest`.
+    public func sign(digest: [UInt8], keyBlob: [UInt8]) throws(LoBotError) -> [UInt8] {
+        guard digest.count == 32 else { throw .invalidArgument("a SHA-256 digest is 32 bytes") }
+        let key = try loadKey(keyBlob, "signing key")
+        let hash = try context.createObject(TSS_FLAG(TSS_OBJECT_TYPE_HASH), TSS_FLAG(bitPattern: Int32(truncatingIfNeeded: TSS_HASH_OTHER)), "hash")
+        var info = Self.sha256DigestInfo + digest
+        let set = info.withUnsafeMutableBufferPointer { Tspi_Hash_SetHashValue(hash, UInt32($0.count), $0.baseAddress) }
+        try tss(set, "set the digest to sign")
+        var length: UInt32 = 0
+        var signature: UnsafeMutablePointer<BYTE>? = nil
+        try tss(Tspi_Hash_Sign(hash, key, &length, &signature), "sign")
+        return context.take(signature, length)
+    }
+}

@@ -98,6 +98,45 @@ public struct VersionStore {
     }
 }
 
+extension VersionStore {
+    /// Set in a retired vTPM's entry, above the last version it had here: no state file ever
+    /// carries such a version, so no copy opens here, and adopting it again starts above it.
+    public static let retiredFlag: UInt64 = 1 << 63
+
+    /// Takes in a vTPM arriving from another platform: its entry moves past anything this
+    /// platform ever held for it, so an old copy from an earlier stay stays refused; returns the
+    /// version its state must now carry.
+    public func adopt(id: [UInt8]) throws(LoBotError) -> UInt64 {
+        try update { (table) throws(LoBotError) in
+            if let index = table.entries.firstIndex(where: { $0.id == id }) {
+                let next = (table.entries[index].version & ~Self.retiredFlag) &+ 1
+                table.entries[index].version = next
+                return (next, true)
+            }
+            guard table.entries.count < VersionTable.maximumEntries else { throw LoBotError.tpmRule("the version store is full") }
+            table.entries.append((id, 1))
+            return (1, true)
+        }
+    }
+
+    /// Retires a vTPM that left or was destroyed: no copy of its state opens here again.
+    public func retire(id: [UInt8]) throws(LoBotError) {
+        try update { (table) throws(LoBotError) in
+            if let index = table.entries.firstIndex(where: { $0.id == id }) {
+                table.entries[index].version |= Self.retiredFlag
+            } else {
+                table.entries.append((id, Self.retiredFlag))
+            }
+            return ((), true)
+        }
+    }
+
+    /// Whether `id` is retired here.
+    public func isRetired(id: [UInt8]) throws(LoBotError) -> Bool {
+        try update { (table) throws(LoBotError) in ((table.version(of: id) ?? 0) & Self.retiredFlag != 0, false) }
+    }
+}
+
 /// One vTPM's rollback counter: its entry in the platform's version store.
 public struct StoredVersionCounter: RollbackCounter {
     public let store: VersionStore
@@ -111,7 +150,13 @@ public struct StoredVersionCounter: RollbackCounter {
     public var description: String { "vTPM entry in the \(store.paths.subject)" }
 
     public func read() throws(LoBotError) -> UInt64 {
-        try store.update { (table) throws(LoBotError) in (table.version(of: id) ?? 0, false) }
+        try store.update { (table) throws(LoBotError) in
+            let version = table.version(of: id) ?? 0
+            guard version & VersionStore.retiredFlag == 0 else {
+                throw LoBotError.tpmRule("this vTPM was retired on this platform (it moved away or was destroyed)")
+            }
+            return (version, false)
+        }
     }
 
     public func increment() throws(LoBotError) -> UInt64 {

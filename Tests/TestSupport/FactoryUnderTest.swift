@@ -49,12 +49,15 @@ public final class FactoryUnderTest: @unchecked Sendable {
                                         "--answer", files.file("answer"), "--ca-cert", caCertificate]), "platform activate")
     }
 
-    /// Certifies and registers the platform's bind key.
+    /// Certifies and registers the platform's bind and signing keys.
     public func registerBindKey(_ platform: TestPlatform, as name: String) throws {
         let nonce = try nonce(for: name, purpose: "bind-key")
         let certified = platform.root.file("bind.certified")
-        try succeed(try platform.lobot(["platform", "bind-key", "--platform", platform.lobotDirectory, "--nonce", nonce, "--out", certified]))
-        try succeed(try run(["register-bind-key", "--platform", name, "--certified", certified, "--nonce", nonce]), "register-bind-key")
+        let signing = platform.root.file("signing.certified")
+        try succeed(try platform.lobot(["platform", "bind-key", "--platform", platform.lobotDirectory, "--nonce", nonce, "--out", certified,
+                                        "--signing-out", signing]))
+        try succeed(try run(["register-bind-key", "--platform", name, "--certified", certified, "--nonce", nonce, "--signing", signing]),
+                    "register-bind-key")
     }
 
     /// A fresh quote of PCRs 0-15 by `platform` with a nonce the factory issued to `name`.

@@ -20,6 +20,7 @@ package struct KeyDatabase {
         case endorsement = "ek"
         case identity = "aik"
         case bind = "bind"
+        case signing = "signing"
         case vtpmEndorsement = "vtpm-ek"
         case vtpmIdentity = "vtpm-aik"
         case vtpmStorage = "vtpm-srk"
@@ -99,6 +100,7 @@ package struct KeyDatabase {
                     BEGIN SELECT RAISE(ABORT, 'a nonce is used once'); END;
                 """)
         }
+        migrator.registerMigration("v2-sessions") { db in try Factory.sessionSchema(db) }
         return migrator
     }
 

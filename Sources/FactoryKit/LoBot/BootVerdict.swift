@@ -1,11 +1,12 @@
 // The factory's decision on a LoBot boot (LSM step 10): trusted (10a) only if every check
 // holds, each failure named:
 //   1. the platform quote is signed by the platform's enrolled AIK over the nonce issued for it;
-//   2. the firmware event log replays to the quoted PCRs 0-5 and 7 (so they are explained);
+//   2. the firmware event log replays to the quoted PCRs 0-5 and 7 (so they are explained), or,
+//      for a platform without firmware (LoBot_D as a host process), its golden values are given;
 //   3. with platform golden values, the quoted PCRs equal them;
 //   4. the vTPM quote is signed by the LoBot's certified vTPM AIK over its nonce;
 //   5. the vTPM's PCRs 0-5 equal the image's predicted values (the LoBot booted is the one baked);
-//   6. the platform's PCR 6 is its firmware value extended with the vTPM's PCRs 0-5, and the vTPM's
+//   6. the platform's PCR 6 is its value before extended with the vTPM's PCRs 0-5, last, and the vTPM's
 //      PCR 6 is the platform's PCRs 0-6 -- the two are bound to each other in this boot;
 //   7. the vTPM event log replays to its quote.
 import Foundation
@@ -49,9 +50,18 @@ extension Factory {
             let platformGolden = try evidence.platformGolden.map { try golden($0) }
             try factoryCore { () throws(LoBotError) in
                 try platformQuote.verify(aik: platformKey, expectedNonce: evidence.platformNonce)
-                let firmware = try FirmwareEventLog(bytes: result.firmwareLog).replay()
-                for index in [0, 1, 2, 3, 4, 5, 7] where platformQuote.composite.value(of: index) != firmware[index] {
-                    throw LoBotError.pcrMismatch("platform PCR \(index) is not what its firmware event log says")
+                // A LoBot VM's platform has firmware that logged PCRs 0-5 and 7; a host-mode LoBot_D's
+                // platform has none, so there the platform's golden values are what vouch for them.
+                if !result.firmwareLog.isEmpty {
+                    let firmware = try FirmwareEventLog(bytes: result.firmwareLog).replay()
+                    for index in [0, 1, 2, 3, 4, 5, 7] where platformQuote.composite.value(of: index) != firmware[index] {
+                        throw LoBotError.pcrMismatch("platform PCR \(index) is not what its firmware event log says")
+                    }
+                    guard result.platformPCR6Before == firmware[BootMeasurements.bindingPCR] else {
+                        throw LoBotError.pcrMismatch("platform PCR 6 before the LoBot is not its firmware value")
+                    }
+                } else if platformGolden == nil {
+                    throw LoBotError.invalidArgument("no firmware event log and no platform golden values: nothing vouches for the platform's PCRs")
                 }
                 if let platformGolden { try platformGolden.check(platformQuote.composite) }
                 try vtpmQuote.verify(aik: try vtpmAIK.rsaPublicKey(), expectedNonce: evidence.vtpmNonce)
@@ -59,7 +69,8 @@ extension Factory {
                 let identity = try PCRComposite(
                     selection: try PCRSelection(BootMeasurements.identityPCRs),
                     values: try BootMeasurements.identityPCRs.map { (i) throws(LoBotError) in try Self.value(vtpmQuote, i) })
-                let platformPCR6 = try SHA1Digest.of(firmware[BootMeasurements.bindingPCR].value + (try identity.compositeHash()).value)
+                // PCR 6 = SHA-1(before || identity): only an extension by this LoBot's identity, last, gives it.
+                let platformPCR6 = try SHA1Digest.of(result.platformPCR6Before.value + (try identity.compositeHash()).value)
                 guard platformQuote.composite.value(of: BootMeasurements.bindingPCR) == platformPCR6 else {
                     throw LoBotError.pcrMismatch("platform PCR 6 does not carry this LoBot's measurements")
                 }

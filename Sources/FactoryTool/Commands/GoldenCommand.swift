@@ -8,7 +8,7 @@ struct GoldenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "golden",
         abstract: "Record or show golden PCR values.",
-        subcommands: [Record.self, Show.self])
+        subcommands: [Record.self, PredictHost.self, Show.self])
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -57,6 +57,39 @@ struct GoldenCommand: ParsableCommand {
                 return "golden values from \(platform): PCRs \(PCRList.describe(record.values.selection.indices))"
             }
             try options.emit("golden values \(name) recorded from \(platform)", ["name": name, "platform": platform])
+        }
+    }
+
+    struct PredictHost: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "predict-host",
+            abstract: "Predict the vTPM PCRs 0-5 of a LoBot_D run as a host process by this agent binary.")
+
+        @OptionGroup var options: FactoryOptions
+
+        @Option(name: .long, help: "The name of the golden values.")
+        var name: String
+
+        @Option(name: .long, help: "The lobot binary the platforms run.")
+        var agent: String
+
+        func validate() throws {
+            guard Factory.isValidName(name) else { throw ValidationError("--name must be 1-64 letters, digits, '.', '_' or '-'.") }
+        }
+
+        func run() throws {
+            let factory = try options.open()
+            let bytes = try readInput(agent, maximum: 64 << 20)
+            try factory.decide(action: "golden-predict-host", subject: name) { _ in
+                var record = try factoryCore { () throws(LoBotError) in
+                    GoldenRecord(name: name, values: try BootMeasurements.identityComposite(
+                        try BootMeasurements.hostEvents(agent: try Digest.sha256(bytes))))
+                }
+                try factoryCore { () throws(LoBotError) in try record.sign(with: factory.signer) }
+                try writeOutput(factory.goldenPath(name), record.bytes)
+                return "host-mode LoBot golden values from \(agent)"
+            }
+            try options.emit("golden values \(name) predicted for host-mode LoBot \(agent)", ["name": name])
         }
     }
 

@@ -25,6 +25,16 @@ public enum BootMeasurements {
         ]
     }
 
+    /// The manifest a LoBot running as a process on the platform host measures in place of an
+    /// image's: it has no image, only its own binary.
+    public static let hostManifest: [UInt8] = Array("lobot host mode".utf8)
+
+    /// The events of a LoBot_D run as a host process: the agent binary, the host-mode marker, an
+    /// empty command line. The factory predicts the same from the same binary.
+    public static func hostEvents(agent: [UInt8]) throws(LoBotError) -> [Event] {
+        try imageEvents(agent: agent, manifest: try Digest.sha256(hostManifest), commandLine: try Digest.sha256([]))
+    }
+
     /// The vTPM PCRs 0-5 composite those events give from startup.
     public static func identityComposite(_ events: [Event]) throws(LoBotError) -> PCRComposite {
         try EventLog(events: events).replay().composite(try PCRSelection(identityPCRs))

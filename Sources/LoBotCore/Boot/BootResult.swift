@@ -7,6 +7,7 @@
 //                       UINT16 messageLength; BYTE message[];
 //                       UINT16 size; LoBot quote platformQuote (empty when failed);
 //                       UINT16 size; LoBot quote vtpmQuote (empty when failed);
+//                       TPM_PCRVALUE platformPCR6Before (the platform's PCR 6 before this LoBot extended it);
 //                       UINT32 size; LoBot event log vtpmLog;
 //                       UINT32 size; BYTE firmwareLog[];  UINT32 size; BYTE imaLog[];
 //                       UINT8 count; { UINT8 nameLength; BYTE name[]; UINT64 size; BYTE sha256[32]; } domains
@@ -31,17 +32,20 @@ public struct BootResult: WireStructure, Equatable, Sendable {
     public var message: String
     public var platformQuote: Quote?
     public var vtpmQuote: Quote?
+    public var platformPCR6Before: SHA1Digest
     public var vtpmLog: EventLog
     public var firmwareLog: [UInt8]
     public var imaLog: [UInt8]
     public var domains: [DomainMeasurement]
 
     public init(succeeded: Bool, message: String, platformQuote: Quote? = nil, vtpmQuote: Quote? = nil,
-                vtpmLog: EventLog = EventLog(), firmwareLog: [UInt8] = [], imaLog: [UInt8] = [], domains: [DomainMeasurement] = []) {
+                platformPCR6Before: SHA1Digest = .zero, vtpmLog: EventLog = EventLog(), firmwareLog: [UInt8] = [],
+                imaLog: [UInt8] = [], domains: [DomainMeasurement] = []) {
         self.succeeded = succeeded
         self.message = message
         self.platformQuote = platformQuote
         self.vtpmQuote = vtpmQuote
+        self.platformPCR6Before = platformPCR6Before
         self.vtpmLog = vtpmLog
         self.firmwareLog = firmwareLog
         self.imaLog = imaLog
@@ -62,6 +66,7 @@ public struct BootResult: WireStructure, Equatable, Sendable {
         platformQuote = platform.isEmpty ? nil : try Quote(bytes: platform)
         let vtpm = try reader.readSized(lengthWidth: 2, maximum: 8192, field: "vtpmQuote")
         vtpmQuote = vtpm.isEmpty ? nil : try Quote(bytes: vtpm)
+        platformPCR6Before = try SHA1Digest(parsing: &reader)
         vtpmLog = try EventLog(bytes: try reader.readSized(lengthWidth: 4, maximum: 16 << 20, field: "vtpmLog"))
         firmwareLog = try reader.readSized(lengthWidth: 4, maximum: 1 << 20, field: "firmwareLog")
         imaLog = try reader.readSized(lengthWidth: 4, maximum: 1 << 20, field: "imaLog")
@@ -83,6 +88,7 @@ public struct BootResult: WireStructure, Equatable, Sendable {
         writer.writeSized(Array(message.utf8.prefix(4096)), lengthWidth: 2)
         writer.writeSized(platformQuote?.bytes ?? [], lengthWidth: 2)
         writer.writeSized(vtpmQuote?.bytes ?? [], lengthWidth: 2)
+        platformPCR6Before.serialize(into: &writer)
         writer.writeSized(vtpmLog.bytes, lengthWidth: 4)
         writer.writeSized(firmwareLog, lengthWidth: 4)
         writer.writeSized(imaLog, lengthWidth: 4)

@@ -23,8 +23,9 @@ public struct CertifiedKey: WireStructure, Equatable, Sendable {
     }
 
     /// Checks that `aik` signed this certify info with `nonce`, that it describes this very key
-    /// (SHA-1 of the modulus), and that the key is a non-migratable TPM bind key.
-    public func verify(aik: RSAPublicKey, nonce: TPMNonce) throws(LoBotError) -> CertifyInfo {
+    /// (SHA-1 of the modulus), and that the key is a non-migratable TPM key for `usage`: a bind
+    /// key with RSA-OAEP, or a signing key.
+    public func verify(aik: RSAPublicKey, nonce: TPMNonce, usage: KeyUsage = .bind) throws(LoBotError) -> CertifyInfo {
         let parsed = try CertifyInfo(bytes: info)
         guard aik.verify(signature: signature, digest: try Digest.sha1(info), algorithm: .sha1) else {
             throw .authentication(what: "certified key signature")
@@ -35,8 +36,8 @@ public struct CertifiedKey: WireStructure, Equatable, Sendable {
         guard parsed.pubkeyDigest == (try SHA1Digest.of(key.modulus)) else {
             throw .authentication(what: "certified key (the certify info names another key)")
         }
-        guard parsed.keyUsage == .bind, key.algorithmParms.encScheme == .rsaOAEPSHA1 else {
-            throw .invalidArgument("certified key is not a TPM bind key with RSA-OAEP")
+        guard parsed.keyUsage == usage, usage != .bind || key.algorithmParms.encScheme == .rsaOAEPSHA1 else {
+            throw .invalidArgument(usage == .bind ? "certified key is not a TPM bind key with RSA-OAEP" : "certified key is not a TPM signing key")
         }
         // TPM_KEY_FLAGS bit 0x2 is migratable: a bind key that could leave the TPM proves nothing.
         guard parsed.keyFlags & 0x0000_0002 == 0 else { throw .invalidArgument("certified key is migratable") }

@@ -120,10 +120,12 @@ public struct AnchoredFile<Counter: RollbackCounter>: ~Copyable {
         }
         let file = try StateFile.seal(contents, kind: kind, id: id, version: version &+ 1, key: key)
         try Files.writeDurably(paths.pending, file.bytes)
+        Failpoints.hit("commit.written")
         let advanced = try counter.increment()
         guard advanced == version &+ 1 else {
             throw .rollback(path: paths.file, stateVersion: version &+ 1, counter: advanced)
         }
+        Failpoints.hit("commit.counted")
         try Files.rename(paths.pending, to: paths.file)
         version = advanced
     }

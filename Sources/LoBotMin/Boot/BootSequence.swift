@@ -44,26 +44,14 @@ enum BootSequence {
         let session = try vtpmDirectory.openOnPlatform(platformDirectory, tpm: tpm)
         let vtpm = session.vtpm
         BootTrace.step("vtpm opened")
-        vtpm.startup()
-        for event in events {
-            if case .measurement(let digest) = event.kind { try vtpm.measure(pcr: event.pcr, sha256: digest, name: event.name) }
-        }
-
-        // Step 8: each side's PCR 6 takes the other's measurements.
-        let identity = try vtpm.pcrs.composite(try PCRSelection(BootMeasurements.identityPCRs)).compositeHash()
-        try tpm.extend(BootMeasurements.bindingPCR, with: identity)
-        var platformValues: [SHA1Digest] = []
-        for index in 0...6 { platformValues.append(try tpm.readPCR(index)) }
-        let platformComposite = try PCRComposite(selection: try PCRSelection(Array(0...6)), values: platformValues)
-        try vtpm.extend(pcr: BootMeasurements.bindingPCR, digest: try platformComposite.compositeHash(), name: "platform-pcrs-0-6")
+        let before = try LoBotAttestation.measure(vtpm: vtpm, tpm: tpm, events: events)
+        BootTrace.step("pcr 6 bound")
 
         // Step 9: the platform quote for the factory.
         guard let platformNonce = TPMNonce(try bundle.file("nonce/platform")),
             let vtpmNonce = TPMNonce(try bundle.file("nonce/vtpm"))
         else { throw .invalidArgument("boot bundle nonces are not 20 bytes") }
-        BootTrace.step("pcr 6 bound")
-        let platformQuote = try tpm.quote(aikBlob: try platformDirectory.aikBlob(), indices: Array(0...15), nonce: platformNonce)
-
+        let platformQuote = try LoBotAttestation.platformQuote(tpm: tpm, aikBlob: try platformDirectory.aikBlob(), nonce: platformNonce)
         BootTrace.step("platform quote")
         var domains: [DomainMeasurement] = []
         let plan = try DomainPlan(bytes: try bundle.file("domains"))
@@ -80,7 +68,7 @@ enum BootSequence {
         BootTrace.step("vtpm quote")
         return BootResult(
             succeeded: true, message: "measured and quoted", platformQuote: platformQuote, vtpmQuote: vtpmQuote,
-            vtpmLog: vtpm.log, firmwareLog: readLog("/sys/kernel/security/tpm0/binary_bios_measurements"),
+            platformPCR6Before: before, vtpmLog: vtpm.log, firmwareLog: readLog("/sys/kernel/security/tpm0/binary_bios_measurements"),
             imaLog: readLog("/sys/kernel/security/ima/binary_runtime_measurements"), domains: domains)
     }
 

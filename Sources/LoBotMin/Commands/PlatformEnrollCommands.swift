@@ -101,6 +101,7 @@ enum PlatformActivateCommand {
             try certificate.verify(
                 issuer: try ca.publicKey(), subjectKey: try KeyBlob(bytes: pending).modulus, what: "AIK")
             try Files.writeAtomically(directory.aikCertificatePath, credential, permissions: 0o644)
+            try Files.writeAtomically(directory.caCertificatePath, caBytes, permissions: 0o644)
             try Files.rename(directory.pendingAIKPath, to: directory.aikBlobPath)
             return certificate.commonName ?? "?"
         }

@@ -6,37 +6,47 @@ import LoBotPlatform
 enum PlatformBindKeyCommand {
     static let spec = CommandSpec(
         name: "platform bind-key",
-        summary: "Create (once) and certify the platform's bind key with a nonce.",
+        summary: "Create (once) and certify the platform's bind and signing keys with a nonce.",
         help: """
-            usage: lobot platform bind-key --platform DIR --nonce HEX --out FILE
+            usage: lobot platform bind-key --platform DIR --nonce HEX --out FILE [--signing-out FILE]
 
             Creates a non-migratable 2048-bit bind key under the SRK the first time
             (DIR/bind.blob), then has the AIK certify it with the verifier's nonce
             (TPM_CertifyKey). Writes the certified key: the public key, TPM_CERTIFY_INFO and
-            the AIK's signature.
+            the AIK's signature. With --signing-out, does the same for the platform's signing
+            key (DIR/signing.blob), which signs every protocol message the platform sends.
 
             options:
-              --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
-              --nonce HEX      the verifier's 20-byte nonce, 40 hex digits
-              --out FILE       where to write the certified key
+              --platform DIR       the platform's LoBot directory (or $LOBOT_PLATFORM)
+              --nonce HEX          the verifier's 20-byte nonce, 40 hex digits
+              --out FILE           where to write the certified bind key
+              --signing-out FILE   where to write the certified signing key
             """,
-        options: PlatformAccess.options + ["nonce", "out"])
+        options: PlatformAccess.options + ["nonce", "out", "signing-out"])
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try PlatformAccess.directory(arguments)
         let nonce = TPMNonce(unchecked: try arguments.hexBytes("nonce", length: 20))
         let out = try arguments.required("out")
-        let certified = try PlatformAccess.with { (tpm) throws(LoBotError) in
+        let signingOut = arguments.value("signing-out")
+        let (bind, signing) = try PlatformAccess.with { (tpm) throws(LoBotError) in
             let aik = try directory.aikBlob()
-            if !Files.exists(directory.bindBlobPath) {
-                try Files.writeAtomically(directory.bindBlobPath, try tpm.createBindKey())
+            func certify(_ path: String, create: () throws(LoBotError) -> [UInt8]) throws(LoBotError) -> CertifiedKey {
+                if !Files.exists(path) { try Files.writeAtomically(path, try create()) }
+                let blob = try Files.read(path, maximum: 64 << 10)
+                let (info, signature) = try tpm.certifyKey(keyBlob: blob, aikBlob: aik, nonce: nonce)
+                return CertifiedKey(key: try KeyBlob(bytes: blob).publicKey, info: info, signature: signature)
             }
-            let blob = try directory.bindBlob()
-            let (info, signature) = try tpm.certifyKey(keyBlob: blob, aikBlob: aik, nonce: nonce)
-            return CertifiedKey(key: try KeyBlob(bytes: blob).publicKey, info: info, signature: signature)
+            let bind = try certify(directory.bindBlobPath) { () throws(LoBotError) in try tpm.createBindKey() }
+            let signing = signingOut == nil ? nil : try certify(directory.signingBlobPath) { () throws(LoBotError) in try tpm.createSigningKey() }
+            return (bind, signing)
         }
-        try Output.write(out, certified.bytes)
+        try Output.write(out, bind.bytes)
         Console.out("certified bind key written to \(out)")
+        if let signingOut, let signing {
+            try Output.write(signingOut, signing.bytes)
+            Console.out("certified signing key written to \(signingOut)")
+        }
     }
 }
 

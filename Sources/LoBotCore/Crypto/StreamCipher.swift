@@ -1,0 +1,111 @@
+// Authenticated encryption of a stream of any length (an aDom's memory state as qemu writes it,
+// its disk image) in chunks of 1 MiB, each AES-256-GCM with its own tag (the STREAM construction
+// of Hoang, Reyhanitabar, Rogaway and Vizar). Decryption releases a chunk only after its tag
+// verifies, so qemu never reads an unauthenticated byte, and the last chunk is marked, so a
+// truncated stream is refused. Chunk n's nonce is the stream's 8-byte prefix || n (big-endian
+// UINT32); the additional data is the stream header || n || final flag.
+//
+//   LoBot stream:  BYTE magic[4] = "LBST";  UINT8 version = 1;  BYTE prefix[8];
+//                  { UINT32 length (<= 1 MiB); BYTE ciphertext[length]; BYTE tag[16]; } chunks
+//                  (the last chunk, possibly empty, is the one whose additional data says final)
+
+public enum StreamCipher {
+    public static let chunkSize = 1 << 20
+    static let magic: [UInt8] = Array("LBST".utf8)
+    public static let headerSize = 13
+
+    /// Streams `input` (read until end) to `output`, encrypted under `key`; returns the SHA-256
+    /// of the plaintext and of the whole encrypted stream.
+    public static func seal(input: Int32, output: Int32, key: [UInt8]) throws(LoBotError) -> (plaintext: [UInt8], stream: [UInt8]) {
+        let prefix = try SecureRandom.bytes(8)
+        let header = magic + [1] + prefix
+        let plainHash = try Hasher(.sha256)
+        let streamHash = try Hasher(.sha256)
+        try writeAll(output, header, hashing: streamHash)
+        var index: UInt32 = 0
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        var pending = try readChunk(input, into: &chunk)
+        while true {
+            let current = Array(chunk[0..<pending])
+            try plainHash.update(current)
+            var next = [UInt8](repeating: 0, count: chunkSize)
+            let following = pending == chunkSize ? try readChunk(input, into: &next) : 0
+            let final = pending < chunkSize || following == 0
+            let sealed = try AESGCM.seal(current, key: key, nonce: nonce(prefix, index), aad: aad(header, index, final))
+            var frame = ByteWriter(capacity: current.count + 20)
+            frame.write(UInt32(current.count))
+            frame.write(sealed.ciphertext)
+            frame.write(sealed.tag)
+            try writeAll(output, frame.bytes, hashing: streamHash)
+            if final { break }
+            guard index < UInt32.max else { throw .invalidArgument("stream longer than 4 PiB") }
+            index += 1
+            chunk = next
+            pending = following
+        }
+        return (try plainHash.finish(), try streamHash.finish())
+    }
+
+    /// Reads an encrypted stream from `input` and writes the plaintext to `output` chunk by chunk,
+    /// each only after its tag verifies; returns the plaintext's SHA-256.
+    public static func open(input: Int32, output: Int32, key: [UInt8], what: String) throws(LoBotError) -> [UInt8] {
+        var header = [UInt8](repeating: 0, count: headerSize)
+        guard try readExactly(input, into: &header) == headerSize, Array(header[0..<5]) == magic + [1] else {
+            throw .authentication(what: "\(what) (not a LoBot stream)")
+        }
+        let prefix = Array(header[5..<13])
+        let plainHash = try Hasher(.sha256)
+        var index: UInt32 = 0
+        while true {
+            var length = [UInt8](repeating: 0, count: 4)
+            guard try readExactly(input, into: &length) == 4 else { throw .authentication(what: "\(what) (truncated)") }
+            let size = Int(UInt32(length[0]) << 24 | UInt32(length[1]) << 16 | UInt32(length[2]) << 8 | UInt32(length[3]))
+            guard size <= chunkSize else { throw .authentication(what: "\(what) (chunk \(index) is too large)") }
+            var body = [UInt8](repeating: 0, count: size + AESGCM.tagLength)
+            guard try readExactly(input, into: &body) == body.count else { throw .authentication(what: "\(what) (truncated)") }
+            let sealed = AESGCM.Sealed(ciphertext: Array(body[0..<size]), tag: Array(body[size...]))
+            // A chunk shorter than full is the last; a full one may be, if the stream ends after it.
+            var plain: [UInt8]
+            var final = size < chunkSize
+            if final {
+                plain = try AESGCM.open(sealed, key: key, nonce: nonce(prefix, index), aad: aad(header, index, true), what: what)
+            } else if let opened = try? AESGCM.open(sealed, key: key, nonce: nonce(prefix, index), aad: aad(header, index, false), what: what) {
+                plain = opened
+            } else {
+                plain = try AESGCM.open(sealed, key: key, nonce: nonce(prefix, index), aad: aad(header, index, true), what: what)
+                final = true
+            }
+            try plainHash.update(plain)
+            try writeAll(output, plain, hashing: nil)
+            wipe(&plain)
+            if final {
+                var probe = [UInt8](repeating: 0, count: 1)
+                guard try readExactly(input, into: &probe) == 0 else { throw .authentication(what: "\(what) (bytes after the final chunk)") }
+                return try plainHash.finish()
+            }
+            guard index < UInt32.max else { throw .authentication(what: what) }
+            index += 1
+        }
+    }
+
+    static func nonce(_ prefix: [UInt8], _ index: UInt32) -> [UInt8] {
+        prefix + [UInt8(index >> 24), UInt8(truncatingIfNeeded: index >> 16), UInt8(truncatingIfNeeded: index >> 8), UInt8(truncatingIfNeeded: index)]
+    }
+
+    static func aad(_ header: [UInt8], _ index: UInt32, _ final: Bool) -> [UInt8] {
+        header + nonce([], index) + [final ? 1 : 0]
+    }
+
+    static func readChunk(_ fd: Int32, into buffer: inout [UInt8]) throws(LoBotError) -> Int {
+        try RawIO.readFully(fd, into: &buffer)
+    }
+
+    static func readExactly(_ fd: Int32, into buffer: inout [UInt8]) throws(LoBotError) -> Int {
+        try RawIO.readFully(fd, into: &buffer)
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], hashing hasher: Hasher?) throws(LoBotError) {
+        try hasher?.update(bytes)
+        try RawIO.writeAll(fd, bytes)
+    }
+}

@@ -1,0 +1,24 @@
+// The files of an aDom package and where each one is on a platform: the kernel and initrd at
+// the domain's own paths (every platform has them), the sealed memory state and disk as streams.
+
+/// The aDom's files in a package, and their names.
+public enum DomainFiles {
+    public static let memory = "memory.lbst"
+    public static let disk = "disk.lbst"
+
+    /// A file every platform has at the same path (the aDom's kernel, initrd), measured.
+    public static func measureLocal(_ name: String, _ path: String) throws(LoBotError) -> PackageFile {
+        let fd = try FileDescriptor(opening: path, .readOnly)
+        return PackageFile(name: name, size: UInt64(try fd.size()), sha256: try FileMeasurement.sha256(path: path))
+    }
+
+    /// Where a listed file is on this platform: kernel and initrd at the domain's paths, the
+    /// sealed streams in `package`.
+    public static func path(of file: PackageFile, config: DomainConfig, package: String) -> String {
+        switch file.name {
+        case "kernel": return config.kernel
+        case "initrd": return config.initrd
+        default: return Files.join(package, file.name)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+// An aDom's life under qemu on this platform: start it (cold, or restoring a saved state fed
+// through a FIFO so the clear memory state never touches a disk), ask its state, pause and save
+// it through QMP, resume it, and stop it. qemu runs daemonized with its pid file, QMP socket and
+// console in the domain's directory, so any later `lobot` process can reach it.
+import CLibC
+import LoBotCore
+
+struct DomainRuntime {
+    let directory: DomainDirectory
+    let config: DomainConfig
+
+    /// Starts qemu. With `incoming`, qemu waits paused for a saved state on that FIFO.
+    func start(incoming fifo: String? = nil) throws(LoBotError) {
+        guard !isRunning else { throw .alreadyExists("a running qemu for domain \(config.name)") }
+        for file in [directory.pidPath, directory.qmpPath] { try Files.remove(file) }
+        let accel = Console.environment("LOBOT_ADOM_ACCEL") ?? VMLauncher.knownAccelerator(kernel: config.kernel)
+        var arguments = ["qemu-system-x86_64", "-machine", "pc", "-accel", accel, "-cpu", accel == "kvm" ? "host" : "max",
+                         "-m", "\(config.memoryMiB)", "-nodefaults", "-no-user-config", "-display", "none", "-nic", "none",
+                         "-serial", "file:" + directory.consolePath, "-qmp", "unix:\(directory.qmpPath),server=on,wait=off",
+                         "-pidfile", directory.pidPath, "-daemonize",
+                         "-kernel", config.kernel, "-initrd", config.initrd, "-append", config.commandLine]
+        if let disk = directory.disk(config) {
+            arguments += ["-drive", "file=\(disk),format=raw,if=virtio,cache=writethrough"]
+        }
+        if let fifo { arguments += ["-S", "-incoming", "exec:cat " + Self.shellQuoted(fifo)] }
+        let log = Files.join(directory.path, "qemu.log")
+        let qemu = try ChildProcess.spawn("/usr/bin/qemu-system-x86_64", arguments, outputPath: log)
+        guard qemu.wait(milliseconds: 60_000) == .exited(0) else {
+            throw .invalidArgument("qemu did not start domain \(config.name) (see \(log))")
+        }
+    }
+
+    /// The pid qemu wrote, if that process is alive.
+    var pid: Int32? {
+        guard let bytes = try? Files.read(directory.pidPath, maximum: 64) else { return nil }
+        var value: Int32 = 0
+        for byte in bytes where byte >= 0x30 && byte <= 0x39 { value = value * 10 + Int32(byte - 0x30) }
+        return value > 0 && kill(value, 0) == 0 ? value : nil
+    }
+
+    var isRunning: Bool { pid != nil }
+
+    /// qemu's run state ("running", "paused", "inmigrate", "postmigrate"...), or "off".
+    func status() throws(LoBotError) -> String {
+        guard isRunning else { return "off" }
+        let qmp = try connect()
+        let reply = try qmp.execute("query-status")
+        return Self.jsonString(reply, member: "status") ?? "unknown"
+    }
+
+    func connect() throws(LoBotError) -> QMP {
+        let qmp = try QMP(socket: directory.qmpPath, seconds: 10)
+        try qmp.handshake()
+        return qmp
+    }
+
+    /// Pauses the aDom (its disk is flushed by the stop) and streams its memory state, sealed under
+    /// `key`, to `output`; returns the stream's size and SHA-256.
+    func save(to output: String, key: [UInt8], fifo: String) throws(LoBotError) -> PackageFile {
+        let qmp = try connect()
+        _ = try qmp.execute("stop")
+        try Files.remove(fifo)
+        guard mkfifo(fifo, 0o600) == 0 else { throw .system(operation: "cannot make FIFO", path: fifo, errno: lobot_errno()) }
+        defer { _ = try? Files.remove(fifo) }
+        _ = try qmp.execute("migrate", arguments: "{\"uri\":" + QMP.quote("exec:cat > " + Self.shellQuoted(fifo)) + "}")
+        let file = try StreamFiles.seal(inputPath: fifo, outputPath: output, key: key, name: Files.baseName(of: output))
+        try qmp.waitForMigration(seconds: 600)
+        return file
+    }
+
+    /// Starts qemu restoring the memory state sealed in `stream` under `key`, then runs it.
+    func restore(from stream: String, key: [UInt8], fifo: String) throws(LoBotError) {
+        try Files.remove(fifo)
+        guard mkfifo(fifo, 0o600) == 0 else { throw .system(operation: "cannot make FIFO", path: fifo, errno: lobot_errno()) }
+        defer { _ = try? Files.remove(fifo) }
+        try start(incoming: fifo)
+        try StreamFiles.open(inputPath: stream, outputPath: fifo, key: key, what: "aDom memory state")
+        let qmp = try connect()
+        try qmp.waitForMigration(seconds: 600)
+        _ = try qmp.execute("cont")
+    }
+
+    func resume() throws(LoBotError) {
+        let qmp = try connect()
+        _ = try qmp.execute("cont")
+    }
+
+    /// Stops qemu (SIGKILL if QMP does not answer) and waits until it is gone.
+    func stop() {
+        guard let pid else { return }
+        if let qmp = try? connect() { _ = try? qmp.execute("quit") }
+        let deadline = monotonicMilliseconds() + 5000
+        while kill(pid, 0) == 0 && monotonicMilliseconds() < deadline {
+            var pause = timespec(tv_sec: 0, tv_nsec: 20_000_000)
+            _ = nanosleep(&pause, nil)
+        }
+        if kill(pid, 0) == 0 {
+            _ = kill(pid, SIGKILL)
+            while kill(pid, 0) == 0 {
+                var pause = timespec(tv_sec: 0, tv_nsec: 20_000_000)
+                _ = nanosleep(&pause, nil)
+            }
+        }
+    }
+
+    static func shellQuoted(_ text: String) -> String { "'" + text + "'" }
+
+    /// The string value of `"member":"..."` in a one-line JSON reply.
+    static func jsonString(_ line: String, member: String) -> String? {
+        let bytes = Array(line.utf8)
+        let key = Array("\"\(member)\":".utf8)
+        guard bytes.count > key.count else { return nil }
+        for start in 0...(bytes.count - key.count) where bytes[start..<start + key.count].elementsEqual(key) {
+            var i = start + key.count
+            while i < bytes.count && bytes[i] == 0x20 { i += 1 }
+            guard i < bytes.count, bytes[i] == 0x22 else { return nil }
+            let begin = i + 1
+            var end = begin
+            while end < bytes.count && bytes[end] != 0x22 { end += 1 }
+            return String(decoding: bytes[begin..<end], as: UTF8.self)
+        }
+        return nil
+    }
+}

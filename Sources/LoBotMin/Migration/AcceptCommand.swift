@@ -1,0 +1,55 @@
+// `lobot migrate accept` (destination, steps 1-4): takes the factory's open message, has the AIK
+// certify the platform's bind and signing keys with the session nonce, and answers with them.
+import LoBotCore
+import LoBotPlatform
+
+enum MigrateAcceptCommand {
+    static let spec = CommandSpec(
+        name: "migrate accept",
+        summary: "Destination: accept a session the factory opened (steps 1-4).",
+        help: """
+            usage: lobot migrate accept --platform DIR --in OPEN.msg --out DIR
+
+            Checks the factory's open message (signed by the factory CA, addressed to this
+            platform, a session this platform has never seen), has the AIK certify the
+            platform's bind and signing keys with the session's nonce, records the session
+            (DIR/sessions/ID/journal: accepted) and writes the destination-keys message.
+
+            options:
+              --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
+              --in FILE        the open message from the factory
+              --out DIR        where to write the answer
+            """,
+        options: MigrationStep.options)
+
+    static func run(_ arguments: ParsedArguments) throws(AgentError) {
+        let step = try MigrationStep(arguments)
+        let message = try incomingMessage(arguments)
+        try core { () throws(LoBotError) in
+            try message.verify(sender: try step.participant.factoryKey())
+            try message.expect(.open, session: message.session, nonce: message.nonce, from: factoryParty, to: step.participant.name)
+            let open = try OpenBody(bytes: message.body)
+            guard open.destination == step.participant.name else { throw .invalidArgument("the session's destination is \(open.destination), not this platform") }
+            let files = step.files(message.session)
+            guard !files.exists else { throw .replay("open message for session \(Hex.string(message.session)): this platform already took part in it") }
+            guard !DomainDirectory(step.directory, name: open.domain.name).exists else {
+                throw .alreadyExists("domain \(open.domain.name) on this platform")
+            }
+            let aik = try step.directory.aikBlob()
+            var certified: [CertifiedKey] = []
+            for blob in [try step.directory.bindBlob(), try step.directory.signingBlob()] {
+                let (info, signature) = try step.tpm.certifyKey(keyBlob: blob, aikBlob: aik, nonce: message.nonce)
+                certified.append(CertifiedKey(key: try KeyBlob(bytes: blob).publicKey, info: info, signature: signature))
+            }
+            let body = DestinationKeysBody(bindKey: certified[0], signingKey: certified[1],
+                                           aikCertificate: try step.directory.read(step.directory.aikCertificatePath, "AIK certificate"))
+            try files.create()
+            var journal = SessionJournal(role: .destination, state: .accepted, session: message.session, nonce: message.nonce, open: open)
+            journal.peerSigningKey = open.sourceSigningKey
+            try files.save(journal)
+            Failpoint.hit("accept.saved")
+            try step.deliver(try step.participant.message(.destinationKeys, journal: journal, to: factoryParty, body: body.bytes),
+                             journal: journal, as: "04-destination-keys.msg")
+        }
+    }
+}

@@ -1,0 +1,54 @@
+// An application domain on this platform: its config, its LoBot's vTPM, its disk when it travels
+// with it, and, while it runs, qemu's pid, QMP socket and console.
+//
+//   PLATFORM/domains/NAME/   domain  lobot/  disk.img  qemu.pid  qmp.sock  console.log
+import CLibC
+import LoBotCore
+import LoBotPlatform
+
+struct DomainDirectory {
+    let path: String
+
+    init(_ platform: PlatformDirectory, name: String) {
+        path = Files.join(platform.domainsPath, name)
+    }
+
+    var configPath: String { Files.join(path, "domain") }
+    var lobot: VTPMDirectory { VTPMDirectory(Files.join(path, "lobot")) }
+    var diskPath: String { Files.join(path, "disk.img") }
+    var pidPath: String { Files.join(path, "qemu.pid") }
+    var qmpPath: String { Files.join(path, "qmp.sock") }
+    var consolePath: String { Files.join(path, "console.log") }
+
+    var exists: Bool { Files.exists(configPath) }
+
+    func config() throws(LoBotError) -> DomainConfig {
+        try DomainConfig(bytes: try Files.read(configPath, maximum: 64 << 10))
+    }
+
+    func create(_ config: DomainConfig) throws(LoBotError) {
+        try Files.makeDirectory(Files.directory(of: path), permissions: 0o700, existingOK: true)
+        try Files.makeDirectory(path, permissions: 0o700, existingOK: true)
+        try Files.makeDirectory(lobot.path, permissions: 0o700, existingOK: true)
+        try Files.writeAtomically(configPath, config.bytes, permissions: 0o600)
+    }
+
+    /// The disk qemu attaches, if any.
+    func disk(_ config: DomainConfig) -> String? {
+        switch config.disk {
+        case .none: return nil
+        case .local: return diskPath
+        case .shared: return config.sharedPath
+        }
+    }
+
+    /// Removes everything of the domain here (its vTPM must be retired first).
+    func destroy() {
+        for file in [configPath, diskPath, pidPath, qmpPath, consolePath, lobot.statePath, lobot.pendingPath, lobot.boundKeyPath,
+                     lobot.lockPath] {
+            _ = try? Files.remove(file)
+        }
+        _ = rmdir(lobot.path)
+        _ = rmdir(path)
+    }
+}

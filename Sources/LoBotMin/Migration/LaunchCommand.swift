@@ -1,0 +1,91 @@
+// `lobot migrate launch` (destination, step 13a): with the released key, LoBot_D becomes the
+// domain's LoBot here and the aDom starts -- restored from its memory state (a migration) or
+// booted (a provisioning). Committing "launched" is the hand-over's commit point: before it a
+// recovery here destroys, after it the aDom is this platform's. A failed launch destroys the
+// copies here and tells the source to resume (13b).
+import LoBotCore
+import LoBotPlatform
+
+enum MigrateLaunchCommand {
+    static let spec = CommandSpec(
+        name: "migrate launch",
+        summary: "Destination: launch the aDom with the released key (step 13a).",
+        help: """
+            usage: lobot migrate launch --platform DIR --in RELEASE.msg --out DIR
+
+            Opens the release (the aDom's key, encrypted to this platform), makes LoBot_D the
+            domain's LoBot (DIR/domains/NAME/lobot), decrypts the disk if it travelled, and
+            starts qemu: with -incoming fed through a FIFO from the sealed memory state, or a
+            cold boot for a provisioning. Writes launched, or launch-failed after destroying
+            everything of the aDom here.
+
+            options:
+              --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
+              --in FILE        the release message
+              --out DIR        where to write the outcome
+            """,
+        options: MigrationStep.options)
+
+    static func run(_ arguments: ParsedArguments) throws(AgentError) {
+        let step = try MigrationStep(arguments)
+        let message = try incomingMessage(arguments)
+        try core { () throws(LoBotError) in
+            var journal = try step.journal(for: message, role: .destination, states: [.ready])
+            try launch(step, message: message, journal: &journal)
+        }
+    }
+
+    static func launch(_ step: MigrationStep, message: Envelope, journal: inout SessionJournal) throws(LoBotError) {
+        try step.check(message, [.release], journal: journal)
+        var key = try BytesBody(bytes: try message.openBody { (wrapped) throws(LoBotError) in try step.participant.unbind(wrapped) }).value
+        defer { wipe(&key) }
+        guard key.count == 32 else { throw .invalidArgument("the release carries no 256-bit key") }
+        let files = step.files(journal.session)
+        // Kept so that a recovery after a crash here rolls forward.
+        try Files.writeAtomically(Files.join(files.path, "release.msg"), message.bytes, permissions: 0o600)
+        let domain = step.domain(journal)
+        let runtime = DomainRuntime(directory: domain, config: journal.open.domain)
+        do throws(LoBotError) {
+            var alreadyRunning = false
+            if runtime.isRunning { alreadyRunning = try runtime.status() == "running" }
+            if !alreadyRunning {
+                runtime.stop()
+                try domain.create(journal.open.domain)
+                let staged = VTPMDirectory(Files.join(files.path, "lobot"))
+                for (from, to) in [(staged.boundKeyPath, domain.lobot.boundKeyPath), (staged.statePath, domain.lobot.statePath)]
+                where Files.exists(from) {
+                    try Files.rename(from, to: to)
+                }
+                let package = files.packagePath
+                if journal.open.domain.disk == .local {
+                    try StreamFiles.openToFile(inputPath: Files.join(package, DomainFiles.disk), outputPath: domain.diskPath, key: key,
+                                               what: "aDom disk")
+                }
+                let memory = Files.join(package, DomainFiles.memory)
+                if Files.exists(memory) {
+                    try runtime.restore(from: memory, key: key, fifo: Files.join(files.path, "fifo"))
+                } else {
+                    try runtime.start()
+                }
+            }
+            Failpoint.hit("launch.started")
+        } catch {
+            runtime.stop()
+            domain.destroy()
+            try DestinationRollback.destroy(step, journal: &journal, package: nil)
+            try step.deliver(try step.participant.message(.launchFailed, journal: journal, to: journal.open.source,
+                                                          body: BytesBody(text: error.message).bytes),
+                             journal: journal, as: "13-launch-failed.msg")
+            throw .refused("the aDom did not start here: \(error.message) (13b); the source resumes it")
+        }
+        for file in journal.files where file.name != "kernel" && file.name != "initrd" {
+            try Files.remove(Files.join(files.packagePath, file.name))
+        }
+        journal.state = .launched
+        try files.save(journal)
+        Failpoint.hit("launch.committed")
+        try step.deliver(try step.participant.message(.launched, journal: journal, to: journal.open.source,
+                                                      body: BytesBody(text: "running on \(step.participant.name)").bytes),
+                         journal: journal, as: "13-launched.msg")
+    }
+}

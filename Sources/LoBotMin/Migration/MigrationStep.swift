@@ -1,0 +1,95 @@
+// What every `lobot migrate` step shares: the platform as a participant, the session's files and
+// journal, the checks run on every incoming message before anything is acted on (signature by
+// the expected sender's key, type, session, nonce, sender and receiver), and the delivery of the
+// step's answer to the outbox and the caller's --out directory.
+import CLibC
+import LoBotCore
+import LoBotPlatform
+
+/// The factory's name as a party to a session (it signs with the factory CA key).
+let factoryParty = "factory"
+
+struct MigrationStep {
+    let participant: Participant
+    let out: String
+
+    static let options = PlatformAccess.options + ["in", "out"]
+
+    init(_ arguments: ParsedArguments) throws(AgentError) {
+        let directory = try PlatformAccess.directory(arguments)
+        out = try arguments.required("out")
+        participant = try core { () throws(LoBotError) in try Participant(directory: directory) }
+        Failpoint.install()
+    }
+
+    var directory: PlatformDirectory { participant.directory }
+    var tpm: PlatformTPM { participant.tpm }
+
+    func files(_ session: [UInt8]) -> SessionFiles { SessionFiles(directory, session: session) }
+
+    func domain(_ journal: SessionJournal) -> DomainDirectory { DomainDirectory(directory, name: journal.open.domain.name) }
+
+    /// The session's journal, which must be in one of `states` for this step.
+    func journal(for message: Envelope, role: SessionJournal.Role, states: [SessionJournal.State]) throws(LoBotError) -> SessionJournal {
+        let files = files(message.session)
+        guard files.exists else { throw .notFound("session \(Hex.string(message.session)) on this platform") }
+        let journal = try files.journal()
+        guard journal.role == role else { throw .invalidArgument("this platform is not the \(role == .source ? "source" : "destination") of session \(Hex.string(message.session))") }
+        guard states.contains(journal.state) else {
+            throw .replay("\(message.type.name) message for session \(Hex.string(message.session)), which is \(journal.state.name) here")
+        }
+        return journal
+    }
+
+    /// The public key that signs what `party` sends in this session.
+    func senderKey(_ party: String, journal: SessionJournal) throws(LoBotError) -> RSAPublicKey {
+        if party == factoryParty { return try participant.factoryKey() }
+        let bytes = journal.role == .destination ? journal.open.sourceSigningKey : journal.peerSigningKey
+        guard !bytes.isEmpty else { throw .invalidArgument("no signing key is known for \(party) in this session") }
+        return try PubKey(bytes: bytes).rsaPublicKey()
+    }
+
+    /// Verifies a message from this session's peer: signature first, then everything else.
+    func check(_ message: Envelope, _ types: [MessageType], journal: SessionJournal) throws(LoBotError) {
+        let peer = journal.role == .destination ? journal.open.source : journal.open.destination
+        let sender = message.sender == factoryParty ? factoryParty : peer
+        try message.verify(sender: try senderKey(sender, journal: journal))
+        guard let type = types.first(where: { $0 == message.type }) else {
+            throw .invalidArgument("expected a \(types[0].name) message, got \(message.type.name)")
+        }
+        try message.expect(type, session: journal.session, nonce: journal.nonce, from: sender, to: participant.name)
+    }
+
+    /// Writes the answer to the session's outbox and to --out; prints where it went.
+    @discardableResult
+    func deliver(_ envelope: Envelope, journal: SessionJournal, as name: String) throws(LoBotError) -> String {
+        let files = files(journal.session)
+        _ = try files.send(envelope, as: name)
+        try Files.makeDirectory(out, permissions: 0o755, existingOK: true)
+        let target = Files.join(out, name)
+        try Files.writeAtomically(target, envelope.bytes, permissions: 0o644)
+        Console.out("\(envelope.type.name) message for \(envelope.receiver): \(target)")
+        return target
+    }
+
+    /// The key the peer's messages are encrypted to.
+    func peerBindKey(_ journal: SessionJournal) throws(LoBotError) -> RSAPublicKey {
+        try PubKey(bytes: journal.peerBindKey).rsaPublicKey()
+    }
+
+    /// Binds a secret to this platform's own bind key, to keep it in the journal.
+    func bindToSelf(_ secret: [UInt8]) throws(LoBotError) -> [UInt8] {
+        try BoundData.bind(secret, to: try participant.bindPublicKey())
+    }
+}
+
+/// Reads the message named by --in.
+func incomingMessage(_ arguments: ParsedArguments) throws(AgentError) -> Envelope {
+    let path = try arguments.required("in")
+    return try core { () throws(LoBotError) in try Messages.read(path) }
+}
+
+/// The digest of the agent binary this process runs, as LoBot_D measures itself in host mode.
+func agentDigest() throws(LoBotError) -> [UInt8] {
+    try FileMeasurement.sha256(path: "/proc/self/exe")
+}

@@ -1,0 +1,102 @@
+// This platform as a party to a provisioning or migration session: its name (from the factory's
+// AIK certificate), its TPM-held signing key (every message it sends) and bind key (every secret
+// sent to it), and the factory CA it trusts.
+import CLibC
+import LoBotCore
+import LoBotPlatform
+
+struct Participant {
+    let directory: PlatformDirectory
+    let tpm: PlatformTPM
+    let name: String
+
+    init(directory: PlatformDirectory) throws(LoBotError) {
+        self.directory = directory
+        tpm = try PlatformTPM()
+        let certificate = try X509Certificate(der: try directory.read(directory.aikCertificatePath, "AIK certificate (enroll first)"))
+        guard let name = certificate.commonName else { throw .invalidArgument("the AIK certificate names no platform") }
+        self.name = name
+    }
+
+    /// Signs a message digest with the TPM signing key.
+    func sign(_ digest: [UInt8]) throws(LoBotError) -> [UInt8] {
+        try tpm.sign(digest: digest, keyBlob: try directory.signingBlob())
+    }
+
+    /// Opens data bound to this platform's bind key.
+    func unbind(_ blob: [UInt8]) throws(LoBotError) -> [UInt8] {
+        try tpm.unbind(keyBlob: try directory.bindBlob(), data: blob)
+    }
+
+    func bindPublicKey() throws(LoBotError) -> RSAPublicKey {
+        try KeyBlob(bytes: try directory.bindBlob()).publicKey.rsaPublicKey()
+    }
+
+    func factoryKey() throws(LoBotError) -> RSAPublicKey { try directory.factoryKey() }
+
+    /// A message from this platform.
+    func message(_ type: MessageType, journal: SessionJournal, to receiver: String, body: [UInt8],
+                 encryptTo key: RSAPublicKey? = nil) throws(LoBotError) -> Envelope {
+        try Envelope.make(type: type, session: journal.session, sender: name, receiver: receiver, nonce: journal.nonce, body: body,
+                          encryptTo: key) { (digest) throws(LoBotError) in try sign(digest) }
+    }
+}
+
+/// One session's directory on this platform: its journal and its outbox.
+struct SessionFiles {
+    let path: String
+
+    init(_ directory: PlatformDirectory, session: [UInt8]) {
+        path = Files.join(directory.sessionsPath, Hex.string(session))
+    }
+
+    var journalPath: String { Files.join(path, "journal") }
+    var packagePath: String { Files.join(path, "package") }
+    var outbox: String { Files.join(path, "outbox") }
+
+    func create() throws(LoBotError) {
+        for directory in [Files.directory(of: path), path, packagePath, outbox] {
+            try Files.makeDirectory(directory, permissions: 0o700, existingOK: true)
+        }
+    }
+
+    var exists: Bool { Files.exists(journalPath) }
+
+    func journal() throws(LoBotError) -> SessionJournal {
+        guard exists else { throw .notFound("session \(Files.baseName(of: path)) on this platform") }
+        return try SessionJournal(bytes: try Files.read(journalPath, maximum: 1 << 20))
+    }
+
+    /// Records the session's new state: the step's commit point.
+    func save(_ journal: SessionJournal) throws(LoBotError) {
+        try Files.writeAtomically(journalPath, journal.bytes)
+    }
+
+    /// Writes a message to the outbox; returns its path.
+    func send(_ envelope: Envelope, as name: String) throws(LoBotError) -> String {
+        let target = Files.join(outbox, name)
+        try Files.writeAtomically(target, envelope.bytes, permissions: 0o644)
+        return target
+    }
+}
+
+enum Messages {
+    static func read(_ path: String) throws(LoBotError) -> Envelope {
+        try Envelope(bytes: try Files.read(path, maximum: Envelope.maximumBody + 4096))
+    }
+}
+
+/// Crash injection for the exactly-one tests: `LOBOT_FAILPOINT=name` kills the process with
+/// SIGKILL when it reaches the point so named, as an operator's kill -9 or a power cut would.
+enum Failpoint {
+    static func install() {
+        guard Console.environment("LOBOT_FAILPOINT") != nil else { return }
+        Failpoints.hook = { name in hit(name) }
+    }
+
+    static func hit(_ name: String) {
+        guard let wanted = Console.environment("LOBOT_FAILPOINT"), wanted == name else { return }
+        Console.error("failpoint \(name): killing myself")
+        _ = kill(getpid(), SIGKILL)
+    }
+}

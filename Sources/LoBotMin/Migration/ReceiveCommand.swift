@@ -1,0 +1,77 @@
+// `lobot migrate receive` (destination, steps 7-9): unbinds K1 with this platform's TPM, opens
+// the LoBot package, unbinds MSK, and starts LoBot_D here as a host process: its vTPM state
+// joins this platform's version store (so no older copy of it opens here), is measured into
+// PCRs 0-5, bound to the platform through PCR 6 both ways, and quoted -- the platform's PCRs
+// 0-15 for the factory, the vTPM's PCRs for LoBot_S. LoBot_D stays in the session directory,
+// not runnable as the domain's LoBot, until step 13 launches it.
+import LoBotCore
+import LoBotPlatform
+
+enum MigrateReceiveCommand {
+    static let spec = CommandSpec(
+        name: "migrate receive",
+        summary: "Destination: take in the LoBot, measure and quote it (steps 7-9).",
+        help: """
+            usage: lobot migrate receive --platform DIR --in LOBOT-PACKAGE.msg --out DIR
+
+            Checks the source's lobot-package message (signed by the source's key the factory
+            vouched for, for this session), has the TPM unbind its key, imports the vTPM with
+            its MSK still bound to this platform's TPM, runs LSM steps 8 and 9 (LoBot_D
+            measured into its PCRs 0-5, platform PCR 6 and vTPM PCR 6 bound to each other,
+            platform quote of PCRs 0-15, vTPM quote) and writes the lobot-report message for
+            the factory.
+
+            options:
+              --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
+              --in FILE        the lobot-package message
+              --out DIR        where to write the report
+            """,
+        options: MigrationStep.options)
+
+    static func run(_ arguments: ParsedArguments) throws(AgentError) {
+        let step = try MigrationStep(arguments)
+        let message = try incomingMessage(arguments)
+        try core { () throws(LoBotError) in
+            var journal = try step.journal(for: message, role: .destination, states: [.accepted])
+            try step.check(message, [.lobotPackage], journal: journal)
+            let body = try LoBotPackageBody(bytes: try message.openBody { (wrapped) throws(LoBotError) in try step.participant.unbind(wrapped) })
+            let state = try StateFile(bytes: body.state)
+            var plain: [UInt8] = []
+            defer { wipe(&plain) }
+            var msk = try step.participant.unbind(body.boundMasterKey)
+            defer { wipe(&msk) }
+            let key = try MasterKey(bytes: msk)
+            plain = try state.open(key: key, path: "the LoBot package's vTPM state")
+            let vtpmState = try VTPMState(bytes: plain)
+            guard vtpmState.id == journal.open.vtpmID, state.id == vtpmState.id else {
+                throw .invalidArgument("the LoBot package holds another vTPM than the session's")
+            }
+
+            // LoBot_D's vTPM: MSK stays bound to this TPM; its version joins this platform's store.
+            let files = step.files(journal.session)
+            let lobot = VTPMDirectory(Files.join(files.path, "lobot"))
+            try Files.makeDirectory(lobot.path, permissions: 0o700, existingOK: true)
+            try Files.writeAtomically(lobot.boundKeyPath, body.boundMasterKey, permissions: 0o600)
+            let store = VersionStore(directory: step.directory, tpm: step.tpm)
+            try store.createIfMissing()
+            _ = try store.adopt(id: vtpmState.id)
+            var session = try VTPMSession.create(directory: lobot, msk: key, counter: StoredVersionCounter(store: store, id: vtpmState.id),
+                                                 vtpm: VTPM(state: vtpmState))
+            Failpoint.hit("receive.imported")
+
+            // Steps 8-9.
+            let events = try BootMeasurements.hostEvents(agent: try agentDigest())
+            let before = try LoBotAttestation.measure(vtpm: session.vtpm, tpm: step.tpm, events: events)
+            let platformQuote = try LoBotAttestation.platformQuote(tpm: step.tpm, aikBlob: try step.directory.aikBlob(),
+                                                                   nonce: journal.open.quoteNonce)
+            let vtpmQuote = try session.vtpm.quote(selection: try PCRSelection(Array(0...8)), nonce: journal.open.vtpmNonce)
+            try session.commit()
+            let report = BootResult(succeeded: true, message: "LoBot_D measured and quoted on \(step.participant.name) (host process)",
+                                    platformQuote: platformQuote, vtpmQuote: vtpmQuote, platformPCR6Before: before, vtpmLog: session.vtpm.log)
+            journal.state = .lobotReceived
+            try files.save(journal)
+            try step.deliver(try step.participant.message(.lobotReport, journal: journal, to: factoryParty, body: report.bytes),
+                             journal: journal, as: "07-lobot-report.msg")
+        }
+    }
+}

@@ -1,0 +1,75 @@
+// `lobot migrate recover`: after a crash (or a lost message) at any step, brings this platform's
+// side of a session to a final state from its journal alone, so that exactly one platform runs
+// the aDom. The source before its release and the destination before its launch roll back; the
+// destination with the release rolls forward; the source after its release follows the
+// destination's outcome and, without one, waits (its aDom stays paused) and sends the release
+// again.
+import LoBotCore
+import LoBotPlatform
+
+enum MigrateRecoverCommand {
+    static let spec = CommandSpec(
+        name: "migrate recover",
+        summary: "Finish or roll back an interrupted session on this platform.",
+        help: """
+            usage: lobot migrate recover --platform DIR --session ID [--in MESSAGE] --out DIR
+
+            source, before the release: resumes the aDom here. source, released: with the
+            destination's launched or launch-failed message (--in), finishes or resumes;
+            without, writes the release again and waits (exit status 1).
+            destination, before the launch: with the release (--in, or the one kept when a
+            launch was interrupted), launches; without, destroys LoBot_D and the package and
+            writes launch-failed for the source. A final session is left as it is.
+
+            options:
+              --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
+              --session ID     the session id (32 hex digits)
+              --in FILE        the peer's latest message, if any
+              --out DIR        where to write any message
+            """,
+        options: MigrationStep.options + ["session"])
+
+    static func run(_ arguments: ParsedArguments) throws(AgentError) {
+        let step = try MigrationStep(arguments)
+        let session = try arguments.hexBytes("session", length: 16)
+        let message = arguments.value("in") == nil ? nil : try incomingMessage(arguments)
+        let waiting = try core { () throws(LoBotError) -> Bool in
+            let files = step.files(session)
+            var journal = try files.journal()
+            if journal.state.isFinal {
+                Console.out("session \(Hex.string(session)) is \(journal.state.name) here: nothing to do")
+                return false
+            }
+            switch journal.role {
+            case .source:
+                if journal.state != .released {
+                    try SourceRollback.resume(step, domain: step.domain(journal), journal: &journal)
+                    return false
+                }
+                if let message {
+                    try MigrateFinishCommand.finish(step, message: message, journal: &journal)
+                    return false
+                }
+                try MigrateReleaseCommand.sendRelease(step, journal: journal)
+                Console.out("released to \(journal.open.destination): waiting for its launched or launch-failed message")
+                return true
+            case .destination:
+                let kept = Files.join(files.path, "release.msg")
+                var release = message
+                if release == nil, Files.exists(kept) { release = try Messages.read(kept) }
+                if journal.state == .ready, let release {
+                    try MigrateLaunchCommand.launch(step, message: release, journal: &journal)
+                    return false
+                }
+                DomainRuntime(directory: step.domain(journal), config: journal.open.domain).stop()
+                if Files.exists(step.domain(journal).configPath), journal.state == .ready { step.domain(journal).destroy() }
+                try DestinationRollback.destroy(step, journal: &journal, package: nil)
+                try step.deliver(try step.participant.message(.launchFailed, journal: journal, to: journal.open.source,
+                                                              body: BytesBody(text: "the destination rolled back").bytes),
+                                 journal: journal, as: "13-launch-failed.msg")
+                return false
+            }
+        }
+        if waiting { throw .failed(.tpmRule("waiting for the destination's outcome")) }
+    }
+}

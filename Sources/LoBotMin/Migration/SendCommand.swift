@@ -1,0 +1,91 @@
+// `lobot migrate send` (source, steps 5-6): on the factory's proceed, pauses the aDom and saves
+// its memory state (and disk, when it travels) sealed under a fresh domain key K, clones the
+// LoBot's vTPM state and rewraps its MSK from this platform's bind key to the destination's
+// (MSK exists in clear only in this process's memory), and sends the LoBot encrypted under a
+// fresh K1 bound to the destination. K stays bound to this platform's TPM in the journal until
+// step 13 releases it.
+import LoBotCore
+import LoBotPlatform
+
+enum MigrateSendCommand {
+    static let spec = CommandSpec(
+        name: "migrate send",
+        summary: "Source: suspend the aDom and send the LoBot (steps 5-6).",
+        help: """
+            usage: lobot migrate send --platform DIR --in PROCEED.msg --out DIR
+
+            Checks the factory's proceed message, pauses the aDom (QMP stop) and streams its
+            memory state through a FIFO into DIR/memory.lbst, sealed (AES-256-GCM, 1 MiB
+            chunks) under a fresh key; a disk that travels with the domain goes to
+            DIR/disk.lbst the same way. The LoBot's vTPM state and its MSK, rewrapped to the
+            destination's certified bind key, go in the lobot-package message, itself
+            encrypted to that key.
+
+            options:
+              --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
+              --in FILE        the proceed message from the factory
+              --out DIR        where to write the message and the sealed aDom files
+            """,
+        options: MigrationStep.options)
+
+    static func run(_ arguments: ParsedArguments) throws(AgentError) {
+        let step = try MigrationStep(arguments)
+        let message = try incomingMessage(arguments)
+        try core { () throws(LoBotError) in
+            try message.verify(sender: try step.participant.factoryKey())
+            try message.expect(.proceed, session: message.session, nonce: message.nonce, from: factoryParty, to: step.participant.name)
+            let proceed = try ProceedBody(bytes: message.body)
+            let open = proceed.open
+            guard open.kind == .migrate, open.source == step.participant.name else {
+                throw .invalidArgument("this platform is not the source of session \(Hex.string(message.session))")
+            }
+            let files = step.files(message.session)
+            guard !files.exists else { throw .replay("proceed message for session \(Hex.string(message.session)): already acted on here") }
+            let domain = DomainDirectory(step.directory, name: open.domain.name)
+            guard domain.exists, try domain.config() == open.domain else { throw .notFound("domain \(open.domain.name) as the factory describes it") }
+            let runtime = DomainRuntime(directory: domain, config: open.domain)
+            guard runtime.isRunning else { throw .invalidArgument("domain \(open.domain.name) is not running here") }
+            let vtpmID = try AnchoredFile<StoredVersionCounter>.peekIdentity(paths: domain.lobot.anchoredPaths)
+            guard vtpmID == open.vtpmID else { throw .invalidArgument("the domain's LoBot is not the one the factory names") }
+
+            var journal = SessionJournal(role: .source, state: .suspending, session: message.session, nonce: message.nonce, open: open)
+            journal.peerBindKey = proceed.bindKey.bytes
+            journal.peerSigningKey = proceed.signingKey.bytes
+            var key = try SecureRandom.bytes(32)
+            defer { wipe(&key) }
+            journal.boundDomainKey = try step.bindToSelf(key)
+            try files.create()
+            try files.save(journal)
+
+            // Step 5: the aDom paused and saved; its files sealed under K.
+            try Files.makeDirectory(step.out, permissions: 0o755, existingOK: true)
+            Console.out("pausing \(open.domain.name) and saving its memory state")
+            var packed = [try DomainFiles.measureLocal("kernel", open.domain.kernel), try DomainFiles.measureLocal("initrd", open.domain.initrd)]
+            packed.append(try runtime.save(to: Files.join(step.out, DomainFiles.memory), key: key, fifo: Files.join(files.path, "fifo")))
+            Failpoint.hit("send.saved")
+            if open.domain.disk == .local {
+                packed.append(try StreamFiles.seal(inputPath: domain.diskPath, outputPath: Files.join(step.out, DomainFiles.disk), key: key,
+                                                   name: DomainFiles.disk))
+            }
+            journal.files = packed
+
+            // Steps 5-6: the LoBot cloned, MSK rewrapped to the destination, all under K1 to it.
+            let session = try domain.lobot.openOnPlatform(step.directory, tpm: step.tpm)
+            let state = try Files.read(domain.lobot.statePath, maximum: StateFile.maximumSize)
+            var msk = try step.participant.unbind(try Files.read(domain.lobot.boundKeyPath, maximum: 4096))
+            defer { wipe(&msk) }
+            let rewrapped = try BoundData.bind(msk, to: try proceed.bindKey.rsaPublicKey())
+            _ = consume session
+            let package = try step.participant.message(.lobotPackage, journal: journal, to: open.destination,
+                                                       body: LoBotPackageBody(state: state, boundMasterKey: rewrapped).bytes,
+                                                       encryptTo: try proceed.bindKey.rsaPublicKey())
+            Failpoint.hit("send.packed")
+            journal.state = .lobotSent
+            try files.save(journal)
+            try step.deliver(package, journal: journal, as: "05-lobot-package.msg")
+            for file in packed where file.name != "kernel" && file.name != "initrd" {
+                Console.out("sealed \(file.name) (\(file.size) bytes): \(Files.join(step.out, file.name))")
+            }
+        }
+    }
+}
