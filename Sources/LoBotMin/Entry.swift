@@ -59,6 +59,7 @@ enum Agent {
             Console.out(spec.help)
             return 0
         }
+        Failpoint.install()
         do throws(AgentError) {
             let parsed = try ParsedArguments(rest, spec: spec)
             try dispatch(parsed)

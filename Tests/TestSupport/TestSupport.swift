@@ -59,6 +59,10 @@ public struct ProcessResult: Sendable {
     public let status: Int32
     public let stdout: String
     public let stderr: String
+    /// User + system CPU seconds of the process (and the children it waited for).
+    public var cpuSeconds: Double = 0
+    /// Its peak resident set, KiB.
+    public var maxRSSKiB: Int = 0
 
     public var stdoutLines: [String] { stdout.split(separator: "\n").map(String.init) }
 }
@@ -121,6 +125,7 @@ public final class ChildProcess: @unchecked Sendable {
         var out: [UInt8] = []
         var err: [UInt8] = []
         var status: Int32 = 0
+        var usage = rusage()
         var exited = false
         var open: Set<Int32> = [output, errors]
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -129,7 +134,7 @@ public final class ChildProcess: @unchecked Sendable {
             let ready = poll(&fds, nfds_t(fds.count), exited ? 0 : 50)
             if ready <= 0 {
                 if exited { break }
-                if waitpid(pid, &status, WNOHANG) == pid { exited = true }
+                if wait4(pid, &status, WNOHANG, &usage) == pid { exited = true }
                 continue
             }
             for entry in fds where entry.revents != 0 {
@@ -143,9 +148,11 @@ public final class ChildProcess: @unchecked Sendable {
         }
         close(output)
         close(errors)
-        if !exited { while waitpid(pid, &status, 0) == -1 && errno == EINTR {} }
+        if !exited { while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {} }
         let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return ProcessResult(status: code, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return ProcessResult(status: code, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
+                             cpuSeconds: cpu, maxRSSKiB: usage.ru_maxrss)
     }
 }
 

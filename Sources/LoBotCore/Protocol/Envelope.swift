@@ -96,6 +96,9 @@ public struct Envelope: WireStructure, Equatable, Sendable {
         self.signature = signature
     }
 
+    /// The bytes the body's GCM tag authenticates as additional data.
+    public var headerBytes: [UInt8] { header() }
+
     func header() -> [UInt8] {
         var writer = ByteWriter()
         writer.write(Self.magic)

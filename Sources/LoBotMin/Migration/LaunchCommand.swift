@@ -73,9 +73,7 @@ enum MigrateLaunchCommand {
             runtime.stop()
             domain.destroy()
             try DestinationRollback.destroy(step, journal: &journal, package: nil)
-            try step.deliver(try step.participant.message(.launchFailed, journal: journal, to: journal.open.source,
-                                                          body: BytesBody(text: error.message).bytes),
-                             journal: journal, as: "13-launch-failed.msg")
+            try step.sendOutcome(launched: false, reason: error.message, journal: journal)
             throw .refused("the aDom did not start here: \(error.message) (13b); the source resumes it")
         }
         for file in journal.files where file.name != "kernel" && file.name != "initrd" {
@@ -84,8 +82,6 @@ enum MigrateLaunchCommand {
         journal.state = .launched
         try files.save(journal)
         Failpoint.hit("launch.committed")
-        try step.deliver(try step.participant.message(.launched, journal: journal, to: journal.open.source,
-                                                      body: BytesBody(text: "running on \(step.participant.name)").bytes),
-                         journal: journal, as: "13-launched.msg")
+        try step.sendOutcome(launched: true, reason: "running on \(step.participant.name)", journal: journal)
     }
 }

@@ -19,7 +19,6 @@ struct MigrationStep {
         let directory = try PlatformAccess.directory(arguments)
         out = try arguments.required("out")
         participant = try core { () throws(LoBotError) in try Participant(directory: directory) }
-        Failpoint.install()
     }
 
     var directory: PlatformDirectory { participant.directory }
@@ -70,6 +69,13 @@ struct MigrationStep {
         try Files.writeAtomically(target, envelope.bytes, permissions: 0o644)
         Console.out("\(envelope.type.name) message for \(envelope.receiver): \(target)")
         return target
+    }
+
+    /// The destination's outcome for the source: launched, or launch-failed with `reason`.
+    func sendOutcome(launched: Bool, reason: String, journal: SessionJournal) throws(LoBotError) {
+        try deliver(try participant.message(launched ? .launched : .launchFailed, journal: journal, to: journal.open.source,
+                                            body: BytesBody(text: reason).bytes),
+                    journal: journal, as: launched ? "13-launched.msg" : "13-launch-failed.msg")
     }
 
     /// The key the peer's messages are encrypted to.

@@ -19,7 +19,8 @@ enum MigrateRecoverCommand {
             without, writes the release again and waits (exit status 1).
             destination, before the launch: with the release (--in, or the one kept when a
             launch was interrupted), launches; without, destroys LoBot_D and the package and
-            writes launch-failed for the source. A final session is left as it is.
+            writes launch-failed for the source. A final session is left as it is; the
+            destination sends its outcome (launched or launch-failed) again.
 
             options:
               --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
@@ -35,9 +36,19 @@ enum MigrateRecoverCommand {
         let message = arguments.value("in") == nil ? nil : try incomingMessage(arguments)
         let waiting = try core { () throws(LoBotError) -> Bool in
             let files = step.files(session)
+            guard files.exists else {
+                Console.out("session \(Hex.string(session)) never reached this platform: nothing to do")
+                return false
+            }
             var journal = try files.journal()
             if journal.state.isFinal {
-                Console.out("session \(Hex.string(session)) is \(journal.state.name) here: nothing to do")
+                Console.out("session \(Hex.string(session)) is \(journal.state.name) here")
+                // The destination's outcome may have been lost with the crash: it is sent again.
+                if journal.role == .destination {
+                    let launched = journal.state == .launched
+                    try step.sendOutcome(launched: launched, reason: launched ? "running on \(step.participant.name)" : "the destination rolled back",
+                                         journal: journal)
+                }
                 return false
             }
             switch journal.role {
@@ -47,7 +58,12 @@ enum MigrateRecoverCommand {
                     return false
                 }
                 if let message {
-                    try MigrateFinishCommand.finish(step, message: message, journal: &journal)
+                    if message.type == .launchFailed {
+                        try step.check(message, [.launchFailed], journal: journal)
+                        try SourceRollback.resume(step, domain: step.domain(journal), journal: &journal)
+                    } else {
+                        try MigrateFinishCommand.finish(step, message: message, journal: &journal)
+                    }
                     return false
                 }
                 try MigrateReleaseCommand.sendRelease(step, journal: journal)
@@ -64,9 +80,7 @@ enum MigrateRecoverCommand {
                 DomainRuntime(directory: step.domain(journal), config: journal.open.domain).stop()
                 if Files.exists(step.domain(journal).configPath), journal.state == .ready { step.domain(journal).destroy() }
                 try DestinationRollback.destroy(step, journal: &journal, package: nil)
-                try step.deliver(try step.participant.message(.launchFailed, journal: journal, to: journal.open.source,
-                                                              body: BytesBody(text: "the destination rolled back").bytes),
-                                 journal: journal, as: "13-launch-failed.msg")
+                try step.sendOutcome(launched: false, reason: "the destination rolled back", journal: journal)
                 return false
             }
         }

@@ -1,0 +1,295 @@
+// LSP and LSM end to end on real TPM 1.2 platforms (swtpm + tcsd each), the real factory and a
+// real aDom under qemu that counts and keeps its count on its disk. LoBot_D runs as a host
+// process on the destination here (the LoBot VM boot is covered by VMBootTests); every message
+// is a file the test carries, and every lobot of one platform runs with the others' directories
+// hidden (MigrationWorld). Each refusal is checked to be one clear line with its effect done.
+import Foundation
+import LoBotCore
+import Testing
+import TestSupport
+
+@Suite(.serialized) struct MigrationTests {
+    /// SP and DP for the good paths; XP becomes untrusted (its PCR 4 moves); RP gets revoked.
+    static let world = SharedFixture { try MigrationWorld(names: ["SP", "DP", "XP", "RP"]) }
+
+    /// Provisions `domain` onto SP and waits until it counts.
+    func provisioned(_ w: MigrationWorld, _ domain: String, memory: Int = 128, disk: TestDisk = .local) throws {
+        try w.provision(domain, onto: "SP", memory: memory, disk: disk).runAll()
+        #expect(try w.status(domain, on: "SP") == ("running", true))
+        try w.waitForCount(domain, on: "SP", atLeast: 3)
+    }
+
+    func stop(_ w: MigrationWorld, _ domain: String) {
+        for name in w.platforms.keys { _ = try? w.lobot(name, ["domain", "stop", "--name", domain]) }
+    }
+
+    func oneLine(_ result: ProcessResult) -> Bool {
+        result.stderr.split(separator: "\n").count == 1
+    }
+
+    @Test func provisioningThenMigrationMovesTheRunningADomAndLeavesNoSecretInClear() throws {
+        let w = try Self.world.get()
+        try provisioned(w, "adom-a")
+        defer { stop(w, "adom-a") }
+        let run = try w.migrate("adom-a", from: "SP", to: "DP")
+        try run.runAll()
+        let before = w.lastCount("adom-a", on: "DP") ?? 0
+        try w.waitForCount("adom-a", on: "DP", atLeast: before + 3)
+        // 13a: the aDom goes on counting on DP from where it stopped, with the disk it had.
+        let console = w.console("adom-a", on: "DP")
+        #expect(!console.contains("ADOM start"), "the aDom was rebooted, not restored")
+        #expect(!console.contains("DISK-MISMATCH"), "the resumed aDom saw an old disk")
+        #expect(try w.status("adom-a", on: "DP") == ("running", true))
+        #expect(try w.status("adom-a", on: "SP").state == "absent")
+        // SP's copy of the vTPM state never opens on SP again (retired there).
+        let keys = try SecretScan.keys(of: run, world: w)
+        #expect(keys.count >= 7)
+        var scanned = 0
+        for root in [w.platform("SP").root.path, w.platform("DP").root.path, w.transport.path] {
+            for file in SecretScan.files(under: root) {
+                scanned += 1
+                guard let bytes = FileManager.default.contents(atPath: file) else { continue }
+                for (name, secret) in keys { #expect(!SecretScan.contains([UInt8](bytes), secret), "\(name) in clear in \(file)") }
+            }
+        }
+        #expect(scanned > 20)
+    }
+
+    @Test func untrustedDestinationDestroysLoBotDAndTheSourceResumes() throws {
+        let w = try Self.world.get()
+        try provisioned(w, "adom-b", disk: .none)
+        defer { stop(w, "adom-b") }
+        // XP's firmware measurements change after its golden values were recorded.
+        try succeed(try w.lobot("XP", ["platform", "extend", "--pcr", "4", "--digest", String(repeating: "ab", count: 20)]), "extend")
+        let run = try w.migrate("adom-b", from: "SP", to: "XP")
+        for step in run.steps.prefix(4) { try succeed(try step.run(), step.name) }
+        let verdict = try run.verdict()
+        #expect(verdict.status == 3)
+        #expect(verdict.stderr.contains("refused: the destination is not trusted") && verdict.stderr.contains("PCR"), "\(verdict.stderr)")
+        let offer = try run.offer()
+        #expect(offer.status == 1 && oneLine(offer) && offer.stderr.contains("(10b); the aDom resumed here"), "\(offer.stderr)")
+        let check = try run.check(verdict: true)
+        #expect(check.status == 1 && oneLine(check) && check.stderr.contains("LoBot_D destroyed itself"), "\(check.stderr)")
+        #expect(try w.status("adom-b", on: "SP") == ("running", true))
+        #expect(try w.status("adom-b", on: "XP").state == "absent")
+        let staged = w.platform("XP").lobotDirectory + "/sessions/\(run.session)/lobot/vtpm.state"
+        #expect(!FileManager.default.fileExists(atPath: staged), "LoBot_D's state is still on XP")
+        let count = w.lastCount("adom-b", on: "SP") ?? 0
+        try w.waitForCount("adom-b", on: "SP", atLeast: count + 2)
+    }
+
+    @Test func tamperedADomStateIsRefusedAndTheSourceResumes() throws {
+        let w = try Self.world.get()
+        try provisioned(w, "adom-c")
+        defer { stop(w, "adom-c") }
+        let run = try w.migrate("adom-c", from: "SP", to: "DP")
+        for step in run.steps.prefix(6) { try succeed(try step.run(), step.name) }
+        // One byte of the sealed memory state changes on its way to DP.
+        let memory = run.package + "/memory.lbst"
+        var bytes = [UInt8](FileManager.default.contents(atPath: memory)!)
+        bytes[bytes.count / 2] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: memory))
+        let check = try run.check()
+        #expect(check.status == 1 && oneLine(check), "\(check.stderr)")
+        #expect(check.stderr.contains("memory.lbst") && check.stderr.contains("(13b)"), "\(check.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: memory), "DP kept its copy of the package")
+        let release = try run.release()
+        #expect(release.status == 1 && release.stderr.contains("refused the aDom package"), "\(release.stderr)")
+        #expect(try w.status("adom-c", on: "SP") == ("running", true))
+        #expect(try w.status("adom-c", on: "DP").state == "absent")
+        #expect(!w.console("adom-c", on: "SP").contains("DISK-MISMATCH"))
+    }
+
+    @Test func replayedSwappedAndRevokedMessagesAreRefused() throws {
+        let w = try Self.world.get()
+        try provisioned(w, "adom-d", disk: .none)
+        defer { stop(w, "adom-d") }
+        let run = try w.migrate("adom-d", from: "SP", to: "DP")
+        try run.runAll()
+        let replay = w.transport.file("replay")
+        // Every message of the finished session, presented again, is refused with no effect.
+        for (party, command, message) in [("DP", "accept", "open"), ("SP", "send", "proceed"), ("DP", "receive", "lobot-package"),
+                                          ("SP", "offer", "verdict@SP"), ("DP", "check", "domain-offer"), ("SP", "release", "domain-ready"),
+                                          ("DP", "launch", "release"), ("SP", "finish", "launched")] {
+            var arguments = ["migrate", command, "--in", try #require(run.last[message]), "--out", replay]
+            if command == "check" { arguments += ["--package", run.package] }
+            let again = try w.lobot(party, arguments)
+            #expect(again.status == 1 && oneLine(again) && again.stderr.contains("refused as stale or replayed"), "\(command): \(again.stderr)")
+        }
+        let proceedAgain = try w.factory.run(["proceed", "--in", try #require(run.last["destination-keys"]), "--out", replay])
+        #expect(proceedAgain.status != 0 && proceedAgain.stderr.contains("replayed"), "\(proceedAgain.stderr)")
+        #expect(try w.status("adom-d", on: "DP") == ("running", true))
+
+        // A swapped bind key: RP presents a fresh bind key the factory never registered.
+        let rp = try w.migrate("adom-d", from: "DP", to: "RP")
+        let rpDirectory = w.platform("RP").lobotDirectory
+        try FileManager.default.moveItem(atPath: rpDirectory + "/bind.blob", toPath: rpDirectory + "/bind.blob.registered")
+        let nonce = try w.factory.nonce(for: "RP", purpose: "bind-key")
+        try succeed(try w.lobot("RP", ["platform", "bind-key", "--nonce", nonce, "--out", w.transport.file("rp-bind.cert")]), "bind-key")
+        try succeed(try rp.accept(), "accept")
+        let swapped = try rp.proceed()
+        #expect(swapped.status != 0 && swapped.stderr.contains("bind key RP presents is not the one registered"), "\(swapped.stderr)")
+        try FileManager.default.removeItem(atPath: rpDirectory + "/bind.blob")
+        try FileManager.default.moveItem(atPath: rpDirectory + "/bind.blob.registered", toPath: rpDirectory + "/bind.blob")
+
+        // A revoked platform: its messages are refused from then on.
+        let revoked = try w.migrate("adom-d", from: "DP", to: "RP")
+        try succeed(try revoked.accept(), "accept")
+        try succeed(try w.factory.run(["revoke", "--owner", "RP"]), "revoke")
+        let fromRevoked = try revoked.proceed()
+        #expect(fromRevoked.status != 0 && fromRevoked.stderr.contains("RP is revoked"), "\(fromRevoked.stderr)")
+        let toRevoked = try w.factory.run(["migrate", "adom-d", "RP", "--platform-golden", "RP-platform", "--out", w.transport.file("x")])
+        #expect(toRevoked.status != 0 && toRevoked.stderr.contains("revoked"), "\(toRevoked.stderr)")
+        #expect(try w.status("adom-d", on: "DP") == ("running", true))
+    }
+
+    /// The thesis's race: with shared storage, the source must never write the disk once the
+    /// destination may; whatever the memory size, the aDom resumes on DP with the disk it left.
+    @Test(arguments: [128, 384])
+    func sharedStorageHasNoRaceAfterTheRelease(memory: Int) throws {
+        let w = try Self.world.get()
+        let domain = "adom-shared-\(memory)"
+        let disk = w.transport.file("\(domain).img")
+        _ = FileManager.default.createFile(atPath: disk, contents: nil)
+        try FileHandle(forWritingAtPath: disk)!.truncate(atOffset: 16 << 20)
+        try provisioned(w, domain, memory: memory, disk: .shared(disk))
+        defer { stop(w, domain) }
+        let run = try w.migrate(domain, from: "SP", to: "DP")
+        for step in run.steps.prefix(8) { try succeed(try step.run(), step.name) }
+        // Released: SP's aDom is paused and stays so while DP starts on the shared disk.
+        #expect(try w.status(domain, on: "SP").state != "running")
+        try succeed(try run.launch(), "launch")
+        Thread.sleep(forTimeInterval: 1)
+        #expect(try w.status(domain, on: "SP").state != "running")
+        try succeed(try run.finish(), "finish")
+        let count = w.lastCount(domain, on: "DP") ?? 0
+        try w.waitForCount(domain, on: "DP", atLeast: count + 3)
+        #expect(!w.console(domain, on: "DP").contains("DISK-MISMATCH"))
+        #expect(!w.console(domain, on: "DP").contains("ADOM start"))
+    }
+
+    /// Exactly one platform runs the aDom after a SIGKILL at any step and recovery on both.
+    @Test func exactlyOneRunnableADomWhateverStepIsKilled() throws {
+        let w = try Self.world.get()
+        try provisioned(w, "adom-e", disk: .local)
+        defer { stop(w, "adom-e") }
+        var holder = "SP"
+        let points = ["accept.saved", "send.saved", "send.packed", "commit.written", "commit.counted", "receive.imported",
+                      "offer.sealed", "check.measured", "release.committed", "launch.started", "launch.committed", "finish.retired"]
+        for point in points {
+            let other = holder == "SP" ? "DP" : "SP"
+            let run = try w.migrate("adom-e", from: holder, to: other)
+            w.failpoint = point
+            var killed = false
+            for step in run.steps {
+                let result = try step.run()
+                if result.stderr.contains("failpoint \(point): killing myself") { killed = true; break }
+                try succeed(result, "\(step.name) with failpoint \(point)")
+            }
+            w.failpoint = nil
+            #expect(killed, "failpoint \(point) was never reached")
+            // Recovery: the destination first (with the release if the source sent it), then the source
+            // with the destination's outcome.
+            _ = try run.recover(other, with: run.last["release"])
+            let outcome = run.last["launched"] ?? run.last["launch-failed"]
+            let sourceRecovery = try run.recover(holder, with: outcome)
+            #expect(sourceRecovery.status == 0, "\(point): \(sourceRecovery.stderr)")
+            if let launched = run.last["launched"] { _ = try w.factory.run(["close", "--in", launched]) }
+            let states = try [holder, other].map { try w.status("adom-e", on: $0) }
+            let running = states.filter { $0.state == "running" }.count
+            let opening = states.filter { $0.vtpmOpens }.count
+            #expect(running == 1 && opening == 1, "after \(point): \(states)")
+            if states[1].state == "running" { holder = other }
+            let count = w.lastCount("adom-e", on: holder) ?? 0
+            try w.waitForCount("adom-e", on: holder, atLeast: count + 2)
+            #expect(!w.console("adom-e", on: holder).contains("DISK-MISMATCH"), "after \(point)")
+        }
+    }
+
+    @Test func aProcessOfOnePlatformCannotSeeTheOthersFiles() throws {
+        let w = try Self.world.get()
+        let other = w.platform("DP").lobotDirectory
+        let result = try w.lobot("SP", ["platform", "counter", "--platform", other])
+        #expect(result.status != 0 && result.stderr.contains("not found"), "\(result.stderr)")
+    }
+}
+
+/// Finds the secrets of a migration (by opening them with the destination's TPM, as only an
+/// operator of that platform could) and scans files for them.
+enum SecretScan {
+    static func files(under root: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        var out: [String] = []
+        for case let relative as String in walker {
+            let path = root + "/" + relative
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular {
+                out.append(path)
+            }
+        }
+        return out
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count >= 16, haystack.count >= needle.count else { return false }
+        let first = needle[0]
+        var i = 0
+        while i <= haystack.count - needle.count {
+            if haystack[i] == first && haystack[i..<i + needle.count].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// MSK, K1 of the LoBot package, the release's key and the aDom key K, and the vTPM's four private keys.
+    static func keys(of run: ProtocolRun, world w: MigrationWorld) throws -> [(String, [UInt8])] {
+        let scratch = try TemporaryDirectory("lobot-scan")
+        func unbind(_ blob: [UInt8]) throws -> [UInt8] {
+            let input = try scratch.write("blob", blob)
+            try succeed(try w.platform("DP").lobot(["platform", "unbind", "--platform", w.platform("DP").lobotDirectory, "--in", input,
+                                                     "--out", scratch.file("plain")]), "unbind")
+            return try scratch.read("plain")
+        }
+        let directory = w.platform("DP").lobotDirectory + "/domains/\(run.domain)/lobot"
+        let msk = try unbind([UInt8](FileManager.default.contents(atPath: directory + "/msk.bound")!))
+        var keys: [(String, [UInt8])] = [("MSK", msk)]
+        let package = try Envelope(bytes: [UInt8](FileManager.default.contents(atPath: try #require(run.last["lobot-package"]))!))
+        keys.append(("K1", try unbind(try #require(package.wrappedKey))))
+        let release = try Envelope(bytes: [UInt8](FileManager.default.contents(atPath: try #require(run.last["release"]))!))
+        let releaseKey = try unbind(try #require(release.wrappedKey))
+        keys.append(("release K1", releaseKey))
+        let body = try AESGCM.open(AESGCM.Sealed(ciphertext: release.body, tag: release.tag), key: releaseKey, nonce: release.iv,
+                                   aad: release.headerBytes, what: "release")
+        keys.append(("aDom key K", try BytesBody(bytes: body).value))
+        let state = try StateFile(bytes: [UInt8](FileManager.default.contents(atPath: directory + "/vtpm.state")!))
+        let vtpm = try VTPMState(bytes: try state.open(key: try MasterKey(bytes: msk), path: "state"))
+        for (name, der) in [("vTPM EK", vtpm.endorsementKey), ("vTPM SRK", vtpm.storageRootKey), ("vTPM AIK", vtpm.identityKey),
+                            ("vTPM bind key", vtpm.bindKey)] {
+            keys.append((name, der))
+            keys.append((name + " (inner 64 bytes)", Array(der[der.count / 2..<der.count / 2 + 64])))
+        }
+        return keys
+    }
+}
+
+/// The thesis's corrupted vTPM key file: a crash at any moment of a state write (after the new
+/// file is durable but before the counter moved, or after the counter moved but before the
+/// rename) leaves a state that opens -- the durable new version, completed -- never a broken one.
+@Suite struct CrashDuringStateWriteTests {
+    @Test(arguments: ["commit.written", "commit.counted"])
+    func aKilledWriteLeavesAStateThatOpens(point: String) throws {
+        let temp = try TemporaryDirectory("lobot-crash")
+        let vtpm = temp.file("vtpm")
+        try succeed(try runProcess(try Binaries.lobot(), ["create", "--vtpm", vtpm]), "create")
+        let digest = String(repeating: "5a", count: 20)
+        let killed = try runProcess(try Binaries.lobot(), ["extend", "--vtpm", vtpm, "--pcr", "10", "--digest", digest],
+                                    environment: ["LOBOT_FAILPOINT": point])
+        #expect(killed.stderr.contains("failpoint \(point): killing myself") && killed.status == 128 + 9, "\(killed.status) \(killed.stderr)")
+        let pcrs = try succeed(try runProcess(try Binaries.lobot(), ["pcrs", "--vtpm", vtpm, "--pcrs", "10"]), "pcrs after the crash")
+        // The new state was durable before either point, so the next open completes the commit.
+        #expect(pcrs.lowercased().contains("ad16359398418c8dbf89cb49eb833814cdd0f636"), "\(pcrs)")
+        let again = try runProcess(try Binaries.lobot(), ["extend", "--vtpm", vtpm, "--pcr", "10", "--digest", digest])
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+}

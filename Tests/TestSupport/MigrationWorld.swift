@@ -1,0 +1,275 @@
+// Two (or more) real TPM 1.2 platforms, a factory and a test aDom, for the LSP/LSM end-to-end
+// tests: each platform enrolled, its keys registered and its golden values recorded, exactly as
+// an operator would. Messages move between them only as files copied by the test (the courier),
+// and every `lobot` of one platform runs in a mount namespace where the other platforms'
+// directories are empty, so no process of one can read the other's files.
+import Foundation
+
+public final class MigrationWorld: @unchecked Sendable {
+    public let factory: FactoryUnderTest
+    public let platforms: [String: TestPlatform]
+    public let adom: TemporaryDirectory
+    public let transport: TemporaryDirectory
+    /// Set for every `lobot` run: LOBOT_FAILPOINT makes it SIGKILL itself at that point.
+    public var failpoint: String? = nil
+
+    public init(names: [String] = ["SP", "DP"]) throws {
+        factory = try FactoryUnderTest()
+        var platforms: [String: TestPlatform] = [:]
+        for (index, name) in names.enumerated() {
+            let platform = try TestPlatform(ekCertificate: index == 0)
+            platforms[name] = platform
+            try factory.enroll(platform, as: name)
+            try succeed(try platform.lobot(["platform", "counter", "--create", "--platform", platform.lobotDirectory]), "counter")
+            try factory.registerBindKey(platform, as: name)
+            let (quote, nonce) = try factory.quote(platform, issuedTo: name, purpose: "golden")
+            try succeed(try factory.run(group: "golden", ["record", "--name", "\(name)-platform", "--platform", name, "--quote", quote,
+                                                          "--nonce", nonce, "--pcrs", "0-5,7"]), "golden record")
+        }
+        self.platforms = platforms
+        try succeed(try factory.run(group: "golden", ["predict-host", "--name", "host-lobot", "--agent", try Binaries.lobot()]), "predict-host")
+        adom = try TemporaryDirectory("lobot-adom")
+        try succeed(try runProcess(Binaries.packageRoot + "/scripts/make-adom", [adom.path]), "make-adom")
+        transport = try TemporaryDirectory("lobot-transport")
+    }
+
+    deinit {
+        for platform in platforms.values {
+            for domain in (try? FileManager.default.contentsOfDirectory(atPath: platform.lobotDirectory + "/domains")) ?? [] {
+                if let pid = try? String(contentsOfFile: platform.lobotDirectory + "/domains/\(domain)/qemu.pid", encoding: .utf8),
+                    let value = Int32(pid.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                    kill(value, SIGKILL)
+                }
+            }
+        }
+    }
+
+    public func platform(_ name: String) -> TestPlatform { platforms[name]! }
+
+    /// `lobot ARGS --platform DIR` on platform `name`, with the other platforms' directories hidden.
+    @discardableResult
+    public func lobot(_ name: String, _ arguments: [String]) throws -> ProcessResult {
+        let platform = platform(name)
+        var environment = platform.environment
+        environment["LOBOT_PLATFORM"] = platform.lobotDirectory
+        if let failpoint { environment["LOBOT_FAILPOINT"] = failpoint }
+        let hidden = platforms.filter { $0.key != name }.map { $0.value.root.path }
+        let script = "for d in \"$@\"; do [ \"$d\" = -- ] && break; mount -t tmpfs -o size=1m none \"$d\" || exit 97; done; "
+            + "while [ \"$1\" != -- ]; do shift; done; shift; exec \"$@\""
+        return try runProcess("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh"] + hidden + ["--",
+                              try Binaries.lobot()] + arguments, environment: environment)
+    }
+
+    /// A fresh directory in the transport area (what a USB stick would hold).
+    public func box(_ label: String) throws -> String {
+        let path = transport.file(label)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// The courier: copies `file` into `directory`; returns the copy.
+    @discardableResult
+    public func carry(_ file: String, to directory: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let target = directory + "/" + (file as NSString).lastPathComponent
+        if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }
+        try FileManager.default.copyItem(atPath: file, toPath: target)
+        return target
+    }
+
+    /// The domain's run state on platform `name` ("running", "paused", "absent", ...) and whether
+    /// its LoBot's vTPM opens there.
+    public func status(_ domain: String, on name: String) throws -> (state: String, vtpmOpens: Bool) {
+        let line = try succeed(try lobot(name, ["domain", "status", "--name", domain])).trimmingCharacters(in: .whitespacesAndNewlines)
+        let words = line.split(separator: " ").map(String.init)
+        return (words.count > 1 ? words[1] : "?", line.hasSuffix("vtpm opens"))
+    }
+
+    public func console(_ domain: String, on name: String) -> String {
+        (try? String(contentsOfFile: platform(name).lobotDirectory + "/domains/\(domain)/console.log", encoding: .isoLatin1)) ?? ""
+    }
+
+    /// The last count the aDom printed on platform `name`.
+    public func lastCount(_ domain: String, on name: String) -> Int? {
+        console(domain, on: name).split(whereSeparator: \.isNewline).reversed().lazy.compactMap { line -> Int? in
+            guard let range = line.range(of: "ADOM count=") else { return nil }
+            return Int(line[range.upperBound...].prefix { $0.isNumber })
+        }.first
+    }
+
+    /// Waits until the aDom on `name` has printed at least `count` (or `more` beyond its last count).
+    public func waitForCount(_ domain: String, on name: String, atLeast count: Int, seconds: Double = 120) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let last = lastCount(domain, on: name), last >= count { return }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        throw TestSupportError.failed("\(domain) on \(name) did not reach count \(count): \(console(domain, on: name).suffix(400))")
+    }
+}
+
+/// How an aDom's disk is kept.
+public enum TestDisk: Sendable {
+    case none
+    /// A disk image that travels with the domain.
+    case local
+    /// A disk at this path that every platform uses in place.
+    case shared(String)
+}
+
+/// One provisioning or migration, step by step: each method runs one party's step on the
+/// latest messages, carries its output to the next party and returns the process result.
+public final class ProtocolRun: @unchecked Sendable {
+    public let world: MigrationWorld
+    public let domain: String
+    public let source: String
+    public let destination: String
+    public let provisioning: Bool
+    public let area: String
+    public private(set) var last: [String: String] = [:]
+    public private(set) var session = ""
+
+    init(world: MigrationWorld, domain: String, source: String, destination: String, provisioning: Bool) throws {
+        self.world = world
+        self.domain = domain
+        self.source = source
+        self.destination = destination
+        self.provisioning = provisioning
+        area = try world.box("\(domain)-\(source)-\(destination)-\(UUID().uuidString.prefix(8))")
+    }
+
+    func inbox(_ party: String) -> String { area + "/inbox-" + party }
+    func outbox(_ party: String) -> String { area + "/out-" + party }
+    public var package: String { area + "/package-" + destination }
+
+    func message(_ name: String) throws -> String {
+        guard let path = last[name] else { throw TestSupportError.failed("no \(name) message yet") }
+        return path
+    }
+
+    /// Records the messages a step wrote (their paths from its output) and carries each to its receiver.
+    func collect(_ result: ProcessResult) throws {
+        for line in result.stdout.split(separator: "\n") {
+            guard let colon = line.range(of: " message for ") else { continue }
+            let type = String(line[..<colon.lowerBound])
+            let rest = line[colon.upperBound...]
+            guard let separator = rest.range(of: ": ") else { continue }
+            let receiver = String(rest[..<separator.lowerBound])
+            let path = String(rest[separator.upperBound...])
+            let carried = try world.carry(path, to: inbox(receiver))
+            last[type + "@" + receiver] = carried
+            last[type] = carried
+            if type == "open", session.isEmpty, let bytes = FileManager.default.contents(atPath: path), bytes.count > 22 {
+                session = [UInt8](bytes[6..<22]).hexString
+            }
+        }
+    }
+
+    @discardableResult
+    func factoryStep(_ arguments: [String]) throws -> ProcessResult {
+        let result = try world.factory.run(arguments + ["--out", outbox("factory")])
+        try collect(result)
+        return result
+    }
+
+    @discardableResult
+    func platformStep(_ party: String, _ arguments: [String]) throws -> ProcessResult {
+        let result = try world.lobot(party, arguments + ["--out", outbox(party)])
+        try collect(result)
+        return result
+    }
+
+    public func accept() throws -> ProcessResult { try platformStep(destination, ["migrate", "accept", "--in", try message("open")]) }
+    public func proceed() throws -> ProcessResult { try factoryStep(["proceed", "--in", try message("destination-keys")]) }
+
+    /// Steps 5-6 (the source), and the sealed aDom files carried to the destination.
+    public func send() throws -> ProcessResult {
+        let result = try platformStep(source, ["migrate", "send", "--in", try message("proceed")])
+        for name in ["memory.lbst", "disk.lbst"] where FileManager.default.fileExists(atPath: outbox(source) + "/" + name) {
+            try world.carry(outbox(source) + "/" + name, to: package)
+        }
+        return result
+    }
+
+    public func receive() throws -> ProcessResult { try platformStep(destination, ["migrate", "receive", "--in", try message("lobot-package")]) }
+    public func verdict() throws -> ProcessResult { try factoryStep(["verdict", "--in", try message("lobot-report")]) }
+
+    public func offer() throws -> ProcessResult {
+        try platformStep(source, ["migrate", "offer", "--in", try message("verdict@" + source)])
+    }
+
+    public func check(verdict: Bool = false) throws -> ProcessResult {
+        let input = verdict ? try message("verdict@" + destination) : try message("domain-offer")
+        return try platformStep(destination, ["migrate", "check", "--in", input, "--package", package])
+    }
+
+    public func release() throws -> ProcessResult {
+        if provisioning { return try factoryStep(["release", "--in", try message("domain-ready")]) }
+        let input = last["domain-ready"] ?? last["domain-refused"]
+        return try platformStep(source, ["migrate", "release", "--in", input ?? ""])
+    }
+
+    public func launch() throws -> ProcessResult { try platformStep(destination, ["migrate", "launch", "--in", try message("release")]) }
+
+    public func finish() throws -> ProcessResult {
+        let input = last["launched"] ?? last["launch-failed"] ?? ""
+        if provisioning { return try world.factory.run(["close", "--in", input]) }
+        let result = try platformStep(source, ["migrate", "finish", "--in", input])
+        if result.status == 0, last["launched"] != nil { try succeed(try world.factory.run(["close", "--in", input]), "close") }
+        return result
+    }
+
+    public func recover(_ party: String, with message: String? = nil) throws -> ProcessResult {
+        var arguments = ["migrate", "recover", "--session", session]
+        if let message { arguments += ["--in", message] }
+        return try platformStep(party, arguments)
+    }
+
+    /// The steps in order, by name, for running them all or up to a fault.
+    public var steps: [(name: String, run: () throws -> ProcessResult)] {
+        var steps: [(String, () throws -> ProcessResult)] = [("accept", accept), ("proceed", proceed)]
+        if !provisioning { steps += [("send", send)] }
+        steps += [("receive", receive), ("verdict", verdict)]
+        if !provisioning { steps += [("offer", offer)] }
+        steps += [("check", { try self.check() }), ("release", release), ("launch", launch), ("finish", finish)]
+        return steps
+    }
+
+    /// Runs every step; fails with the first step's error.
+    public func runAll() throws {
+        for step in steps { try succeed(try step.run(), step.name) }
+    }
+}
+
+extension MigrationWorld {
+    /// LSP: opens a provisioning of `domain` onto `platform` (run its steps with `runAll`).
+    public func provision(_ domain: String, onto platform: String, memory: Int = 128, disk: TestDisk = .local) throws -> ProtocolRun {
+        let run = try ProtocolRun(world: self, domain: domain, source: "factory", destination: platform, provisioning: true)
+        var arguments = ["provision", domain, platform, "--kernel", adom.file("vmlinuz"), "--initrd", adom.file("initrd.img"),
+                         "--memory", "\(memory)", "--append", "console=ttyS0 quiet adom.fill=\(memory * 3 / 4 - 50)",
+                         "--image", "host-lobot", "--platform-golden", "\(platform)-platform"]
+        switch disk {
+        case .none: break
+        case .local:
+            let image = transport.file("\(domain)-disk.img")
+            _ = FileManager.default.createFile(atPath: image, contents: nil)
+            try FileHandle(forWritingAtPath: image)!.truncate(atOffset: 16 << 20)
+            arguments += ["--disk", image]
+        case .shared(let path):
+            arguments += ["--shared-disk", path]
+        }
+        try succeed(try run.factoryStep(arguments), "provision")
+        try? FileManager.default.createDirectory(atPath: run.package, withIntermediateDirectories: true)
+        if FileManager.default.fileExists(atPath: run.outbox("factory") + "/disk.lbst") {
+            try carry(run.outbox("factory") + "/disk.lbst", to: run.package)
+        }
+        return run
+    }
+
+    /// LSM: opens the migration of `domain` from wherever it is to `destination`.
+    public func migrate(_ domain: String, from source: String, to destination: String) throws -> ProtocolRun {
+        let run = try ProtocolRun(world: self, domain: domain, source: source, destination: destination, provisioning: false)
+        try succeed(try run.factoryStep(["migrate", domain, destination, "--platform-golden", "\(destination)-platform"]), "factory migrate")
+        return run
+    }
+}
