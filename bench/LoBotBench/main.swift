@@ -1,5 +1,5 @@
 // `lobot-bench`: runs the benchmark suites and writes bench/results.{json,md}.
-//   usage: lobot-bench [--out DIR] [--suite NAME]...   (suites: vtpm, platform, keydb, vm)
+//   usage: lobot-bench [--out DIR] [--suite NAME]...   (suites: vtpm, platform, keydb, vm, migration)
 import Foundation
 
 var outDirectory = "bench"
@@ -16,7 +16,7 @@ while !arguments.isEmpty {
         exit(2)
     }
 }
-if suites.isEmpty { suites = ["vtpm", "platform", "keydb", "vm"] }
+if suites.isEmpty { suites = ["vtpm", "platform", "keydb", "vm", "migration"] }
 
 let environment = ProcessInfo.processInfo.environment
 let root = FileManager.default.currentDirectoryPath
@@ -31,6 +31,7 @@ do {
         case "vtpm": try VTPMSuite(lobot: lobot, work: work).run(into: &results)
         case "platform": try PlatformSuite(lobot: lobot, work: work, root: root).run(into: &results)
         case "vm": try VMSuite(lobot: lobot, work: work).run(into: &results)
+        case "migration": try MigrationSuite(work: work, sizes: [128, 512]).run(into: &results)
         case "keydb": try KeyDatabaseSuite(work: work, count: Int(environment["LOBOT_BENCH_KEYS"] ?? "") ?? 1_000_000).run(into: &results)
         default: throw BenchError(description: "unknown suite \(suite)")
         }

@@ -1,0 +1,182 @@
+// Migration benchmark: the same aDom (128 and 512 MiB guests that fill most of their memory with
+// random data, disk travelling with them) moved by LSM between two real TPM 1.2 platforms,
+// against an insecure migration measured in the same run: QMP stop + migrate to a file, cp of
+// the state and the disk, a new qemu with -incoming from the copy, cont. Reported: wall time,
+// CPU time of the protocol's own processes (lobot and lobot-factory; cp for the baseline; qemu's
+// own work is the same in both and not counted), peak RSS of each, and bytes moved.
+import Foundation
+import TestSupport
+
+struct MigrationSuite {
+    let work: String
+    let sizes: [Int]
+
+    func run(into results: inout ResultsFile) throws {
+        let world = try MigrationWorld(names: ["SP", "DP"])
+        for memory in sizes {
+            let domain = "bench-\(memory)"
+            print("  \(memory) MiB aDom: provisioning and filling its memory")
+            try world.provision(domain, onto: "SP", memory: memory, disk: .local).runAll()
+            try world.waitForCount(domain, on: "SP", atLeast: 3, seconds: 900)
+            defer { _ = try? world.lobot("DP", ["domain", "stop", "--name", domain]) }
+
+            // Secure: every LSM step, with the courier's copies, timed end to end.
+            let run = try world.migrate(domain, from: "SP", to: "DP")
+            var cpu = 0.0
+            var peak: [String: Int] = [:]
+            let start = Clock.now()
+            for step in run.steps {
+                let result = try step.run()
+                guard result.status == 0 else { throw BenchError(description: "LSM \(step.name) failed: \(result.stderr)") }
+                cpu += result.cpuSeconds
+                let party = ["accept", "receive", "check", "launch"].contains(step.name) ? "destination lobot"
+                    : ["send", "offer", "release", "finish"].contains(step.name) ? "source lobot" : "lobot-factory"
+                peak[party] = max(peak[party] ?? 0, result.maxRSSKiB)
+            }
+            let secure = Clock.now() - start
+            let moved = bytes(under: run.area, prefixes: ["inbox-", "package-"])
+            try world.waitForCount(domain, on: "DP", atLeast: (world.lastCount(domain, on: "DP") ?? 0) + 2, seconds: 120)
+
+            // Insecure, same aDom (now on DP): plain save, copy, restore.
+            let baseline = try insecureMigration(world.platform("DP").lobotDirectory + "/domains/" + domain, memory: memory)
+
+            let label = "migration \(memory) MiB"
+            results.record(ResultRow(metric: "\(label): wall time, LSM vs insecure", value: secure, unit: "s", baseline: baseline.wall,
+                                     ratio: secure / baseline.wall, note: "LSM 13a with every message and file copied; insecure: QMP save, cp, -incoming"))
+            results.record(ResultRow(metric: "\(label): CPU time of lobot + lobot-factory vs cp", value: cpu, unit: "s",
+                                     baseline: baseline.cpu, ratio: baseline.cpu > 0 ? cpu / baseline.cpu : nil,
+                                     note: "qemu's own CPU is the same in both and not counted"))
+            for (party, kib) in peak.sorted(by: { $0.key < $1.key }) {
+                results.record(ResultRow(metric: "\(label): peak RSS, \(party)", value: Double(kib) / 1024, unit: "MiB",
+                                         baseline: Double(baseline.rssKiB) / 1024, ratio: Double(kib) / Double(max(baseline.rssKiB, 1)),
+                                         note: "baseline: cp"))
+            }
+            results.record(ResultRow(metric: "\(label): bytes moved", value: Double(moved) / 1048576, unit: "MiB",
+                                     baseline: Double(baseline.bytes) / 1048576, ratio: Double(moved) / Double(baseline.bytes),
+                                     note: "every message and sealed file carried vs state file + disk"))
+        }
+    }
+
+    func bytes(under root: String, prefixes: [String]) -> Int {
+        var total = 0
+        for directory in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where prefixes.contains(where: directory.hasPrefix) {
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + directory)) ?? [] {
+                let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + directory + "/" + file)
+                total += (attributes?[.size] as? Int) ?? 0
+            }
+        }
+        return total
+    }
+
+    struct Baseline {
+        let wall: Double
+        let cpu: Double
+        let rssKiB: Int
+        let bytes: Int
+    }
+
+    /// Saves the running aDom in `domain` with QMP, copies state and disk, restores a new qemu from
+    /// the copy and runs it; stops the new qemu afterwards (the original stays paused until the
+    /// caller stops it).
+    func insecureMigration(_ domain: String, memory: Int) throws -> Baseline {
+        let area = work + "/insecure-\(memory)"
+        try? FileManager.default.removeItem(atPath: area)
+        try FileManager.default.createDirectory(atPath: area + "/copy", withIntermediateDirectories: true)
+        let pid = try String(contentsOfFile: domain + "/qemu.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let original = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")).split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        let start = Clock.now()
+        let qmp = try QMPClient(socket: domain + "/qmp.sock")
+        try qmp.execute("stop")
+        try qmp.execute("migrate", arguments: "{\"uri\":\"exec:cat > \(area)/state\"}")
+        try qmp.waitForMigration()
+        let copy = try runProcess("/bin/cp", [area + "/state", domain + "/disk.img", area + "/copy/"])
+        guard copy.status == 0 else { throw BenchError(description: "cp failed: \(copy.stderr)") }
+        var arguments: [String] = []
+        var index = 1
+        while index < original.count {
+            let argument = original[index]
+            let value = index + 1 < original.count ? original[index + 1] : ""
+            switch argument {
+            case "-serial": arguments += [argument, "file:\(area)/console.log"]; index += 2
+            case "-qmp": arguments += [argument, "unix:\(area)/qmp.sock,server=on,wait=off"]; index += 2
+            case "-pidfile": arguments += [argument, "\(area)/qemu.pid"]; index += 2
+            case "-drive": arguments += [argument, value.replacingOccurrences(of: domain + "/disk.img", with: area + "/copy/disk.img")]; index += 2
+            default: arguments.append(argument); index += 1
+            }
+        }
+        arguments += ["-S", "-incoming", "exec:cat \(area)/copy/state"]
+        let launch = try runProcess("/usr/bin/qemu-system-x86_64", arguments)
+        guard launch.status == 0 else { throw BenchError(description: "qemu -incoming failed: \(launch.stderr)") }
+        let restored = try QMPClient(socket: area + "/qmp.sock")
+        try restored.waitForMigration()
+        try restored.execute("cont")
+        let wall = Clock.now() - start
+        try? restored.execute("quit")
+        let size = { (path: String) in ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0 }
+        return Baseline(wall: wall, cpu: copy.cpuSeconds + launch.cpuSeconds, rssKiB: copy.maxRSSKiB,
+                        bytes: size(area + "/state") + size(domain + "/disk.img"))
+    }
+}
+
+/// Just enough QMP for the baseline: one command at a time, replies found by "return"/"error".
+final class QMPClient {
+    private let handle: FileHandle
+    private var buffer = Data()
+
+    init(socket path: String) throws {
+        let deadline = Clock.now() + 30
+        var fd: Int32 = -1
+        while true {
+            fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { raw in
+                for (i, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[i] = byte }
+            }
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            if connected == 0 { break }
+            close(fd)
+            guard Clock.now() < deadline else { throw BenchError(description: "cannot reach QMP at \(path)") }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        _ = try line()
+        try execute("qmp_capabilities")
+    }
+
+    private func line() throws -> String {
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0a) {
+                let text = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                buffer = Data(buffer[(newline + 1)...])
+                return text
+            }
+            let chunk = handle.availableData
+            guard !chunk.isEmpty else { throw BenchError(description: "qemu closed QMP") }
+            buffer += chunk
+        }
+    }
+
+    @discardableResult
+    func execute(_ command: String, arguments: String? = nil) throws -> String {
+        var message = "{\"execute\":\"\(command)\""
+        if let arguments { message += ",\"arguments\":\(arguments)" }
+        handle.write(Data((message + "}\n").utf8))
+        while true {
+            let reply = try line()
+            if reply.contains("\"return\"") { return reply }
+            if reply.contains("\"error\"") { throw BenchError(description: "qemu refused \(command): \(reply)") }
+        }
+    }
+
+    func waitForMigration() throws {
+        while true {
+            let reply = try execute("query-migrate")
+            if reply.contains("\"completed\"") { return }
+            if reply.contains("\"failed\"") { throw BenchError(description: "migration failed: \(reply)") }
+            Thread.sleep(forTimeInterval: 0.025)
+        }
+    }
+}
