@@ -70,7 +70,9 @@ size: lobot
 bench: deps all
 	@echo "==> benchmarks"
 	@$(SWIFT) build -c release --product lobot-bench
-	@$(TEST_ENV) $$($(SWIFT) build -c release --show-bin-path)/lobot-bench --out bench
+	@$(SWIFT) build -c release --product lobot-factory
+	@LOBOT_BIN=$(abspath $(LOBOT)) LOBOT_FACTORY_BIN=$$($(SWIFT) build -c release --show-bin-path)/lobot-factory \
+	    $$($(SWIFT) build -c release --show-bin-path)/lobot-bench --out bench $(BENCH_SUITES)
 
 clean:
 	rm -rf $(BUILD) $(EMBEDDED_DIR) .build bench/results.md bench/results.json bench/work

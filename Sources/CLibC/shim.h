@@ -112,6 +112,10 @@ static inline int lobot_unix_connect(const char *path) {
     return fd;
 }
 
+/* F_SETPIPE_SZ (1031 on Linux): a bigger pipe for streaming an aDom's memory state; fcntl is
+   variadic, which Swift cannot call. Fails harmlessly on anything but a pipe or FIFO. */
+static inline int lobot_set_pipe_size(int fd, int size) { return fcntl(fd, 1031, size); }
+
 /* `environ` is a global Swift cannot name portably. */
 extern char **environ;
 static inline char **lobot_environ(void) { return environ; }

@@ -12,6 +12,8 @@ public final class MigrationWorld: @unchecked Sendable {
     public let transport: TemporaryDirectory
     /// Set for every `lobot` run: LOBOT_FAILPOINT makes it SIGKILL itself at that point.
     public var failpoint: String? = nil
+    /// Every byte the courier has carried so far.
+    public private(set) var bytesCarried = 0
 
     public init(names: [String] = ["SP", "DP"]) throws {
         factory = try FactoryUnderTest()
@@ -74,6 +76,7 @@ public final class MigrationWorld: @unchecked Sendable {
         let target = directory + "/" + (file as NSString).lastPathComponent
         if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }
         try FileManager.default.copyItem(atPath: file, toPath: target)
+        bytesCarried += ((try? FileManager.default.attributesOfItem(atPath: target))?[.size] as? Int) ?? 0
         return target
     }
 

@@ -24,9 +24,13 @@ struct MigrationSuite {
             let run = try world.migrate(domain, from: "SP", to: "DP")
             var cpu = 0.0
             var peak: [String: Int] = [:]
+            let carriedBefore = world.bytesCarried
             let start = Clock.now()
+            var timings: [String] = []
             for step in run.steps {
+                let stepStart = Clock.now()
                 let result = try step.run()
+                timings.append(String(format: "%@ %.2f", step.name, Clock.now() - stepStart))
                 guard result.status == 0 else { throw BenchError(description: "LSM \(step.name) failed: \(result.stderr)") }
                 cpu += result.cpuSeconds
                 let party = ["accept", "receive", "check", "launch"].contains(step.name) ? "destination lobot"
@@ -34,7 +38,8 @@ struct MigrationSuite {
                 peak[party] = max(peak[party] ?? 0, result.maxRSSKiB)
             }
             let secure = Clock.now() - start
-            let moved = bytes(under: run.area, prefixes: ["inbox-", "package-"])
+            let moved = world.bytesCarried - carriedBefore
+            print("    LSM steps (s): " + timings.joined(separator: ", "))
             try world.waitForCount(domain, on: "DP", atLeast: (world.lastCount(domain, on: "DP") ?? 0) + 2, seconds: 120)
 
             // Insecure, same aDom (now on DP): plain save, copy, restore.
@@ -57,17 +62,6 @@ struct MigrationSuite {
         }
     }
 
-    func bytes(under root: String, prefixes: [String]) -> Int {
-        var total = 0
-        for directory in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where prefixes.contains(where: directory.hasPrefix) {
-            for file in (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + directory)) ?? [] {
-                let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + directory + "/" + file)
-                total += (attributes?[.size] as? Int) ?? 0
-            }
-        }
-        return total
-    }
-
     struct Baseline {
         let wall: Double
         let cpu: Double
@@ -79,7 +73,7 @@ struct MigrationSuite {
     /// the copy and runs it; stops the new qemu afterwards (the original stays paused until the
     /// caller stops it).
     func insecureMigration(_ domain: String, memory: Int) throws -> Baseline {
-        let area = work + "/insecure-\(memory)"
+        let area = (work.hasPrefix("/") ? work : FileManager.default.currentDirectoryPath + "/" + work) + "/insecure-\(memory)"
         try? FileManager.default.removeItem(atPath: area)
         try FileManager.default.createDirectory(atPath: area + "/copy", withIntermediateDirectories: true)
         let pid = try String(contentsOfFile: domain + "/qemu.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)

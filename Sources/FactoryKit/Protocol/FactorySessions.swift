@@ -153,12 +153,14 @@ extension Factory {
     }
 
     /// Reads a message from a platform in a session: the session must exist, the sender must be
-    /// its destination (or `from`), active, and have signed it with its registered signing key.
-    package func receive(_ bytes: [UInt8], _ types: [MessageType], from party: ((SessionRecord) -> String)? = nil,
+    /// its destination, active, and have signed it with its registered signing key; the receiver
+    /// must be the factory, unless `anyReceiver` (the destination's outcome, sent to the source).
+    package func receive(_ bytes: [UInt8], _ types: [MessageType], anyReceiver: Bool = false,
                          in db: Database) throws -> (Envelope, SessionRecord) {
         let envelope = try factoryCore { () throws(LoBotError) in try Envelope(bytes: bytes) }
         let session = try session(envelope.session, in: db)
-        let sender = party?(session) ?? session.destination
+        let sender = session.destination
+        let receiver = anyReceiver ? envelope.receiver : Self.party
         try database.requireActive(sender, kind: .platform, in: db)
         guard let key = try database.activeKey(owner: sender, purpose: .signing, in: db)?.publicKey else {
             throw FactoryError("platform \(sender) has no active signing key")
@@ -168,7 +170,7 @@ extension Factory {
             guard let type = types.first(where: { $0 == envelope.type }) else {
                 throw LoBotError.invalidArgument("expected a \(types[0].name) message, got \(envelope.type.name)")
             }
-            try envelope.expect(type, session: session.id, nonce: session.nonce, from: sender, to: envelope.receiver)
+            try envelope.expect(type, session: session.id, nonce: session.nonce, from: sender, to: receiver)
         }
         return (envelope, session)
     }

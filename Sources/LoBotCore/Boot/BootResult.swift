@@ -70,12 +70,7 @@ public struct BootResult: WireStructure, Equatable, Sendable {
         vtpmLog = try EventLog(bytes: try reader.readSized(lengthWidth: 4, maximum: 16 << 20, field: "vtpmLog"))
         firmwareLog = try reader.readSized(lengthWidth: 4, maximum: 1 << 20, field: "firmwareLog")
         imaLog = try reader.readSized(lengthWidth: 4, maximum: 1 << 20, field: "imaLog")
-        let count = try reader.readCount(lengthWidth: 1, maximum: 16, field: "count")
-        domains = []
-        for _ in 0..<count {
-            let name = try reader.readString(lengthWidth: 1, maximum: 64, field: "name")
-            domains.append(DomainMeasurement(name: name, size: try reader.readUInt64(), sha256: try reader.readBytes(32)))
-        }
+        domains = try DomainMeasurement.parseList(from: &reader)
         guard succeeded == (platformQuote != nil && vtpmQuote != nil) else {
             throw reader.failure(.inconsistent("a successful result carries both quotes, a failed one neither"))
         }
@@ -92,11 +87,6 @@ public struct BootResult: WireStructure, Equatable, Sendable {
         writer.writeSized(vtpmLog.bytes, lengthWidth: 4)
         writer.writeSized(firmwareLog, lengthWidth: 4)
         writer.writeSized(imaLog, lengthWidth: 4)
-        writer.write(UInt8(domains.count))
-        for domain in domains {
-            writer.writeSized(Array(domain.name.utf8.prefix(64)), lengthWidth: 1)
-            writer.write(domain.size)
-            writer.write(domain.sha256)
-        }
+        DomainMeasurement.serialize(domains, into: &writer)
     }
 }

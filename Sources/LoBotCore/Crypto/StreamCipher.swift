@@ -15,19 +15,17 @@ public enum StreamCipher {
     public static let headerSize = 13
 
     /// Streams `input` (read until end) to `output`, encrypted under `key`; returns the SHA-256
-    /// of the plaintext and of the whole encrypted stream.
-    public static func seal(input: Int32, output: Int32, key: [UInt8]) throws(LoBotError) -> (plaintext: [UInt8], stream: [UInt8]) {
+    /// of the whole encrypted stream (what the receiver measures).
+    public static func seal(input: Int32, output: Int32, key: [UInt8]) throws(LoBotError) -> [UInt8] {
         let prefix = try SecureRandom.bytes(8)
         let header = magic + [1] + prefix
-        let plainHash = try Hasher(.sha256)
         let streamHash = try Hasher(.sha256)
         try writeAll(output, header, hashing: streamHash)
         var index: UInt32 = 0
         var chunk = [UInt8](repeating: 0, count: chunkSize)
         var pending = try readChunk(input, into: &chunk)
         while true {
-            let current = Array(chunk[0..<pending])
-            try plainHash.update(current)
+            let current = pending == chunkSize ? chunk : Array(chunk[0..<pending])
             var next = [UInt8](repeating: 0, count: chunkSize)
             let following = pending == chunkSize ? try readChunk(input, into: &next) : 0
             let final = pending < chunkSize || following == 0
@@ -43,18 +41,17 @@ public enum StreamCipher {
             chunk = next
             pending = following
         }
-        return (try plainHash.finish(), try streamHash.finish())
+        return try streamHash.finish()
     }
 
     /// Reads an encrypted stream from `input` and writes the plaintext to `output` chunk by chunk,
-    /// each only after its tag verifies; returns the plaintext's SHA-256.
-    public static func open(input: Int32, output: Int32, key: [UInt8], what: String) throws(LoBotError) -> [UInt8] {
+    /// each only after its tag verifies.
+    public static func open(input: Int32, output: Int32, key: [UInt8], what: String) throws(LoBotError) {
         var header = [UInt8](repeating: 0, count: headerSize)
         guard try readExactly(input, into: &header) == headerSize, Array(header[0..<5]) == magic + [1] else {
             throw .authentication(what: "\(what) (not a LoBot stream)")
         }
         let prefix = Array(header[5..<13])
-        let plainHash = try Hasher(.sha256)
         var index: UInt32 = 0
         while true {
             var length = [UInt8](repeating: 0, count: 4)
@@ -75,13 +72,12 @@ public enum StreamCipher {
                 plain = try AESGCM.open(sealed, key: key, nonce: nonce(prefix, index), aad: aad(header, index, true), what: what)
                 final = true
             }
-            try plainHash.update(plain)
             try writeAll(output, plain, hashing: nil)
             wipe(&plain)
             if final {
                 var probe = [UInt8](repeating: 0, count: 1)
                 guard try readExactly(input, into: &probe) == 0 else { throw .authentication(what: "\(what) (bytes after the final chunk)") }
-                return try plainHash.finish()
+                return
             }
             guard index < UInt32.max else { throw .authentication(what: what) }
             index += 1

@@ -1,31 +1,46 @@
 // Sealed streams as files (an aDom's memory state and disk in a package): written under a
 // temporary name, synced and renamed, so a reader never sees half of one.
+import CLibC
 
 public enum StreamFiles {
     public static func seal(inputPath: String, outputPath: String, key: [UInt8], name: String) throws(LoBotError) -> PackageFile {
         let input = try FileDescriptor(opening: inputPath, .readOnly)
-        let temporary = outputPath + ".part"
-        let output = try FileDescriptor(opening: temporary, .createOrTruncate, permissions: 0o600)
-        let (_, stream) = try StreamCipher.seal(input: input.raw, output: output.raw, key: key)
-        try output.sync()
-        let size = try output.size()
-        try Files.rename(temporary, to: outputPath)
-        return PackageFile(name: name, size: UInt64(size), sha256: stream)
+        _ = lobot_set_pipe_size(input.raw, 1 << 20)
+        var result: PackageFile? = nil
+        try writeWhole(outputPath) { (output) throws(LoBotError) in
+            let stream = try StreamCipher.seal(input: input.raw, output: output.raw, key: key)
+            result = PackageFile(name: name, size: UInt64(try output.size()), sha256: stream)
+        }
+        return result!
     }
 
     public static func open(inputPath: String, outputPath: String, key: [UInt8], what: String) throws(LoBotError) {
         let input = try FileDescriptor(opening: inputPath, .readOnly)
         let output = try FileDescriptor(opening: outputPath, .writeExisting)
-        _ = try StreamCipher.open(input: input.raw, output: output.raw, key: key, what: what)
+        _ = lobot_set_pipe_size(output.raw, 1 << 20)
+        try StreamCipher.open(input: input.raw, output: output.raw, key: key, what: what)
     }
 
     /// Decrypts `inputPath` into a new file at `outputPath` (temporary name, fsync, rename).
     public static func openToFile(inputPath: String, outputPath: String, key: [UInt8], what: String) throws(LoBotError) {
         let input = try FileDescriptor(opening: inputPath, .readOnly)
-        let temporary = outputPath + ".part"
-        let output = try FileDescriptor(opening: temporary, .createOrTruncate, permissions: 0o600)
-        _ = try StreamCipher.open(input: input.raw, output: output.raw, key: key, what: what)
-        try output.sync()
-        try Files.rename(temporary, to: outputPath)
+        try writeWhole(outputPath) { (output) throws(LoBotError) in
+            try StreamCipher.open(input: input.raw, output: output.raw, key: key, what: what)
+        }
+    }
+
+    /// Writes `path` through `body` under a temporary name, synced and renamed into place; on
+    /// any failure the temporary file is removed and `path` is untouched.
+    static func writeWhole(_ path: String, _ body: (borrowing FileDescriptor) throws(LoBotError) -> Void) throws(LoBotError) {
+        let temporary = path + ".part"
+        do throws(LoBotError) {
+            let output = try FileDescriptor(opening: temporary, .createOrTruncate, permissions: 0o600)
+            try body(output)
+            try output.sync()
+            try Files.rename(temporary, to: path)
+        } catch {
+            _ = try? Files.remove(temporary)
+            throw error
+        }
     }
 }

@@ -187,35 +187,28 @@ public struct VerdictBody: WireStructure, Equatable, Sendable {
     }
 }
 
-/// The aDom's files as the source packed them (LoBot streams), each with its SHA-256.
-public struct PackageFile: Equatable, Sendable {
-    public var name: String
-    public var size: UInt64
-    public var sha256: [UInt8]
+/// The aDom's files as the source packed them (LoBot streams), each with its size and SHA-256:
+/// the same record as a domain measured by the LoBot VM.
+public typealias PackageFile = DomainMeasurement
 
-    public init(name: String, size: UInt64, sha256: [UInt8]) {
-        self.name = name
-        self.size = size
-        self.sha256 = sha256
-    }
-
-    public static let maximumCount = 8
+extension DomainMeasurement {
+    public static let maximumCount = 16
 
     /// UINT8 count; { UINT8 nameLength; name; UINT64 size; BYTE sha256[32]; } files[count]
-    public static func parseList(from reader: inout ByteReader) throws(LoBotError) -> [PackageFile] {
-        let count = try reader.readCount(lengthWidth: 1, maximum: maximumCount, field: "files")
-        var files: [PackageFile] = []
+    public static func parseList(from reader: inout ByteReader) throws(LoBotError) -> [DomainMeasurement] {
+        let count = try reader.readCount(lengthWidth: 1, maximum: maximumCount, field: "count")
+        var files: [DomainMeasurement] = []
         for _ in 0..<count {
-            files.append(PackageFile(name: try reader.readString(lengthWidth: 1, maximum: 64, field: "name"), size: try reader.readUInt64(),
-                                     sha256: try reader.readBytes(32)))
+            files.append(DomainMeasurement(name: try reader.readString(lengthWidth: 1, maximum: 64, field: "name"),
+                                           size: try reader.readUInt64(), sha256: try reader.readBytes(32)))
         }
         return files
     }
 
-    public static func serialize(_ files: [PackageFile], into writer: inout ByteWriter) {
+    public static func serialize(_ files: [DomainMeasurement], into writer: inout ByteWriter) {
         writer.write(UInt8(files.count))
         for file in files {
-            writer.writeString(file.name, lengthWidth: 1)
+            writer.writeSized(Array(file.name.utf8.prefix(64)), lengthWidth: 1)
             writer.write(file.size)
             writer.write(file.sha256)
         }

@@ -35,7 +35,17 @@ struct DomainRuntime {
         guard let bytes = try? Files.read(directory.pidPath, maximum: 64) else { return nil }
         var value: Int32 = 0
         for byte in bytes where byte >= 0x30 && byte <= 0x39 { value = value * 10 + Int32(byte - 0x30) }
-        return value > 0 && kill(value, 0) == 0 ? value : nil
+        return value > 0 && Self.isAlive(value) ? value : nil
+    }
+
+    /// Whether `pid` runs: it exists and is not a zombie waiting for a parent that is not us.
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        guard let stat = try? Files.read("/proc/\(pid)/stat", maximum: 4096), let close = stat.lastIndex(of: UInt8(ascii: ")")),
+            close + 2 < stat.count
+        else { return true }
+        let state = stat[close + 2]
+        return state != UInt8(ascii: "Z") && state != UInt8(ascii: "X")
     }
 
     var isRunning: Bool { pid != nil }
@@ -85,18 +95,19 @@ struct DomainRuntime {
         _ = try qmp.execute("cont")
     }
 
-    /// Stops qemu (SIGKILL if QMP does not answer) and waits until it is gone.
-    func stop() {
+    /// Stops qemu and waits until it is gone: through QMP's quit, or at once with SIGKILL when the
+    /// aDom is being destroyed (nothing of it is to be kept; SIGKILL also when QMP does not answer).
+    func stop(destroying: Bool = false) {
         guard let pid else { return }
-        if let qmp = try? connect() { _ = try? qmp.execute("quit") }
-        let deadline = monotonicMilliseconds() + 5000
-        while kill(pid, 0) == 0 && monotonicMilliseconds() < deadline {
+        if !destroying, let qmp = try? connect() { _ = try? qmp.execute("quit") }
+        let deadline = monotonicMilliseconds() + (destroying ? 0 : 5000)
+        while Self.isAlive(pid) && monotonicMilliseconds() < deadline {
             var pause = timespec(tv_sec: 0, tv_nsec: 20_000_000)
             _ = nanosleep(&pause, nil)
         }
-        if kill(pid, 0) == 0 {
+        if Self.isAlive(pid) {
             _ = kill(pid, SIGKILL)
-            while kill(pid, 0) == 0 {
+            while Self.isAlive(pid) {
                 var pause = timespec(tv_sec: 0, tv_nsec: 20_000_000)
                 _ = nanosleep(&pause, nil)
             }

@@ -26,12 +26,9 @@ enum MigrateAcceptCommand {
         let step = try MigrationStep(arguments)
         let message = try incomingMessage(arguments)
         try core { () throws(LoBotError) in
-            try message.verify(sender: try step.participant.factoryKey())
-            try message.expect(.open, session: message.session, nonce: message.nonce, from: factoryParty, to: step.participant.name)
+            let files = try step.firstMessage(message, .open)
             let open = try OpenBody(bytes: message.body)
             guard open.destination == step.participant.name else { throw .invalidArgument("the session's destination is \(open.destination), not this platform") }
-            let files = step.files(message.session)
-            guard !files.exists else { throw .replay("open message for session \(Hex.string(message.session)): this platform already took part in it") }
             guard !DomainDirectory(step.directory, name: open.domain.name).exists else {
                 throw .alreadyExists("domain \(open.domain.name) on this platform")
             }

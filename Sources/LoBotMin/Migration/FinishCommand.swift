@@ -40,7 +40,7 @@ enum MigrateFinishCommand {
         }
         try VersionStore(directory: step.directory, tpm: step.tpm).retire(id: journal.open.vtpmID)
         Failpoint.hit("finish.retired")
-        DomainRuntime(directory: domain, config: journal.open.domain).stop()
+        DomainRuntime(directory: domain, config: journal.open.domain).stop(destroying: true)
         domain.destroy()
         journal.state = .finished
         try step.files(journal.session).save(journal)

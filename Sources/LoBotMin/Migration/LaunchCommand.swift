@@ -49,7 +49,7 @@ enum MigrateLaunchCommand {
             var alreadyRunning = false
             if runtime.isRunning { alreadyRunning = try runtime.status() == "running" }
             if !alreadyRunning {
-                runtime.stop()
+                runtime.stop(destroying: true)
                 try domain.create(journal.open.domain)
                 let staged = VTPMDirectory(Files.join(files.path, "lobot"))
                 for (from, to) in [(staged.boundKeyPath, domain.lobot.boundKeyPath), (staged.statePath, domain.lobot.statePath)]
@@ -70,7 +70,7 @@ enum MigrateLaunchCommand {
             }
             Failpoint.hit("launch.started")
         } catch {
-            runtime.stop()
+            runtime.stop(destroying: true)
             domain.destroy()
             try DestinationRollback.destroy(step, journal: &journal, package: nil)
             try step.sendOutcome(launched: false, reason: error.message, journal: journal)

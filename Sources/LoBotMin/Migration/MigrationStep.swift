@@ -28,6 +28,18 @@ struct MigrationStep {
 
     func domain(_ journal: SessionJournal) -> DomainDirectory { DomainDirectory(directory, name: journal.open.domain.name) }
 
+    /// The factory's message that starts this platform's part of a session: signed by the
+    /// factory, addressed here, for a session this platform has never taken part in.
+    func firstMessage(_ message: Envelope, _ type: MessageType) throws(LoBotError) -> SessionFiles {
+        try message.verify(sender: try participant.factoryKey())
+        try message.expect(type, session: message.session, nonce: message.nonce, from: factoryParty, to: participant.name)
+        let files = files(message.session)
+        guard !files.exists else {
+            throw .replay("\(type.name) message for session \(Hex.string(message.session)): this platform already took part in it")
+        }
+        return files
+    }
+
     /// The session's journal, which must be in one of `states` for this step.
     func journal(for message: Envelope, role: SessionJournal.Role, states: [SessionJournal.State]) throws(LoBotError) -> SessionJournal {
         let files = files(message.session)
@@ -51,7 +63,9 @@ struct MigrationStep {
     /// Verifies a message from this session's peer: signature first, then everything else.
     func check(_ message: Envelope, _ types: [MessageType], journal: SessionJournal) throws(LoBotError) {
         let peer = journal.role == .destination ? journal.open.source : journal.open.destination
-        let sender = message.sender == factoryParty ? factoryParty : peer
+        // The factory speaks in a session only with its verdict, unless it is the source (LSP).
+        let fromFactory = message.sender == factoryParty && (message.type == .verdict || journal.open.source == factoryParty)
+        let sender = fromFactory ? factoryParty : peer
         try message.verify(sender: try senderKey(sender, journal: journal))
         guard let type = types.first(where: { $0 == message.type }) else {
             throw .invalidArgument("expected a \(types[0].name) message, got \(message.type.name)")

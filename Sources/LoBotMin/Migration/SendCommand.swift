@@ -32,15 +32,12 @@ enum MigrateSendCommand {
         let step = try MigrationStep(arguments)
         let message = try incomingMessage(arguments)
         try core { () throws(LoBotError) in
-            try message.verify(sender: try step.participant.factoryKey())
-            try message.expect(.proceed, session: message.session, nonce: message.nonce, from: factoryParty, to: step.participant.name)
+            let files = try step.firstMessage(message, .proceed)
             let proceed = try ProceedBody(bytes: message.body)
             let open = proceed.open
             guard open.kind == .migrate, open.source == step.participant.name else {
                 throw .invalidArgument("this platform is not the source of session \(Hex.string(message.session))")
             }
-            let files = step.files(message.session)
-            guard !files.exists else { throw .replay("proceed message for session \(Hex.string(message.session)): already acted on here") }
             let domain = DomainDirectory(step.directory, name: open.domain.name)
             guard domain.exists, try domain.config() == open.domain else { throw .notFound("domain \(open.domain.name) as the factory describes it") }
             let runtime = DomainRuntime(directory: domain, config: open.domain)
