@@ -179,7 +179,8 @@ import TestSupport
         try w.factory.registerBindKey(f, as: "platform-f")
         let (quote, nonce) = try w.factory.quote(f, issuedTo: "platform-f")
         let revoke = try w.factory.run(["revoke", "--owner", "platform-f", "--reason", "test", "--json"])
-        #expect(try succeed(revoke).contains("\"keys_revoked\":3"))
+        // EK, AIK, bind key and signing key.
+        #expect(try succeed(revoke).contains("\"keys_revoked\":4"))
         let result = try w.factory.run(["verify-quote", "--platform", "platform-f", "--quote", quote, "--nonce", nonce])
         #expect(result.status != 0)
         #expect(result.stderr == "Error: platform platform-f is revoked\n")

@@ -39,6 +39,18 @@ import TestSupport
                                       factory-certified keys.
               verify-boot             Decide whether a LoBot boot on a platform is trusted
                                       (LSM step 10).
+              provision               LSP: provision a new LoBot and its aDom onto a
+                                      platform (opens the session).
+              migrate                 LSM: open a session to migrate a domain to a
+                                      destination platform.
+              proceed                 Step 4: check the destination's certified keys; tell
+                                      the source to proceed (LSP: send the LoBot).
+              verdict                 Step 10: decide on LoBot_D's report; exit status 3
+                                      when the destination is not trusted (10b).
+              release                 LSP step 13: release the aDom's key to the platform
+                                      after its domain-ready.
+              close                   Record the destination's launched or launch-failed
+                                      outcome.
 
               See 'lobot-factory help <subcommand>' for detailed help.
 
