@@ -83,7 +83,9 @@ struct MigrationSuite {
         try qmp.execute("stop")
         try qmp.execute("migrate", arguments: "{\"uri\":\"exec:cat > \(area)/state\"}")
         try qmp.waitForMigration()
+        let saved = Clock.now()
         let copy = try runProcess("/bin/cp", [area + "/state", domain + "/disk.img", area + "/copy/"])
+        let copied = Clock.now()
         guard copy.status == 0 else { throw BenchError(description: "cp failed: \(copy.stderr)") }
         var arguments: [String] = []
         var index = 1
@@ -105,6 +107,7 @@ struct MigrationSuite {
         try restored.waitForMigration()
         try restored.execute("cont")
         let wall = Clock.now() - start
+        print(String(format: "    insecure (s): save %.2f, cp %.2f, restore %.2f", saved - start, copied - saved, Clock.now() - copied))
         try? restored.execute("quit")
         let size = { (path: String) in ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0 }
         return Baseline(wall: wall, cpu: copy.cpuSeconds + launch.cpuSeconds, rssKiB: copy.maxRSSKiB,

@@ -30,11 +30,11 @@ public enum StreamCipher {
             let following = pending == chunkSize ? try readChunk(input, into: &next) : 0
             let final = pending < chunkSize || following == 0
             let sealed = try AESGCM.seal(current, key: key, nonce: nonce(prefix, index), aad: aad(header, index, final))
-            var frame = ByteWriter(capacity: current.count + 20)
-            frame.write(UInt32(current.count))
-            frame.write(sealed.ciphertext)
-            frame.write(sealed.tag)
-            try writeAll(output, frame.bytes, hashing: streamHash)
+            let length = UInt32(current.count)
+            try writeAll(output, [UInt8(length >> 24), UInt8(truncatingIfNeeded: length >> 16), UInt8(truncatingIfNeeded: length >> 8),
+                                  UInt8(truncatingIfNeeded: length)], hashing: streamHash)
+            try writeAll(output, sealed.ciphertext, hashing: streamHash)
+            try writeAll(output, sealed.tag, hashing: streamHash)
             if final { break }
             guard index < UInt32.max else { throw .invalidArgument("stream longer than 4 PiB") }
             index += 1
@@ -58,9 +58,12 @@ public enum StreamCipher {
             guard try readExactly(input, into: &length) == 4 else { throw .authentication(what: "\(what) (truncated)") }
             let size = Int(UInt32(length[0]) << 24 | UInt32(length[1]) << 16 | UInt32(length[2]) << 8 | UInt32(length[3]))
             guard size <= chunkSize else { throw .authentication(what: "\(what) (chunk \(index) is too large)") }
-            var body = [UInt8](repeating: 0, count: size + AESGCM.tagLength)
-            guard try readExactly(input, into: &body) == body.count else { throw .authentication(what: "\(what) (truncated)") }
-            let sealed = AESGCM.Sealed(ciphertext: Array(body[0..<size]), tag: Array(body[size...]))
+            var ciphertext = [UInt8](repeating: 0, count: size)
+            var tag = [UInt8](repeating: 0, count: AESGCM.tagLength)
+            guard try readExactly(input, into: &ciphertext) == size, try readExactly(input, into: &tag) == tag.count else {
+                throw .authentication(what: "\(what) (truncated)")
+            }
+            let sealed = AESGCM.Sealed(ciphertext: ciphertext, tag: tag)
             // A chunk shorter than full is the last; a full one may be, if the stream ends after it.
             var plain: [UInt8]
             var final = size < chunkSize
