@@ -9,31 +9,43 @@ LOBOT_FULL   := $(BUILD)/lobot.unstripped
 LOBOT_MAP    := $(BUILD)/lobot.map
 FACTORY      := $(BUILD)/lobot-factory
 TROUSERS     := $(BUILD)/trousers/lib/libtspi.a
-LIBCRYPTO_DIR ?= /usr/lib/x86_64-linux-gnu
+OPENSSL_DIR  := $(BUILD)/openssl
+OPENSSL      := $(OPENSSL_DIR)/lib/libcrypto.a
+# The trimmed libcrypto.a (scripts/build-openssl); LIBCRYPTO_DIR=/usr/lib/x86_64-linux-gnu links
+# Debian's full one instead.
+LIBCRYPTO_DIR ?= $(abspath $(OPENSSL_DIR)/lib)
 
 # ---- Flags ---------------------------------------------------------------------------------
 SWIFT        ?= swift
-EMBEDDED_ENV := LOBOT_EMBEDDED=1 LOBOT_LINK_MAP=$(abspath $(LOBOT_MAP)) LOBOT_LIBCRYPTO_DIR=$(LIBCRYPTO_DIR)
+EMBEDDED_ENV := LOBOT_EMBEDDED=1 LOBOT_LINK_MAP=$(abspath $(LOBOT_MAP)) LOBOT_LIBCRYPTO_DIR=$(LIBCRYPTO_DIR) \
+                LOBOT_OPENSSL_INCLUDE=$(abspath $(OPENSSL_DIR)/include)
 TEST_ENV     := LOBOT_BIN=$(abspath $(LOBOT)) LOBOT_FACTORY_BIN=$(abspath $(FACTORY))
 SOURCES_CORE := $(shell find Sources/LoBotCore Sources/LoBotPlatform Sources/LoBotMin Sources/CLibC Sources/CLibCrypto Sources/CTSPI -type f) Package.swift
 SOURCES_ALL  := $(shell find Sources -type f) Package.swift
 
-.PHONY: all lobot factory trousers deps demo test vm-test size bench clean
+.PHONY: all lobot factory openssl trousers deps demo test vm-test size bench clean
 
 all: lobot factory
 
 deps:
 	@scripts/install-deps
 
+openssl: $(OPENSSL)
+
+$(OPENSSL): scripts/build-openssl scripts/fetch-debian-source $(wildcard third_party/openssl/*) $(wildcard third_party/openssl/patches/*.patch)
+	@echo "==> OpenSSL 3.0 (trimmed static libcrypto, Debian source)"
+	@scripts/build-openssl $(OPENSSL_DIR)
+
 trousers: $(TROUSERS)
 
-$(TROUSERS): scripts/build-trousers scripts/fetch-debian-source third_party/trousers/source.pin $(wildcard third_party/trousers/patches/*.patch)
+# Compiled against the trimmed OpenSSL's headers, so it asks nothing of libcrypto that is not there.
+$(TROUSERS): $(OPENSSL) scripts/build-trousers scripts/fetch-debian-source third_party/trousers/source.pin $(wildcard third_party/trousers/patches/*.patch)
 	@echo "==> TrouSerS 0.3.15 (static libtspi and tcsd, LoBot patches)"
-	@scripts/build-trousers $(BUILD)/trousers
+	@scripts/build-trousers $(BUILD)/trousers $(abspath $(OPENSSL_DIR))
 
 lobot: $(LOBOT)
 
-$(LOBOT): $(TROUSERS) $(SOURCES_CORE)
+$(LOBOT): $(TROUSERS) $(OPENSSL) $(SOURCES_CORE)
 	@echo "==> lobot (Embedded Swift, static, release)"
 	@mkdir -p $(BUILD)
 	@$(EMBEDDED_ENV) $(SWIFT) build -c release --scratch-path $(EMBEDDED_DIR) --product lobot

@@ -7,8 +7,11 @@ import class Foundation.ProcessInfo
 
 let environment = ProcessInfo.processInfo.environment
 let embedded = environment["LOBOT_EMBEDDED"] == "1"
-/// Where the static `libcrypto.a` for the agent lives (Debian's by default; a trimmed build later).
+/// Where the static `libcrypto.a` for the agent lives (the Makefile points it at the trimmed build
+/// of scripts/build-openssl; Debian's full one otherwise).
 let libcryptoDir = environment["LOBOT_LIBCRYPTO_DIR"] ?? "/usr/lib/x86_64-linux-gnu"
+/// The OpenSSL headers the embedded build compiles against (the trimmed build's), if not the system's.
+let opensslInclude = environment["LOBOT_OPENSSL_INCLUDE"]
 /// Where the Makefile writes the agent's link map.
 let linkMap = environment["LOBOT_LINK_MAP"] ?? ".build-embedded/lobot.map"
 /// Where scripts/build-trousers put libtspi.a and libtcsd.a (the Makefile builds them first).
@@ -17,7 +20,12 @@ let embeddedLibDir = environment["LOBOT_EMBEDDED_LIBDIR"]
     ?? "/opt/swift/usr/lib/swift/embedded/x86_64-unknown-linux-gnu"
 
 let embeddedSwift: [SwiftSetting] =
-    embedded ? [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo", "-Osize"])] : []
+    embedded
+    ? [
+        .enableExperimentalFeature("Embedded"),
+        .unsafeFlags(["-wmo", "-Osize"] + (opensslInclude.map { ["-Xcc", "-I\($0)"] } ?? [])),
+    ]
+    : []
 
 /// `lobot` has no Swift `main`: argv arrives through `LoBotMin_main` (C calling convention), so
 /// both builds point the ELF entry symbol `main` at it.
