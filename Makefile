@@ -47,7 +47,14 @@ lobot: $(LOBOT)
 
 $(LOBOT): $(TROUSERS) $(OPENSSL) $(SOURCES_CORE)
 	@echo "==> lobot (Embedded Swift, static, release)"
-	@mkdir -p $(BUILD)
+	@mkdir -p $(BUILD) $(EMBEDDED_DIR)
+	@# SwiftPM does not recompile when only flags change: start the agent's modules afresh then.
+	@flags=$$({ cat Package.swift; echo '$(EMBEDDED_ENV)'; } | sha256sum); \
+	if [ "$$(cat $(EMBEDDED_DIR)/flags.sha256 2>/dev/null)" != "$$flags" ]; then \
+		rm -rf $(EMBEDDED_DIR)/*/release/LoBotCore.build $(EMBEDDED_DIR)/*/release/LoBotPlatform.build \
+			$(EMBEDDED_DIR)/*/release/LoBotMin.build; \
+		echo "$$flags" > $(EMBEDDED_DIR)/flags.sha256; \
+	fi
 	@$(EMBEDDED_ENV) $(SWIFT) build -c release --scratch-path $(EMBEDDED_DIR) --product lobot
 	@cp $(EMBEDDED_DIR)/release/lobot $(LOBOT_FULL)
 	@strip -o $@ $(LOBOT_FULL)

@@ -23,7 +23,7 @@ let embeddedSwift: [SwiftSetting] =
     embedded
     ? [
         .enableExperimentalFeature("Embedded"),
-        .unsafeFlags(["-wmo", "-Osize"] + (opensslInclude.map { ["-Xcc", "-I\($0)"] } ?? [])),
+        .unsafeFlags(["-wmo", "-Osize", "-Xfrontend", "-function-sections"] + (opensslInclude.map { ["-Xcc", "-I\($0)"] } ?? [])),
     ]
     : []
 
