@@ -12,6 +12,9 @@ let embedded = environment["LOBOT_EMBEDDED"] == "1"
 let libcryptoDir = environment["LOBOT_LIBCRYPTO_DIR"] ?? "/usr/lib/x86_64-linux-gnu"
 /// The OpenSSL headers the embedded build compiles against (the trimmed build's), if not the system's.
 let opensslInclude = environment["LOBOT_OPENSSL_INCLUDE"]
+/// `LOBOT_FACTORY_STATIC=1` links `lobot-factory` as one fully static executable from the same
+/// objects (`make factory-static`); only the link differs, so nothing is compiled twice.
+let factoryStatic = environment["LOBOT_FACTORY_STATIC"] == "1"
 /// Where the Makefile writes the agent's link map.
 let linkMap = environment["LOBOT_LINK_MAP"] ?? ".build-embedded/lobot.map"
 /// Where scripts/build-trousers put libtspi.a and libtcsd.a (the Makefile builds them first).
@@ -100,7 +103,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            linkerSettings: factoryStatic ? [.unsafeFlags(["-static-executable", "-use-ld=lld", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization", "-lstdc++", "-lm"])] : []
         ),
         .executableTarget(
             name: "LoBotBench", dependencies: ["LoBotCore", "FactoryKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
