@@ -12,6 +12,7 @@ FACTORY_STATIC := $(BUILD)/lobot-factory-static
 # The static factory is linked from the debug objects `swift test` builds anyway (a link, not a
 # second build); FACTORY_STATIC_CONFIG=release makes the release one (about 9 minutes from clean).
 FACTORY_STATIC_CONFIG ?= debug
+SIZE_IMAGE   := $(BUILD)/size-image
 TROUSERS     := $(BUILD)/trousers/lib/libtspi.a
 OPENSSL_DIR  := $(BUILD)/openssl
 OPENSSL      := $(OPENSSL_DIR)/lib/libcrypto.a
@@ -90,13 +91,23 @@ demo: deps all
 test: deps all factory-static
 	@echo "==> swift test"
 	@$(TEST_ENV) $(SWIFT) test
+	@$(MAKE) --no-print-directory size
 
 vm-test: deps all
 	@echo "==> VM tests (bake, boot under qemu with a TPM 1.2, factory verdicts)"
 	@$(TEST_ENV) $(SWIFT) test --filter VMBootTests
 
-size: lobot
-	@scripts/size-report $(LOBOT) $(LOBOT_MAP)
+# The size gate: the agent (split by origin, beside the split before the trimmed libcrypto), the
+# static factory and the LoBot image's initramfs, each against its budget in size-budgets.
+size: lobot factory factory-static
+	@rm -rf $(SIZE_IMAGE) && mkdir -p $(SIZE_IMAGE)
+	@$(FACTORY) init --factory $(SIZE_IMAGE)/factory > /dev/null
+	@$(FACTORY) bake --factory $(SIZE_IMAGE)/factory --lobot $(LOBOT) --out $(SIZE_IMAGE)/image > /dev/null
+	@status=0; \
+	scripts/size-report $(LOBOT) $(LOBOT_MAP) || status=1; \
+	scripts/size-report --file lobot-factory $(FACTORY_STATIC) || status=1; \
+	scripts/size-report --file initramfs $(SIZE_IMAGE)/image/initrd.img || status=1; \
+	exit $$status
 
 bench: deps all
 	@echo "==> benchmarks"
