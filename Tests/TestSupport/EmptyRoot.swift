@@ -13,7 +13,10 @@ public final class EmptyRoot: @unchecked Sendable {
         directory = try TemporaryDirectory("lobot-root")
         name = URL(fileURLWithPath: binary).lastPathComponent
         self.proc = proc
-        try FileManager.default.copyItem(atPath: binary, toPath: directory.file(name))
+        // Copied by a child: a write descriptor open in this process would leak into children other
+        // tests spawn meanwhile, and exec of the copy would then fail with ETXTBSY.
+        let copy = try runProcess("/bin/cp", [binary, directory.file(name)])
+        guard copy.status == 0 else { throw TestSupportError.failed("cp \(binary): \(copy.stderr)") }
         if proc { try FileManager.default.createDirectory(atPath: directory.file("proc"), withIntermediateDirectories: false) }
     }
 
