@@ -13,17 +13,25 @@ FACTORY_STATIC := $(BUILD)/lobot-factory-static
 # second build); FACTORY_STATIC_CONFIG=release makes the release one (about 9 minutes from clean).
 FACTORY_STATIC_CONFIG ?= debug
 SIZE_IMAGE   := $(BUILD)/size-image
+# TrouSerS twice: on glibc for the test binaries, on musl for the agent.
 TROUSERS     := $(BUILD)/trousers/lib/libtspi.a
+TROUSERS_MUSL := $(BUILD)/trousers-musl/lib/libtspi.a
+# The trimmed libcrypto.a (scripts/build-openssl), built with musl-gcc for the agent.
 OPENSSL_DIR  := $(BUILD)/openssl
 OPENSSL      := $(OPENSSL_DIR)/lib/libcrypto.a
-# The trimmed libcrypto.a (scripts/build-openssl); LIBCRYPTO_DIR=/usr/lib/x86_64-linux-gnu links
-# Debian's full one instead.
 LIBCRYPTO_DIR ?= $(abspath $(OPENSSL_DIR)/lib)
+# What musl's headers lack and the agent's C needs -- the kernel's headers and TrouSerS' API
+# headers (libtspi-dev) -- as links in one directory searched after musl's, so no glibc header
+# is ever picked up.
+MUSL_INCLUDE := $(BUILD)/musl-include
+MUSL_ENV     := CC=musl-gcc EXTRA_CFLAGS="-idirafter $(abspath $(MUSL_INCLUDE))"
 
 # ---- Flags ---------------------------------------------------------------------------------
 SWIFT        ?= swift
 EMBEDDED_ENV := LOBOT_EMBEDDED=1 LOBOT_LINK_MAP=$(abspath $(LOBOT_MAP)) LOBOT_LIBCRYPTO_DIR=$(LIBCRYPTO_DIR) \
-                LOBOT_OPENSSL_INCLUDE=$(abspath $(OPENSSL_DIR)/include)
+                LOBOT_OPENSSL_INCLUDE=$(abspath $(OPENSSL_DIR)/include) \
+                LOBOT_TROUSERS_DIR=$(abspath $(dir $(TROUSERS_MUSL))) \
+                LOBOT_MUSL_EXTRA_INCLUDE=$(abspath $(MUSL_INCLUDE)) LOBOT_LIBGCC=$(shell gcc -print-libgcc-file-name)
 TEST_ENV     := LOBOT_BIN=$(abspath $(LOBOT)) LOBOT_FACTORY_BIN=$(abspath $(FACTORY)) \
                 LOBOT_FACTORY_STATIC_BIN=$(abspath $(FACTORY_STATIC))
 SOURCES_CORE := $(shell find Sources/LoBotCore Sources/LoBotPlatform Sources/LoBotMin Sources/CLibC Sources/CLibCrypto Sources/CTSPI -type f) Package.swift
@@ -38,27 +46,38 @@ deps:
 
 openssl: $(OPENSSL)
 
-$(OPENSSL): scripts/build-openssl scripts/fetch-debian-source $(wildcard third_party/openssl/*) $(wildcard third_party/openssl/patches/*.patch)
-	@echo "==> OpenSSL 3.0 (trimmed static libcrypto, Debian source)"
-	@scripts/build-openssl $(OPENSSL_DIR)
+$(OPENSSL): scripts/build-openssl scripts/fetch-debian-source $(wildcard third_party/openssl/*) $(wildcard third_party/openssl/patches/*.patch) | $(MUSL_INCLUDE)
+	@echo "==> OpenSSL 3.0 (trimmed static libcrypto, Debian source, musl)"
+	@$(MUSL_ENV) scripts/build-openssl $(OPENSSL_DIR)
 
-trousers: $(TROUSERS)
+$(MUSL_INCLUDE):
+	@mkdir -p $@
+	@for h in linux asm-generic tss trousers; do ln -sfn /usr/include/$$h $@/$$h; done
+	@ln -sfn /usr/include/x86_64-linux-gnu/asm $@/asm
+
+trousers: $(TROUSERS) $(TROUSERS_MUSL)
 
 # Compiled against the trimmed OpenSSL's headers, so it asks nothing of libcrypto that is not there.
-$(TROUSERS): $(OPENSSL) scripts/build-trousers scripts/fetch-debian-source third_party/trousers/source.pin $(wildcard third_party/trousers/patches/*.patch)
-	@echo "==> TrouSerS 0.3.15 (static libtspi and tcsd, LoBot patches)"
+TROUSERS_DEPS := $(OPENSSL) scripts/build-trousers scripts/fetch-debian-source third_party/trousers/source.pin \
+                 $(wildcard third_party/trousers/patches/*.patch)
+
+$(TROUSERS): $(TROUSERS_DEPS)
+	@echo "==> TrouSerS 0.3.15 (static libtspi and tcsd, LoBot patches; glibc, for the tests)"
 	@scripts/build-trousers $(BUILD)/trousers $(abspath $(OPENSSL_DIR))
+
+$(TROUSERS_MUSL): $(TROUSERS_DEPS) | $(MUSL_INCLUDE)
+	@echo "==> TrouSerS 0.3.15 (static libtspi and tcsd, LoBot patches; musl, for lobot)"
+	@$(MUSL_ENV) scripts/build-trousers $(BUILD)/trousers-musl $(abspath $(OPENSSL_DIR))
 
 lobot: $(LOBOT)
 
-$(LOBOT): $(TROUSERS) $(OPENSSL) $(SOURCES_CORE)
-	@echo "==> lobot (Embedded Swift, static, release)"
+$(LOBOT): $(TROUSERS_MUSL) $(OPENSSL) $(SOURCES_CORE)
+	@echo "==> lobot (Embedded Swift, static on musl, release)"
 	@mkdir -p $(BUILD) $(EMBEDDED_DIR)
-	@# SwiftPM does not recompile when only flags change: start the agent's modules afresh then.
+	@# SwiftPM does not recompile when only flags change: start the agent's build afresh then.
 	@flags=$$({ cat Package.swift; echo '$(EMBEDDED_ENV)'; } | sha256sum); \
 	if [ "$$(cat $(EMBEDDED_DIR)/flags.sha256 2>/dev/null)" != "$$flags" ]; then \
-		rm -rf $(EMBEDDED_DIR)/*/release/LoBotCore.build $(EMBEDDED_DIR)/*/release/LoBotPlatform.build \
-			$(EMBEDDED_DIR)/*/release/LoBotMin.build; \
+		rm -rf $(EMBEDDED_DIR)/*/release $(EMBEDDED_DIR)/release $(EMBEDDED_DIR)/release.yaml $(EMBEDDED_DIR)/build.db; \
 		echo "$$flags" > $(EMBEDDED_DIR)/flags.sha256; \
 	fi
 	@$(EMBEDDED_ENV) $(SWIFT) build -c release --scratch-path $(EMBEDDED_DIR) --product lobot
@@ -88,12 +107,13 @@ $(FACTORY_STATIC): $(SOURCES_ALL)
 demo: deps all
 	@scripts/demo-vtpm
 
-test: deps all factory-static
+# The test binaries link the glibc TrouSerS (LoBotPlatform's tests).
+test: deps all factory-static $(TROUSERS)
 	@echo "==> swift test"
 	@$(TEST_ENV) $(SWIFT) test
 	@$(MAKE) --no-print-directory size
 
-vm-test: deps all
+vm-test: deps all $(TROUSERS)
 	@echo "==> VM tests (bake, boot under qemu with a TPM 1.2, factory verdicts)"
 	@$(TEST_ENV) $(SWIFT) test --filter VMBootTests
 

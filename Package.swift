@@ -22,11 +22,32 @@ let trousersDir = environment["LOBOT_TROUSERS_DIR"] ?? Context.packageDirectory 
 let embeddedLibDir = environment["LOBOT_EMBEDDED_LIBDIR"]
     ?? "/opt/swift/usr/lib/swift/embedded/x86_64-unknown-linux-gnu"
 
+/// `LOBOT_MUSL_EXTRA_INCLUDE=DIR` builds the agent on musl instead of glibc (the Makefile does):
+/// compiled against Debian's musl headers, then DIR (the kernel's and TrouSerS' headers musl has
+/// not, never glibc's), and linked with musl's C library and start files, and gcc's libgcc.a
+/// (`LOBOT_LIBGCC`) for the helpers the C code calls. musl's threads get 128 KiB of stack unless
+/// the executable asks for more: tcsd's get glibc's 8 MiB default.
+let muslExtraInclude = embedded ? environment["LOBOT_MUSL_EXTRA_INCLUDE"] : nil
+let libgcc = environment["LOBOT_LIBGCC"] ?? "/usr/lib/gcc/x86_64-linux-gnu/12/libgcc.a"
+let muslInclude = "/usr/include/x86_64-linux-musl"
+let muslLib = "/usr/lib/x86_64-linux-musl"
+let libcHeaders: [String] =
+    muslExtraInclude.map { ["-Xcc", "-nostdlibinc", "-Xcc", "-isystem", "-Xcc", muslInclude, "-Xcc", "-idirafter", "-Xcc", $0] } ?? []
+let libcLink: [String] =
+    muslExtraInclude == nil
+    ? ["-Xclang-linker", "-static", "-lm", "-lpthread"]
+    : [
+        "-Xclang-linker", "-static", "-Xclang-linker", "-nostdlib", muslLib + "/crt1.o", muslLib + "/crti.o",
+        "-L\(muslLib)", "-lc", libgcc, muslLib + "/crtn.o", "-Xlinker", "-z", "-Xlinker", "stack-size=8388608",
+    ]
+
 let embeddedSwift: [SwiftSetting] =
     embedded
     ? [
         .enableExperimentalFeature("Embedded"),
-        .unsafeFlags(["-wmo", "-Osize", "-Xfrontend", "-function-sections"] + (opensslInclude.map { ["-Xcc", "-I\($0)"] } ?? [])),
+        .unsafeFlags(
+            ["-wmo", "-Osize", "-Xfrontend", "-function-sections"] + (opensslInclude.map { ["-Xcc", "-I\($0)"] } ?? [])
+                + libcHeaders),
     ]
     : []
 
@@ -36,13 +57,13 @@ let agentLink: [LinkerSetting] =
     embedded
     ? [
         .unsafeFlags([
-            "-use-ld=lld", "-Xclang-linker", "-static",
+            "-use-ld=lld",
             "-Xlinker", "--defsym=main=LoBotMin_main",
             "-Xlinker", "--gc-sections",
             "-Xlinker", "-Map=\(linkMap)",
             "-L\(trousersDir)", "-L\(libcryptoDir)", "-L\(embeddedLibDir)",
-            "-ltcsd", "-ltspi", "-lcrypto", "-lswiftUnicodeDataTables", "-lm", "-lpthread",
-        ])
+            "-ltcsd", "-ltspi", "-lcrypto", "-lswiftUnicodeDataTables",
+        ] + libcLink)
     ]
     : [.unsafeFlags(["-Xlinker", "--defsym=main=LoBotMin_main", "-L\(trousersDir)", "-ltcsd", "-ltspi", "-lcrypto"])]
 
