@@ -117,8 +117,8 @@ vm-test: deps all $(TROUSERS)
 	@echo "==> VM tests (bake, boot under qemu with a TPM 1.2, factory verdicts)"
 	@$(TEST_ENV) $(SWIFT) test --filter VMBootTests
 
-# The size gate: the agent (split by origin, beside the split before the trimmed libcrypto), the
-# static factory and the LoBot image's initramfs, each against its budget in size-budgets.
+# The size gate: the agent (split by origin, beside the split before issue 8 in size-baseline),
+# the static factory and the LoBot image's initramfs, each against its budget in size-budgets.
 size: lobot factory factory-static
 	@rm -rf $(SIZE_IMAGE) && mkdir -p $(SIZE_IMAGE)
 	@$(FACTORY) init --factory $(SIZE_IMAGE)/factory > /dev/null

@@ -7,14 +7,21 @@ import class Foundation.ProcessInfo
 
 let environment = ProcessInfo.processInfo.environment
 let embedded = environment["LOBOT_EMBEDDED"] == "1"
-/// Where the static `libcrypto.a` for the agent lives (the Makefile points it at the trimmed build
-/// of scripts/build-openssl; Debian's full one otherwise).
+/// Where the static `libcrypto.a` for the agent lives: the Makefile points it at the trimmed musl
+/// build of scripts/build-openssl; without the Makefile's environment the agent links glibc and
+/// Debian's full one.
 let libcryptoDir = environment["LOBOT_LIBCRYPTO_DIR"] ?? "/usr/lib/x86_64-linux-gnu"
 /// The OpenSSL headers the embedded build compiles against (the trimmed build's), if not the system's.
 let opensslInclude = environment["LOBOT_OPENSSL_INCLUDE"]
 /// `LOBOT_FACTORY_STATIC=1` links `lobot-factory` as one fully static executable from the same
 /// objects (`make factory-static`); only the link differs, so nothing is compiled twice.
 let factoryStatic = environment["LOBOT_FACTORY_STATIC"] == "1"
+/// The objects were compiled for a dynamic link, whose autolink entries name only Foundation's top
+/// libraries: a static link names the rest (and lld, which resolves them in any order).
+let factoryStaticLink = [
+    "-static-executable", "-use-ld=lld", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims",
+    "-l_FoundationCollections", "-lswiftSynchronization", "-lstdc++", "-lm",
+]
 /// Where the Makefile writes the agent's link map.
 let linkMap = environment["LOBOT_LINK_MAP"] ?? ".build-embedded/lobot.map"
 /// Where scripts/build-trousers put libtspi.a and libtcsd.a (the Makefile builds them first).
@@ -125,7 +132,7 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            linkerSettings: factoryStatic ? [.unsafeFlags(["-static-executable", "-use-ld=lld", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization", "-lstdc++", "-lm"])] : []
+            linkerSettings: factoryStatic ? [.unsafeFlags(factoryStaticLink)] : []
         ),
         .executableTarget(
             name: "LoBotBench", dependencies: ["LoBotCore", "FactoryKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
