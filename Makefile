@@ -8,34 +8,78 @@ LOBOT        := $(BUILD)/lobot
 LOBOT_FULL   := $(BUILD)/lobot.unstripped
 LOBOT_MAP    := $(BUILD)/lobot.map
 FACTORY      := $(BUILD)/lobot-factory
+FACTORY_STATIC := $(BUILD)/lobot-factory-static
+# The static factory is linked from the debug objects `swift test` builds anyway (a link, not a
+# second build); FACTORY_STATIC_CONFIG=release makes the release one (about 9 minutes from clean).
+FACTORY_STATIC_CONFIG ?= debug
+SIZE_IMAGE   := $(BUILD)/size-image
+# TrouSerS twice: on glibc for the test binaries, on musl for the agent.
 TROUSERS     := $(BUILD)/trousers/lib/libtspi.a
-LIBCRYPTO_DIR ?= /usr/lib/x86_64-linux-gnu
+TROUSERS_MUSL := $(BUILD)/trousers-musl/lib/libtspi.a
+# The trimmed libcrypto.a (scripts/build-openssl), built with musl-gcc for the agent.
+OPENSSL_DIR  := $(BUILD)/openssl
+OPENSSL      := $(OPENSSL_DIR)/lib/libcrypto.a
+LIBCRYPTO_DIR ?= $(abspath $(OPENSSL_DIR)/lib)
+# What musl's headers lack and the agent's C needs -- the kernel's headers and TrouSerS' API
+# headers (libtspi-dev) -- as links in one directory searched after musl's, so no glibc header
+# is ever picked up.
+MUSL_INCLUDE := $(BUILD)/musl-include
+MUSL_ENV     := CC=musl-gcc EXTRA_CFLAGS="-idirafter $(abspath $(MUSL_INCLUDE))"
 
 # ---- Flags ---------------------------------------------------------------------------------
 SWIFT        ?= swift
-EMBEDDED_ENV := LOBOT_EMBEDDED=1 LOBOT_LINK_MAP=$(abspath $(LOBOT_MAP)) LOBOT_LIBCRYPTO_DIR=$(LIBCRYPTO_DIR)
-TEST_ENV     := LOBOT_BIN=$(abspath $(LOBOT)) LOBOT_FACTORY_BIN=$(abspath $(FACTORY))
+EMBEDDED_ENV := LOBOT_EMBEDDED=1 LOBOT_LINK_MAP=$(abspath $(LOBOT_MAP)) LOBOT_LIBCRYPTO_DIR=$(LIBCRYPTO_DIR) \
+                LOBOT_OPENSSL_INCLUDE=$(abspath $(OPENSSL_DIR)/include) \
+                LOBOT_TROUSERS_DIR=$(abspath $(dir $(TROUSERS_MUSL))) \
+                LOBOT_MUSL_EXTRA_INCLUDE=$(abspath $(MUSL_INCLUDE)) LOBOT_LIBGCC=$(shell gcc -print-libgcc-file-name)
+TEST_ENV     := LOBOT_BIN=$(abspath $(LOBOT)) LOBOT_FACTORY_BIN=$(abspath $(FACTORY)) \
+                LOBOT_FACTORY_STATIC_BIN=$(abspath $(FACTORY_STATIC))
 SOURCES_CORE := $(shell find Sources/LoBotCore Sources/LoBotPlatform Sources/LoBotMin Sources/CLibC Sources/CLibCrypto Sources/CTSPI -type f) Package.swift
 SOURCES_ALL  := $(shell find Sources -type f) Package.swift
 
-.PHONY: all lobot factory trousers deps demo demo-vtpm test vm-test size bench clean
+.PHONY: all lobot factory factory-static openssl trousers deps demo demo-vtpm test vm-test size bench clean
 
 all: lobot factory
 
 deps:
 	@scripts/install-deps
 
-trousers: $(TROUSERS)
+openssl: $(OPENSSL)
 
-$(TROUSERS): scripts/build-trousers scripts/fetch-debian-source third_party/trousers/source.pin $(wildcard third_party/trousers/patches/*.patch)
-	@echo "==> TrouSerS 0.3.15 (static libtspi and tcsd, LoBot patches)"
-	@scripts/build-trousers $(BUILD)/trousers
+$(OPENSSL): scripts/build-openssl scripts/fetch-debian-source $(wildcard third_party/openssl/*) $(wildcard third_party/openssl/patches/*.patch) | $(MUSL_INCLUDE)
+	@echo "==> OpenSSL 3.0 (trimmed static libcrypto, Debian source, musl)"
+	@$(MUSL_ENV) scripts/build-openssl $(OPENSSL_DIR)
+
+$(MUSL_INCLUDE):
+	@mkdir -p $@
+	@for h in linux asm-generic tss trousers; do ln -sfn /usr/include/$$h $@/$$h; done
+	@ln -sfn /usr/include/x86_64-linux-gnu/asm $@/asm
+
+trousers: $(TROUSERS) $(TROUSERS_MUSL)
+
+# Compiled against the trimmed OpenSSL's headers, so it asks nothing of libcrypto that is not there.
+TROUSERS_DEPS := $(OPENSSL) scripts/build-trousers scripts/fetch-debian-source third_party/trousers/source.pin \
+                 $(wildcard third_party/trousers/patches/*.patch)
+
+$(TROUSERS): $(TROUSERS_DEPS)
+	@echo "==> TrouSerS 0.3.15 (static libtspi and tcsd, LoBot patches; glibc, for the tests)"
+	@scripts/build-trousers $(BUILD)/trousers $(abspath $(OPENSSL_DIR))
+
+$(TROUSERS_MUSL): $(TROUSERS_DEPS) | $(MUSL_INCLUDE)
+	@echo "==> TrouSerS 0.3.15 (static libtspi and tcsd, LoBot patches; musl, for lobot)"
+	@$(MUSL_ENV) scripts/build-trousers $(BUILD)/trousers-musl $(abspath $(OPENSSL_DIR))
 
 lobot: $(LOBOT)
 
-$(LOBOT): $(TROUSERS) $(SOURCES_CORE)
-	@echo "==> lobot (Embedded Swift, static, release)"
-	@mkdir -p $(BUILD)
+$(LOBOT): $(TROUSERS_MUSL) $(OPENSSL) $(SOURCES_CORE)
+	@echo "==> lobot (Embedded Swift, static on musl, release)"
+	@mkdir -p $(BUILD) $(EMBEDDED_DIR)
+	@# SwiftPM does not recompile when only flags change: start the agent's build afresh then.
+	@flags=$$({ cat Package.swift; echo '$(EMBEDDED_ENV)'; } | sha256sum); \
+	if [ "$$(cat $(EMBEDDED_DIR)/flags.sha256 2>/dev/null)" != "$$flags" ]; then \
+		rm -rf $(EMBEDDED_DIR)/*/release $(EMBEDDED_DIR)/release $(EMBEDDED_DIR)/release.yaml $(EMBEDDED_DIR)/build.db; \
+		echo "$$flags" > $(EMBEDDED_DIR)/flags.sha256; \
+	fi
 	@$(EMBEDDED_ENV) $(SWIFT) build -c release --scratch-path $(EMBEDDED_DIR) --product lobot
 	@cp $(EMBEDDED_DIR)/release/lobot $(LOBOT_FULL)
 	@strip -o $@ $(LOBOT_FULL)
@@ -50,22 +94,43 @@ $(FACTORY): $(SOURCES_ALL)
 	@$(SWIFT) build --product lobot-factory
 	@cp $$($(SWIFT) build --show-bin-path)/lobot-factory $@
 
+factory-static: $(FACTORY_STATIC)
+
+$(FACTORY_STATIC): $(SOURCES_ALL)
+	@echo "==> lobot-factory as one static executable ($(FACTORY_STATIC_CONFIG))"
+	@mkdir -p $(BUILD)
+	@LOBOT_FACTORY_STATIC=1 $(SWIFT) build -c $(FACTORY_STATIC_CONFIG) --product lobot-factory
+	@strip -o $@ $$(LOBOT_FACTORY_STATIC=1 $(SWIFT) build -c $(FACTORY_STATIC_CONFIG) --show-bin-path)/lobot-factory
+	@scripts/check-static $@
+	@echo "    $@: $$(stat -c %s $@) bytes stripped"
+
 demo: deps all
 	@scripts/demo-migration
 
 demo-vtpm: deps all
 	@scripts/demo-vtpm
 
-test: deps all
+# The test binaries link the glibc TrouSerS (LoBotPlatform's tests).
+test: deps all factory-static $(TROUSERS)
 	@echo "==> swift test"
 	@$(TEST_ENV) $(SWIFT) test
+	@$(MAKE) --no-print-directory size
 
-vm-test: deps all
+vm-test: deps all $(TROUSERS)
 	@echo "==> VM tests (bake, boot under qemu with a TPM 1.2, factory verdicts)"
 	@$(TEST_ENV) $(SWIFT) test --filter VMBootTests
 
-size: lobot
-	@scripts/size-report $(LOBOT) $(LOBOT_MAP)
+# The size gate: the agent (split by origin, beside the split before issue 8 in size-baseline),
+# the static factory and the LoBot image's initramfs, each against its budget in size-budgets.
+size: lobot factory factory-static
+	@rm -rf $(SIZE_IMAGE) && mkdir -p $(SIZE_IMAGE)
+	@$(FACTORY) init --factory $(SIZE_IMAGE)/factory > /dev/null
+	@$(FACTORY) bake --factory $(SIZE_IMAGE)/factory --lobot $(LOBOT) --out $(SIZE_IMAGE)/image > /dev/null
+	@status=0; \
+	scripts/size-report $(LOBOT) $(LOBOT_MAP) || status=1; \
+	scripts/size-report --file lobot-factory $(FACTORY_STATIC) || status=1; \
+	scripts/size-report --file initramfs $(SIZE_IMAGE)/image/initrd.img || status=1; \
+	exit $$status
 
 bench: deps all
 	@echo "==> benchmarks"

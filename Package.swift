@@ -7,8 +7,21 @@ import class Foundation.ProcessInfo
 
 let environment = ProcessInfo.processInfo.environment
 let embedded = environment["LOBOT_EMBEDDED"] == "1"
-/// Where the static `libcrypto.a` for the agent lives (Debian's by default; a trimmed build later).
+/// Where the static `libcrypto.a` for the agent lives: the Makefile points it at the trimmed musl
+/// build of scripts/build-openssl; without the Makefile's environment the agent links glibc and
+/// Debian's full one.
 let libcryptoDir = environment["LOBOT_LIBCRYPTO_DIR"] ?? "/usr/lib/x86_64-linux-gnu"
+/// The OpenSSL headers the embedded build compiles against (the trimmed build's), if not the system's.
+let opensslInclude = environment["LOBOT_OPENSSL_INCLUDE"]
+/// `LOBOT_FACTORY_STATIC=1` links `lobot-factory` as one fully static executable from the same
+/// objects (`make factory-static`); only the link differs, so nothing is compiled twice.
+let factoryStatic = environment["LOBOT_FACTORY_STATIC"] == "1"
+/// The objects were compiled for a dynamic link, whose autolink entries name only Foundation's top
+/// libraries: a static link names the rest (and lld, which resolves them in any order).
+let factoryStaticLink = [
+    "-static-executable", "-use-ld=lld", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims",
+    "-l_FoundationCollections", "-lswiftSynchronization", "-lstdc++", "-lm",
+]
 /// Where the Makefile writes the agent's link map.
 let linkMap = environment["LOBOT_LINK_MAP"] ?? ".build-embedded/lobot.map"
 /// Where scripts/build-trousers put libtspi.a and libtcsd.a (the Makefile builds them first).
@@ -16,8 +29,34 @@ let trousersDir = environment["LOBOT_TROUSERS_DIR"] ?? Context.packageDirectory 
 let embeddedLibDir = environment["LOBOT_EMBEDDED_LIBDIR"]
     ?? "/opt/swift/usr/lib/swift/embedded/x86_64-unknown-linux-gnu"
 
+/// `LOBOT_MUSL_EXTRA_INCLUDE=DIR` builds the agent on musl instead of glibc (the Makefile does):
+/// compiled against Debian's musl headers, then DIR (the kernel's and TrouSerS' headers musl has
+/// not, never glibc's), and linked with musl's C library and start files, and gcc's libgcc.a
+/// (`LOBOT_LIBGCC`) for the helpers the C code calls. musl's threads get 128 KiB of stack unless
+/// the executable asks for more: tcsd's get glibc's 8 MiB default.
+let muslExtraInclude = embedded ? environment["LOBOT_MUSL_EXTRA_INCLUDE"] : nil
+let libgcc = environment["LOBOT_LIBGCC"] ?? "/usr/lib/gcc/x86_64-linux-gnu/12/libgcc.a"
+let muslInclude = "/usr/include/x86_64-linux-musl"
+let muslLib = "/usr/lib/x86_64-linux-musl"
+let libcHeaders: [String] =
+    muslExtraInclude.map { ["-Xcc", "-nostdlibinc", "-Xcc", "-isystem", "-Xcc", muslInclude, "-Xcc", "-idirafter", "-Xcc", $0] } ?? []
+let libcLink: [String] =
+    muslExtraInclude == nil
+    ? ["-Xclang-linker", "-static", "-lm", "-lpthread"]
+    : [
+        "-Xclang-linker", "-static", "-Xclang-linker", "-nostdlib", muslLib + "/crt1.o", muslLib + "/crti.o",
+        "-L\(muslLib)", "-lc", libgcc, muslLib + "/crtn.o", "-Xlinker", "-z", "-Xlinker", "stack-size=8388608",
+    ]
+
 let embeddedSwift: [SwiftSetting] =
-    embedded ? [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo", "-Osize"])] : []
+    embedded
+    ? [
+        .enableExperimentalFeature("Embedded"),
+        .unsafeFlags(
+            ["-wmo", "-Osize", "-Xfrontend", "-function-sections"] + (opensslInclude.map { ["-Xcc", "-I\($0)"] } ?? [])
+                + libcHeaders),
+    ]
+    : []
 
 /// `lobot` has no Swift `main`: argv arrives through `LoBotMin_main` (C calling convention), so
 /// both builds point the ELF entry symbol `main` at it.
@@ -25,13 +64,13 @@ let agentLink: [LinkerSetting] =
     embedded
     ? [
         .unsafeFlags([
-            "-use-ld=lld", "-Xclang-linker", "-static",
+            "-use-ld=lld",
             "-Xlinker", "--defsym=main=LoBotMin_main",
             "-Xlinker", "--gc-sections",
             "-Xlinker", "-Map=\(linkMap)",
             "-L\(trousersDir)", "-L\(libcryptoDir)", "-L\(embeddedLibDir)",
-            "-ltcsd", "-ltspi", "-lcrypto", "-lswiftUnicodeDataTables", "-lm", "-lpthread",
-        ])
+            "-ltcsd", "-ltspi", "-lcrypto", "-lswiftUnicodeDataTables",
+        ] + libcLink)
     ]
     : [.unsafeFlags(["-Xlinker", "--defsym=main=LoBotMin_main", "-L\(trousersDir)", "-ltcsd", "-ltspi", "-lcrypto"])]
 
@@ -92,7 +131,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            linkerSettings: factoryStatic ? [.unsafeFlags(factoryStaticLink)] : []
         ),
         .executableTarget(
             name: "LoBotBench", dependencies: ["LoBotCore", "FactoryKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],

@@ -17,9 +17,13 @@
 #include <openssl/objects.h>
 
 /* OPENSSL_INIT_NO_LOAD_CONFIG is a macro over a 64-bit constant Swift does not import; a static
- * binary must not read the host's openssl.cnf. */
+ * binary must not read the host's openssl.cnf. The agent's libcrypto is built no-autoalginit, so
+ * the digests X.509 signature checks look up by NID (EVP_get_digestbynid) are registered here:
+ * SHA-1 and SHA-2, nothing else (with a full libcrypto this only re-registers them). */
 static inline int lobot_openssl_init(void) {
-    return OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+    return OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL)
+        && EVP_add_digest(EVP_sha1()) && EVP_add_digest(EVP_sha224()) && EVP_add_digest(EVP_sha256())
+        && EVP_add_digest(EVP_sha384()) && EVP_add_digest(EVP_sha512());
 }
 
 /* EVP_PKEY_PUBLIC_KEY is a macro composed of other macros, which Swift does not import. */

@@ -82,7 +82,11 @@ import TestSupport
         let fifo = temp.file("fifo")
         #expect(mkfifo(fifo, 0o600) == 0)
         let holder = try ChildProcess(try Binaries.lobot(), ["measure", "--vtpm", vtpm, "--pcr", "9", fifo])
-        let writer = FileHandle(forWritingAtPath: fifo)  // blocks until the holder opens the FIFO
+        // Blocks until the holder opens the FIFO. Close-on-exec: a writer inherited by a daemon another
+        // test spawns meanwhile (swtpm, tcsd) would keep the FIFO open and the holder reading forever.
+        let writerFD = open(fifo, O_WRONLY | O_CLOEXEC)
+        #expect(writerFD >= 0)
+        let writer = writerFD >= 0 ? FileHandle(fileDescriptor: writerFD, closeOnDealloc: true) : nil
         // The holder opened the state before the FIFO, so it holds the lock now.
         let second = try run(["pcrs", "--vtpm", vtpm])
         #expect(second.status == 1)

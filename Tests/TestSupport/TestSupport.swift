@@ -174,6 +174,11 @@ public enum Binaries {
         try locate("LOBOT_FACTORY_BIN", default: packageRoot + "/build/lobot-factory", buildWith: "make factory")
     }
 
+    /// `lobot-factory` as one static executable (LOBOT_FACTORY_STATIC_BIN, or build/lobot-factory-static).
+    public static func factoryStatic() throws -> String {
+        try locate("LOBOT_FACTORY_STATIC_BIN", default: packageRoot + "/build/lobot-factory-static", buildWith: "make factory-static")
+    }
+
     static func locate(_ variable: String, default path: String, buildWith command: String) throws -> String {
         let chosen = ProcessInfo.processInfo.environment[variable] ?? path
         guard FileManager.default.isExecutableFile(atPath: chosen) else {
