@@ -12,9 +12,14 @@ public final class FactoryUnderTest: @unchecked Sendable {
         try succeed(try run(["init", "--name", name]), "factory init")
     }
 
+    /// Run every command under GNU time, so its ProcessResult carries its true peak RSS.
+    public var measureMemory = false
+
     @discardableResult
     public func run(_ arguments: [String]) throws -> ProcessResult {
-        try runProcess(try Binaries.factory(), [arguments[0]] + ["--factory", directory] + arguments.dropFirst())
+        let full = [arguments[0]] + ["--factory", directory] + arguments.dropFirst()
+        if measureMemory { return try runMeasuringMemory(try Binaries.factory(), full) }
+        return try runProcess(try Binaries.factory(), full)
     }
 
     /// Runs a subcommand of a command group (golden record, audit verify).

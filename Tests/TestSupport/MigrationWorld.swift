@@ -12,6 +12,8 @@ public final class MigrationWorld: @unchecked Sendable {
     public let transport: TemporaryDirectory
     /// Set for every `lobot` run: LOBOT_FAILPOINT makes it SIGKILL itself at that point.
     public var failpoint: String? = nil
+    /// Run every `lobot` under GNU time, so its ProcessResult carries its true peak RSS.
+    public var measureMemory = false
     /// Every byte the courier has carried so far.
     public private(set) var bytesCarried = 0
 
@@ -58,8 +60,9 @@ public final class MigrationWorld: @unchecked Sendable {
         let hidden = platforms.filter { $0.key != name }.map { $0.value.root.path }
         let script = "for d in \"$@\"; do [ \"$d\" = -- ] && break; mount -t tmpfs -o size=1m none \"$d\" || exit 97; done; "
             + "while [ \"$1\" != -- ]; do shift; done; shift; exec \"$@\""
-        return try runProcess("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh"] + hidden + ["--",
-                              try Binaries.lobot()] + arguments, environment: environment)
+        let command = ["--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh"] + hidden + ["--", try Binaries.lobot()] + arguments
+        if measureMemory { return try runMeasuringMemory("/usr/bin/unshare", command, environment: environment) }
+        return try runProcess("/usr/bin/unshare", command, environment: environment)
     }
 
     /// A fresh directory in the transport area (what a USB stick would hold).

@@ -75,6 +75,20 @@ public func runProcess(
     try ChildProcess(executable, arguments, environment: environment, currentDirectory: currentDirectory).wait()
 }
 
+/// Runs `executable` under GNU time to learn its true peak RSS: a child spawned straight from a
+/// large process reports the parent's RSS as its own peak (posix_spawn shares the parent's memory
+/// until exec, and Linux keeps that high-water mark), while time forks from a small process.
+public func runMeasuringMemory(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:]
+) throws -> ProcessResult {
+    let report = NSTemporaryDirectory() + "/lobot-rss-\(getpid())-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: report) }
+    var result = try runProcess("/usr/bin/time", ["-f", "%M", "-o", report, executable] + arguments, environment: environment)
+    let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+    result.maxRSSKiB = text.split(whereSeparator: \.isNewline).last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+    return result
+}
+
 /// A child started with posix_spawn and reaped with waitpid in the calling thread (Foundation's
 /// Process misses exits when tests start many children at once). Output pipes are close-on-exec
 /// so concurrently spawned children never inherit each other's, and reading stops once the

@@ -3,7 +3,8 @@
 // against an insecure migration measured in the same run: QMP stop + migrate to a file, cp of
 // the state and the disk, a new qemu with -incoming from the copy, cont. Reported: wall time,
 // CPU time of the protocol's own processes (lobot and lobot-factory; cp for the baseline; qemu's
-// own work is the same in both and not counted), peak RSS of each, and bytes moved.
+// own work is the same in both and not counted), peak RSS of each (measured under GNU time), and
+// bytes moved.
 import Foundation
 import TestSupport
 
@@ -13,6 +14,8 @@ struct MigrationSuite {
 
     func run(into results: inout ResultsFile) throws {
         let world = try MigrationWorld(names: ["SP", "DP"])
+        world.measureMemory = true
+        world.factory.measureMemory = true
         for memory in sizes {
             let domain = "bench-\(memory)"
             print("  \(memory) MiB aDom: provisioning and filling its memory")
@@ -84,7 +87,7 @@ struct MigrationSuite {
         try qmp.execute("migrate", arguments: "{\"uri\":\"exec:cat > \(area)/state\"}")
         try qmp.waitForMigration()
         let saved = Clock.now()
-        let copy = try runProcess("/bin/cp", [area + "/state", domain + "/disk.img", area + "/copy/"])
+        let copy = try runMeasuringMemory("/bin/cp", [area + "/state", domain + "/disk.img", area + "/copy/"])
         let copied = Clock.now()
         guard copy.status == 0 else { throw BenchError(description: "cp failed: \(copy.stderr)") }
         var arguments: [String] = []
