@@ -100,7 +100,7 @@ struct VMLauncher {
         guard kvm >= 0 else { return "tcg" }
         _ = close(kvm)
         let (cacheDirectory, cache) = try Self.acceleratorCache(kernel: kernel)
-        if let verdict = try? Files.read(cache, maximum: 16) { return verdict == Array("kvm".utf8) ? "kvm" : "tcg" }
+        if let verdict = Self.cachedVerdict(cache) { return verdict }
         // The probe: the image boots, finds no disks, prints one line and powers off.
         let probe = try ChildProcess.spawn(
             "/usr/bin/qemu-system-x86_64",
@@ -124,7 +124,13 @@ struct VMLauncher {
 
     /// The accelerator a probe found for `kernel` (tcg when none probed it, or KVM is unusable).
     static func knownAccelerator(kernel: String) -> String {
-        guard let cache = try? acceleratorCache(kernel: kernel).file, let verdict = try? Files.read(cache, maximum: 16) else { return "tcg" }
+        guard let cache = try? acceleratorCache(kernel: kernel).file else { return "tcg" }
+        return cachedVerdict(cache) ?? "tcg"
+    }
+
+    /// The verdict kept in `cache`, if any.
+    static func cachedVerdict(_ cache: String) -> String? {
+        guard let verdict = try? Files.read(cache, maximum: 16) else { return nil }
         return verdict == Array("kvm".utf8) ? "kvm" : "tcg"
     }
 

@@ -5,12 +5,6 @@
 // quotes its PCRs for LoBot_S.
 import LoBotCore
 
-public struct LoBotEvidence {
-    public let platformQuote: Quote
-    public let vtpmQuote: Quote
-    public let platformPCR6Before: SHA1Digest
-}
-
 public enum LoBotAttestation {
     /// Steps 8 and 8's binding, on a vTPM just opened; returns the platform's PCR 6 before.
     public static func measure(vtpm: VTPM, tpm: PlatformTPM, events: [Event]) throws(LoBotError) -> SHA1Digest {

@@ -200,6 +200,12 @@ public final class PlatformTPM {
     }
 
     /// Tspi_Key_CertifyKey: the AIK's signature over TPM_CERTIFY_INFO of the key, with `nonce`.
+    /// The key in `keyBlob` with the AIK's certification of it over `nonce`, as a verifier reads it.
+    public func certifiedKey(keyBlob: [UInt8], aikBlob: [UInt8], nonce: TPMNonce) throws(LoBotError) -> CertifiedKey {
+        let (info, signature) = try certifyKey(keyBlob: keyBlob, aikBlob: aikBlob, nonce: nonce)
+        return CertifiedKey(key: try KeyBlob(bytes: keyBlob).publicKey, info: info, signature: signature)
+    }
+
     public func certifyKey(keyBlob: [UInt8], aikBlob: [UInt8], nonce: TPMNonce) throws(LoBotError) -> (info: [UInt8], signature: [UInt8]) {
         let key = try loadKey(keyBlob, "bind key")
         let aik = try loadKey(aikBlob, "AIK")

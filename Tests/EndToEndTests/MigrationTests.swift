@@ -49,7 +49,7 @@ import TestSupport
             for file in SecretScan.files(under: root) {
                 scanned += 1
                 guard let bytes = FileManager.default.contents(atPath: file) else { continue }
-                for (name, secret) in keys { #expect(!SecretScan.contains([UInt8](bytes), secret), "\(name) in clear in \(file)") }
+                for (name, secret) in keys { #expect(!bytesContain([UInt8](bytes), secret), "\(name) in clear in \(file)") }
             }
         }
         #expect(scanned > 20)
@@ -229,17 +229,6 @@ enum SecretScan {
             }
         }
         return out
-    }
-
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard needle.count >= 16, haystack.count >= needle.count else { return false }
-        let first = needle[0]
-        var i = 0
-        while i <= haystack.count - needle.count {
-            if haystack[i] == first && haystack[i..<i + needle.count].elementsEqual(needle) { return true }
-            i += 1
-        }
-        return false
     }
 
     /// MSK, K1 of the LoBot package, the release's key and the aDom key K, and the vTPM's four private keys.

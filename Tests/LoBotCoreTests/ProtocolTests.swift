@@ -54,7 +54,7 @@ import TestSupport
                                          body: BytesBody(secret).bytes, encryptTo: try receiver.publicKey()) { (digest) throws(LoBotError) in
             try sender.sign(digest: digest, algorithm: .sha256)
         }
-        #expect(!ProtocolTests.contains(envelope.bytes, secret), "the body is in clear")
+        #expect(!bytesContain(envelope.bytes, secret), "the body is in clear")
         let parsed = try Envelope(bytes: envelope.bytes)
         try parsed.verify(sender: try sender.publicKey())
         try parsed.expect(.release, session: session, nonce: nonce(1), from: "SP", to: "DP")
@@ -100,7 +100,7 @@ import TestSupport
         let sealed = try temp.read("sealed")
         let measured = try Digest.sha256(sealed)
         #expect(file.size == UInt64(sealed.count) && file.sha256 == measured)
-        #expect(!Self.contains(sealed, Array(plain[1000..<1064])))
+        #expect(!bytesContain(sealed, Array(plain[1000..<1064])))
         try StreamFiles.openToFile(inputPath: temp.file("sealed"), outputPath: temp.file("opened"), key: key, what: "stream")
         #expect(try temp.read("opened") == plain)
 
@@ -126,11 +126,5 @@ import TestSupport
                                        what: "stream")
         }
         #expect(!temp.exists("other") && !temp.exists("other.part"))
-    }
-
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard haystack.count >= needle.count else { return false }
-        for start in 0...(haystack.count - needle.count) where haystack[start..<start + needle.count].elementsEqual(needle) { return true }
-        return false
     }
 }

@@ -75,6 +75,16 @@ public func runProcess(
     try ChildProcess(executable, arguments, environment: environment, currentDirectory: currentDirectory).wait()
 }
 
+/// Whether `needle` occurs anywhere in `haystack` (the secret scans).
+public func bytesContain(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    guard !needle.isEmpty, haystack.count >= needle.count else { return false }
+    let first = needle[0]
+    for start in 0...(haystack.count - needle.count) where haystack[start] == first {
+        if haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+    }
+    return false
+}
+
 /// Runs `executable` under GNU time to learn its true peak RSS: a child spawned straight from a
 /// large process reports the parent's RSS as its own peak (posix_spawn shares the parent's memory
 /// until exec, and Linux keeps that high-water mark), while time forks from a small process.

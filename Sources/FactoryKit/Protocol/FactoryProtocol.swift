@@ -168,7 +168,7 @@ extension Factory {
                 throw FactoryError("session \(Hex.string(session.id)) has nothing to release")
             }
             let expected = try factoryCore { () throws(LoBotError) in
-                try DomainSecret(confirmation: confirmation, files: []).proof(session: session.id)
+                try DomainSecret.proof(confirmation: confirmation, session: session.id)
             }
             guard expected == body.value else { throw FactoryError("domain-ready proof from \(session.destination) failed authentication") }
             try advance(session, from: ["trusted"], to: "released", in: db)

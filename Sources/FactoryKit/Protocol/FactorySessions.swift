@@ -167,10 +167,7 @@ extension Factory {
         }
         try factoryCore { () throws(LoBotError) in
             try envelope.verify(sender: try PubKey(bytes: key).rsaPublicKey())
-            guard let type = types.first(where: { $0 == envelope.type }) else {
-                throw LoBotError.invalidArgument("expected a \(types[0].name) message, got \(envelope.type.name)")
-            }
-            try envelope.expect(type, session: session.id, nonce: session.nonce, from: sender, to: receiver)
+            try envelope.expect(oneOf: types, session: session.id, nonce: session.nonce, from: sender, to: receiver)
         }
         return (envelope, session)
     }

@@ -82,6 +82,16 @@ public struct Envelope: WireStructure, Equatable, Sendable {
         }
     }
 
+    /// `expect` for a step that takes any of `types` (domain-ready or domain-refused...).
+    public func expect(oneOf types: [MessageType], session: [UInt8], nonce: TPMNonce, from sender: String, to receiver: String)
+        throws(LoBotError)
+    {
+        guard let type = types.first(where: { $0 == self.type }) else {
+            throw .invalidArgument("expected a \(types[0].name) message, got \(self.type.name)")
+        }
+        try expect(type, session: session, nonce: nonce, from: sender, to: receiver)
+    }
+
     init(type: MessageType, session: [UInt8], sender: String, receiver: String, nonce: TPMNonce, wrappedKey: [UInt8]?,
          iv: [UInt8], body: [UInt8], tag: [UInt8], signature: [UInt8]) {
         self.type = type

@@ -249,8 +249,8 @@ public struct DomainSecret: WireStructure, Equatable, Sendable {
         PackageFile.serialize(files, into: &writer)
     }
 
-    /// What the destination returns to prove LoBot_D unsealed: HMAC-SHA256(secret, session || "ready").
-    public func proof(session: [UInt8]) throws(LoBotError) -> [UInt8] {
+    /// What the destination returns to prove LoBot_D unsealed: HMAC-SHA256(confirmation, session || "ready").
+    public static func proof(confirmation: [UInt8], session: [UInt8]) throws(LoBotError) -> [UInt8] {
         try HMAC.authenticate(session + Array("ready".utf8), key: confirmation, algorithm: .sha256)
     }
 }

@@ -33,9 +33,7 @@ enum PlatformBindKeyCommand {
             let aik = try directory.aikBlob()
             func certify(_ path: String, create: () throws(LoBotError) -> [UInt8]) throws(LoBotError) -> CertifiedKey {
                 if !Files.exists(path) { try Files.writeAtomically(path, try create()) }
-                let blob = try Files.read(path, maximum: 64 << 10)
-                let (info, signature) = try tpm.certifyKey(keyBlob: blob, aikBlob: aik, nonce: nonce)
-                return CertifiedKey(key: try KeyBlob(bytes: blob).publicKey, info: info, signature: signature)
+                return try tpm.certifiedKey(keyBlob: try Files.read(path, maximum: 64 << 10), aikBlob: aik, nonce: nonce)
             }
             let bind = try certify(directory.bindBlobPath) { () throws(LoBotError) in try tpm.createBindKey() }
             let signing = signingOut == nil ? nil : try certify(directory.signingBlobPath) { () throws(LoBotError) in try tpm.createSigningKey() }

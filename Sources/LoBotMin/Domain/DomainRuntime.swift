@@ -69,8 +69,7 @@ struct DomainRuntime {
     func save(to output: String, key: [UInt8], fifo: String) throws(LoBotError) -> PackageFile {
         let qmp = try connect()
         _ = try qmp.execute("stop")
-        try Files.remove(fifo)
-        guard mkfifo(fifo, 0o600) == 0 else { throw .system(operation: "cannot make FIFO", path: fifo, errno: lobot_errno()) }
+        try Self.makeFIFO(fifo)
         defer { _ = try? Files.remove(fifo) }
         _ = try qmp.execute("migrate", arguments: "{\"uri\":" + QMP.quote("exec:cat > " + Self.shellQuoted(fifo)) + "}")
         let file = try StreamFiles.seal(inputPath: fifo, outputPath: output, key: key, name: Files.baseName(of: output))
@@ -80,8 +79,7 @@ struct DomainRuntime {
 
     /// Starts qemu restoring the memory state sealed in `stream` under `key`, then runs it.
     func restore(from stream: String, key: [UInt8], fifo: String) throws(LoBotError) {
-        try Files.remove(fifo)
-        guard mkfifo(fifo, 0o600) == 0 else { throw .system(operation: "cannot make FIFO", path: fifo, errno: lobot_errno()) }
+        try Self.makeFIFO(fifo)
         defer { _ = try? Files.remove(fifo) }
         try start(incoming: fifo)
         try StreamFiles.open(inputPath: stream, outputPath: fifo, key: key, what: "aDom memory state")
@@ -112,6 +110,12 @@ struct DomainRuntime {
                 _ = nanosleep(&pause, nil)
             }
         }
+    }
+
+    /// A fresh FIFO (0600) at `path`, through which qemu and lobot pass a memory state.
+    static func makeFIFO(_ path: String) throws(LoBotError) {
+        try Files.remove(path)
+        guard mkfifo(path, 0o600) == 0 else { throw .system(operation: "cannot make FIFO", path: path, errno: lobot_errno()) }
     }
 
     static func shellQuoted(_ text: String) -> String { "'" + text + "'" }

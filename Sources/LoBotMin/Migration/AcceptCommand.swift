@@ -33,12 +33,9 @@ enum MigrateAcceptCommand {
                 throw .alreadyExists("domain \(open.domain.name) on this platform")
             }
             let aik = try step.directory.aikBlob()
-            var certified: [CertifiedKey] = []
-            for blob in [try step.directory.bindBlob(), try step.directory.signingBlob()] {
-                let (info, signature) = try step.tpm.certifyKey(keyBlob: blob, aikBlob: aik, nonce: message.nonce)
-                certified.append(CertifiedKey(key: try KeyBlob(bytes: blob).publicKey, info: info, signature: signature))
-            }
-            let body = DestinationKeysBody(bindKey: certified[0], signingKey: certified[1],
+            let body = DestinationKeysBody(bindKey: try step.tpm.certifiedKey(keyBlob: try step.directory.bindBlob(), aikBlob: aik, nonce: message.nonce),
+                                           signingKey: try step.tpm.certifiedKey(keyBlob: try step.directory.signingBlob(), aikBlob: aik,
+                                                                                 nonce: message.nonce),
                                            aikCertificate: try step.directory.read(step.directory.aikCertificatePath, "AIK certificate"))
             try files.create()
             var journal = SessionJournal(role: .destination, state: .accepted, session: message.session, nonce: message.nonce, open: open)

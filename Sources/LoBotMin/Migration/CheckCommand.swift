@@ -79,7 +79,7 @@ enum MigrateCheckCommand {
             journal.state = .ready
             try files.save(journal)
             try step.deliver(try step.participant.message(.domainReady, journal: journal, to: journal.open.source,
-                                                          body: BytesBody(try secret.proof(session: journal.session)).bytes),
+                                                          body: BytesBody(try DomainSecret.proof(confirmation: secret.confirmation, session: journal.session)).bytes),
                              journal: journal, as: "12-domain-ready.msg")
         }
     }

@@ -67,10 +67,7 @@ struct MigrationStep {
         let fromFactory = message.sender == factoryParty && (message.type == .verdict || journal.open.source == factoryParty)
         let sender = fromFactory ? factoryParty : peer
         try message.verify(sender: try senderKey(sender, journal: journal))
-        guard let type = types.first(where: { $0 == message.type }) else {
-            throw .invalidArgument("expected a \(types[0].name) message, got \(message.type.name)")
-        }
-        try message.expect(type, session: journal.session, nonce: journal.nonce, from: sender, to: participant.name)
+        try message.expect(oneOf: types, session: journal.session, nonce: journal.nonce, from: sender, to: participant.name)
     }
 
     /// Writes the answer to the session's outbox and to --out; prints where it went.

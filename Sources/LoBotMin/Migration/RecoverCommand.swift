@@ -77,8 +77,9 @@ enum MigrateRecoverCommand {
                     try MigrateLaunchCommand.launch(step, message: release, journal: &journal)
                     return false
                 }
-                DomainRuntime(directory: step.domain(journal), config: journal.open.domain).stop(destroying: true)
-                if Files.exists(step.domain(journal).configPath), journal.state == .ready { step.domain(journal).destroy() }
+                let domain = step.domain(journal)
+                DomainRuntime(directory: domain, config: journal.open.domain).stop(destroying: true)
+                if domain.exists, journal.state == .ready { domain.destroy() }
                 try DestinationRollback.destroy(step, journal: &journal, package: nil)
                 try step.sendOutcome(launched: false, reason: "the destination rolled back", journal: journal)
                 return false

@@ -38,7 +38,7 @@ enum MigrateReleaseCommand {
             }
             var confirmation = try step.participant.unbind(journal.boundConfirmation)
             defer { wipe(&confirmation) }
-            let expected = try DomainSecret(confirmation: confirmation, files: []).proof(session: journal.session)
+            let expected = try DomainSecret.proof(confirmation: confirmation, session: journal.session)
             guard expected == body.value else { throw .authentication(what: "domain-ready proof from \(journal.open.destination)") }
             journal.state = .released
             try step.files(journal.session).save(journal)
