@@ -23,8 +23,8 @@ enum MigrateAcceptCommand {
         options: MigrationStep.options)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
-        let step = try MigrationStep(arguments)
         let message = try incomingMessage(arguments)
+        let step = try MigrationStep(arguments)
         try core { () throws(LoBotError) in
             let files = try step.firstMessage(message, .open)
             let open = try OpenBody(bytes: message.body)

@@ -29,9 +29,9 @@ enum MigrateCheckCommand {
         options: MigrationStep.options + ["package"])
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
-        let step = try MigrationStep(arguments)
         let message = try incomingMessage(arguments)
         let package = try arguments.required("package")
+        let step = try MigrationStep(arguments)
         try core { () throws(LoBotError) in
             var journal = try step.journal(for: message, role: .destination, states: [.lobotReceived])
             try step.check(message, [.domainOffer, .verdict], journal: journal)

@@ -27,8 +27,8 @@ enum MigrateLaunchCommand {
         options: MigrationStep.options)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
-        let step = try MigrationStep(arguments)
         let message = try incomingMessage(arguments)
+        let step = try MigrationStep(arguments)
         try core { () throws(LoBotError) in
             var journal = try step.journal(for: message, role: .destination, states: [.ready])
             try launch(step, message: message, journal: &journal)

@@ -25,8 +25,8 @@ enum MigrateOfferCommand {
         options: MigrationStep.options)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
-        let step = try MigrationStep(arguments)
         let message = try incomingMessage(arguments)
+        let step = try MigrationStep(arguments)
         try core { () throws(LoBotError) in
             var journal = try step.journal(for: message, role: .source, states: [.lobotSent])
             try step.check(message, [.verdict], journal: journal)

@@ -29,8 +29,8 @@ enum MigrateReceiveCommand {
         options: MigrationStep.options)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
-        let step = try MigrationStep(arguments)
         let message = try incomingMessage(arguments)
+        let step = try MigrationStep(arguments)
         try core { () throws(LoBotError) in
             var journal = try step.journal(for: message, role: .destination, states: [.accepted])
             try step.check(message, [.lobotPackage], journal: journal)

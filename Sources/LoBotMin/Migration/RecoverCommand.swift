@@ -31,9 +31,9 @@ enum MigrateRecoverCommand {
         options: MigrationStep.options + ["session"])
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
-        let step = try MigrationStep(arguments)
         let session = try arguments.hexBytes("session", length: 16)
         let message = arguments.value("in") == nil ? nil : try incomingMessage(arguments)
+        let step = try MigrationStep(arguments)
         let waiting = try core { () throws(LoBotError) -> Bool in
             let files = step.files(session)
             guard files.exists else {

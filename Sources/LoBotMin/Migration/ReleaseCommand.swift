@@ -26,8 +26,8 @@ enum MigrateReleaseCommand {
         options: MigrationStep.options)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
-        let step = try MigrationStep(arguments)
         let message = try incomingMessage(arguments)
+        let step = try MigrationStep(arguments)
         try core { () throws(LoBotError) in
             var journal = try step.journal(for: message, role: .source, states: [.offered])
             try step.check(message, [.domainReady, .domainRefused], journal: journal)

@@ -29,8 +29,8 @@ enum MigrateSendCommand {
         options: MigrationStep.options)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
-        let step = try MigrationStep(arguments)
         let message = try incomingMessage(arguments)
+        let step = try MigrationStep(arguments)
         try core { () throws(LoBotError) in
             let files = try step.firstMessage(message, .proceed)
             let proceed = try ProceedBody(bytes: message.body)
