@@ -75,14 +75,24 @@ public func runProcess(
     try ChildProcess(executable, arguments, environment: environment, currentDirectory: currentDirectory).wait()
 }
 
-/// Whether `needle` occurs anywhere in `haystack` (the secret scans).
+/// Whether `needle` occurs anywhere in `haystack` (the secret scans). libc's memchr finds each
+/// candidate first byte and memcmp compares: the scans read hundreds of megabytes, which a byte
+/// loop in a debug build takes a minute over.
 public func bytesContain(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     guard !needle.isEmpty, haystack.count >= needle.count else { return false }
-    let first = needle[0]
-    for start in 0...(haystack.count - needle.count) where haystack[start] == first {
-        if haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+    return haystack.withUnsafeBytes { hay in
+        needle.withUnsafeBytes { pin in
+            guard let base = hay.baseAddress, let pattern = pin.baseAddress else { return false }
+            let last = hay.count - pin.count
+            var offset = 0
+            while offset <= last {
+                guard let found = memchr(base + offset, Int32(pin[0]), last - offset + 1) else { return false }
+                if memcmp(found, pattern, pin.count) == 0 { return true }
+                offset = UnsafeRawPointer(found) - base + 1
+            }
+            return false
+        }
     }
-    return false
 }
 
 /// Runs `executable` under GNU time to learn its true peak RSS: a child spawned straight from a
