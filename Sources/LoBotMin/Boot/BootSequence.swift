@@ -25,6 +25,7 @@ enum BootSequence {
             BootTrace.step("start")
             let bundle = try BootDisks.readBundle()
             try stage(bundle)
+            if InVMReceive.isAsked(bundle) { return try InVMReceive.run(bundle) }
             return BootOutput(result: try measureAndQuote(bundle))
         } catch {
             return .failure(error.message)
