@@ -213,6 +213,21 @@ public enum Binaries {
         try locate("LOBOT_FACTORY_STATIC_BIN", default: packageRoot + "/build/lobot-factory-static", buildWith: "make factory-static")
     }
 
+    /// Writes to `path` a `lobot` that differs from the real one in one byte of a help text, so
+    /// it still runs (a tampered agent for an image the factory must refuse); returns `path`.
+    @discardableResult
+    public static func tamperedLoBot(at path: String) throws -> String {
+        var agent = [UInt8](try Data(contentsOf: URL(fileURLWithPath: try lobot())))
+        let marker = Array("usage: lobot create".utf8)
+        guard let at = (0..<(agent.count - marker.count)).first(where: { agent[$0..<$0 + marker.count].elementsEqual(marker) }) else {
+            throw TestSupportError.failed("marker not found in lobot")
+        }
+        agent[at + 7] ^= 0x20
+        try Data(agent).write(to: URL(fileURLWithPath: path))
+        guard chmod(path, 0o755) == 0 else { throw TestSupportError.failed("cannot make \(path) executable") }
+        return path
+    }
+
     static func locate(_ variable: String, default path: String, buildWith command: String) throws -> String {
         let chosen = ProcessInfo.processInfo.environment[variable] ?? path
         guard FileManager.default.isExecutableFile(atPath: chosen) else {
