@@ -153,8 +153,8 @@ removals: deps all $(TROUSERS)
 	@scripts/remove-protection $(REMOVALS)
 
 vm-test: deps all $(TROUSERS)
-	@echo "==> VM tests (bake, boot under qemu with a TPM 1.2, factory verdicts)"
-	@$(TEST_ENV) $(SWIFT) test --filter VMBootTests
+	@echo "==> VM tests (bake, boot under qemu with a TPM 1.2, factory verdicts, LSM with LoBot_D as the VM)"
+	@$(TEST_ENV) $(SWIFT) test --filter 'VMBootTests|VMMigrationTests'
 
 # The size gate: the agent (split by origin, beside the split before issue 8 in size-baseline),
 # the static factory and the LoBot image's initramfs, each against its budget in size-budgets.

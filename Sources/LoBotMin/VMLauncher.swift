@@ -26,9 +26,12 @@ struct VMLauncher {
     /// The accelerator the last `run` used.
     private(set) var usedAccelerator = ""
 
-    /// Boots the VM with `bundle` and `domains` (disk images, in plan order); returns the result
-    /// it wrote, or a failed result saying why there is none.
-    mutating func run(bundle: BootBundle, domains: [String]) throws(LoBotError) -> BootResult {
+    /// The output disk: room for the result and, for a migration's step 7, LoBot_D's files.
+    static let outputDiskSize = 4 << 20
+
+    /// Boots the VM with `bundle` and `domains` (disk images, in plan order); returns what it
+    /// wrote, or a failed result saying why there is none.
+    mutating func run(bundle: BootBundle, domains: [String]) throws(LoBotError) -> BootOutput {
         let work = try TemporaryWorkDirectory()
         defer { work.remove() }
         let bundleDisk = work.file("bundle.img")
@@ -36,7 +39,7 @@ struct VMLauncher {
         while header.count % VMDisk.sector != 0 { header.append(0) }
         try Files.writeDurably(bundleDisk, header)
         let outputDisk = work.file("out.img")
-        try Files.writeDurably(outputDisk, [UInt8](repeating: 0, count: 1 << 20))
+        try Files.writeDurably(outputDisk, [UInt8](repeating: 0, count: Self.outputDiskSize))
 
         let accel = try chooseAccelerator(work: work)
         usedAccelerator = accel
@@ -78,12 +81,12 @@ struct VMLauncher {
             qemu.terminate()
             return .failure("the LoBot VM did not power off within \(timeoutSeconds) s")
         }
-        let disk = try Files.read(outputDisk, maximum: 1 << 20)
+        let disk = try Files.read(outputDisk, maximum: Self.outputDiskSize)
         guard let payload = try? VMDisk.parseOutputRecord(disk) else {
             let console = consolePath ?? work.file("console.log")
             return .failure("the LoBot VM wrote no result (last console line: \(lastLine(console)))")
         }
-        return try BootResult(bytes: payload)
+        return try BootOutput(bytes: payload)
     }
 
     static func disk(_ path: String, serial: String, readOnly: Bool) -> [String] {

@@ -20,6 +20,18 @@ public struct VersionTable: WireStructure, Equatable, Sendable {
 
     public func version(of id: [UInt8]) -> UInt64? { entries.first { $0.id == id }?.version }
 
+    /// `VersionStore.adopt`'s change to the table: the entry moves past anything it ever held.
+    mutating func adopt(id: [UInt8]) throws(LoBotError) -> UInt64 {
+        if let index = entries.firstIndex(where: { $0.id == id }) {
+            let next = (entries[index].version & ~VersionStore.retiredFlag) &+ 1
+            entries[index].version = next
+            return next
+        }
+        guard entries.count < Self.maximumEntries else { throw LoBotError.tpmRule("the version store is full") }
+        entries.append((id, 1))
+        return 1
+    }
+
     public init(parsing reader: inout ByteReader) throws(LoBotError) {
         let count = try reader.readCount(lengthWidth: 4, maximum: Self.maximumEntries, field: "count")
         entries = []
@@ -47,7 +59,9 @@ public struct VersionStore {
         self.tpm = tpm
     }
 
-    var paths: AnchoredPaths {
+    var paths: AnchoredPaths { Self.paths(directory) }
+
+    static func paths(_ directory: PlatformDirectory) -> AnchoredPaths {
         AnchoredPaths(file: Files.join(directory.path, "versions"), lock: Files.join(directory.path, "versions.lock"),
                       subject: "version store in \(directory.path)")
     }
@@ -107,16 +121,7 @@ extension VersionStore {
     /// platform ever held for it, so an old copy from an earlier stay stays refused; returns the
     /// version its state must now carry.
     public func adopt(id: [UInt8]) throws(LoBotError) -> UInt64 {
-        try update { (table) throws(LoBotError) in
-            if let index = table.entries.firstIndex(where: { $0.id == id }) {
-                let next = (table.entries[index].version & ~Self.retiredFlag) &+ 1
-                table.entries[index].version = next
-                return (next, true)
-            }
-            guard table.entries.count < VersionTable.maximumEntries else { throw LoBotError.tpmRule("the version store is full") }
-            table.entries.append((id, 1))
-            return (1, true)
-        }
+        try update { (table) throws(LoBotError) in (try table.adopt(id: id), true) }
     }
 
     /// Retires a vTPM that left or was destroyed: no copy of its state opens here again.

@@ -29,6 +29,10 @@ import TestSupport
         (["quote", "--vtpm", "/x", "--pcrs", "0-7", "--nonce", "zz", "--out", "/x/q"],
          "lobot: quote: --nonce must be 40 hex digits (see lobot quote --help)"),
         (["measure", "--vtpm", "/x", "--pcr", "1"], "lobot: measure: missing argument (see lobot measure --help)"),
+        (["migrate", "receive", "--platform", "/x", "--in", "/x/m", "--out", "/x", "--tpm-state", "/x/s"],
+         "lobot: migrate receive: --tpm-state is for LoBot_D as the LoBot VM: give --image too (see lobot migrate receive --help)"),
+        (["migrate", "receive", "--platform", "/x", "--in", "/x/m", "--out", "/x", "--image", "/x/i", "--accel", "fast"],
+         "lobot: migrate receive: --accel must be auto, kvm or tcg (see lobot migrate receive --help)"),
     ])
     func usageErrorsExitTwoWithOneLine(arguments: [String], message: String) throws {
         let result = try run(arguments)

@@ -42,17 +42,7 @@ import TestSupport
         #expect(try w.status("adom-a", on: "DP") == ("running", true))
         #expect(try w.status("adom-a", on: "SP").state == "absent")
         // SP's copy of the vTPM state never opens on SP again (retired there).
-        let keys = try SecretScan.keys(of: run, world: w)
-        #expect(keys.count >= 7)
-        var scanned = 0
-        for root in [w.platform("SP").root.path, w.platform("DP").root.path, w.transport.path] {
-            for file in SecretScan.files(under: root) {
-                scanned += 1
-                guard let bytes = FileManager.default.contents(atPath: file) else { continue }
-                for (name, secret) in keys { #expect(!bytesContain([UInt8](bytes), secret), "\(name) in clear in \(file)") }
-            }
-        }
-        #expect(scanned > 20)
+        try SecretScan.expectNoneInClear(of: run, world: w)
     }
 
     @Test func untrustedDestinationDestroysLoBotDAndTheSourceResumes() throws {
@@ -229,6 +219,21 @@ enum SecretScan {
             }
         }
         return out
+    }
+
+    /// Scans every file of both platforms and the transport area for the migration's secrets.
+    static func expectNoneInClear(of run: ProtocolRun, world w: MigrationWorld) throws {
+        let keys = try keys(of: run, world: w)
+        #expect(keys.count >= 7)
+        var scanned = 0
+        for root in [w.platform(run.source).root.path, w.platform(run.destination).root.path, w.transport.path] {
+            for file in files(under: root) {
+                scanned += 1
+                guard let bytes = FileManager.default.contents(atPath: file) else { continue }
+                for (name, secret) in keys { #expect(!bytesContain([UInt8](bytes), secret), "\(name) in clear in \(file)") }
+            }
+        }
+        #expect(scanned > 20)
     }
 
     /// MSK, K1 of the LoBot package, the release's key and the aDom key K, and the vTPM's four private keys.

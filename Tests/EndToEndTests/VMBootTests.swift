@@ -94,15 +94,7 @@ import TestSupport
     @Test func tamperedImageIsRefusedByTheFactory() throws {
         let w = try Self.shared()
         // One byte of the agent changed, in a help text so the binary still runs.
-        var agent = [UInt8](try Data(contentsOf: URL(fileURLWithPath: try Binaries.lobot())))
-        let marker = Array("usage: lobot create".utf8)
-        guard let at = (0..<(agent.count - marker.count)).first(where: { agent[$0..<$0 + marker.count].elementsEqual(marker) }) else {
-            Issue.record("marker not found in lobot")
-            return
-        }
-        agent[at + 7] ^= 0x20
-        let tampered = w.factory.temp.file("lobot-tampered")
-        try Data(agent).write(to: URL(fileURLWithPath: tampered))
+        let tampered = try Binaries.tamperedLoBot(at: w.factory.temp.file("lobot-tampered"))
         let tamperedImage = w.factory.temp.file("image-tampered")
         let baked = try succeed(try w.factory.run(["bake", "--lobot", tampered, "--out", tamperedImage]))
         // The bake predicts a different PCR 0.

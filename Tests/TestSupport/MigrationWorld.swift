@@ -134,6 +134,10 @@ public final class ProtocolRun: @unchecked Sendable {
     public let area: String
     public private(set) var last: [String: String] = [:]
     public private(set) var session = ""
+    /// When set, the destination runs LoBot_D as this baked LoBot VM image (`receive --image`):
+    /// the destination's swtpm and tcsd are stopped for the VM, which gets the TPM, and started
+    /// again after it.
+    public var lobotImage: String? = nil
 
     init(world: MigrationWorld, domain: String, source: String, destination: String, provisioning: Bool) throws {
         self.world = world
@@ -197,7 +201,26 @@ public final class ProtocolRun: @unchecked Sendable {
         return result
     }
 
-    public func receive() throws -> ProcessResult { try platformStep(destination, ["migrate", "receive", "--in", try message("lobot-package")]) }
+    public func receive(systemData: String? = nil) throws -> ProcessResult {
+        var arguments = ["migrate", "receive", "--in", try message("lobot-package")]
+        guard let image = lobotImage else { return try platformStep(destination, arguments) }
+        let platform = world.platform(destination)
+        arguments += ["--image", image, "--tpm-state", platform.tpmState, "--system-data", systemData ?? platform.systemData,
+                      "--timeout", "120", "--console", area + "/lobot-vm-console.log"]
+        try platform.stop()
+        let result: ProcessResult
+        do {
+            result = try platformStep(destination, arguments)
+        } catch {
+            try platform.start()
+            throw error
+        }
+        try platform.start()
+        return result
+    }
+
+    /// The LoBot VM's serial console from the last `receive` with `lobotImage`.
+    public var lobotVMConsole: String { (try? String(contentsOfFile: area + "/lobot-vm-console.log", encoding: .isoLatin1)) ?? "" }
     public func verdict() throws -> ProcessResult { try factoryStep(["verdict", "--in", try message("lobot-report")]) }
 
     public func offer() throws -> ProcessResult {
@@ -235,7 +258,7 @@ public final class ProtocolRun: @unchecked Sendable {
     public var steps: [(name: String, run: () throws -> ProcessResult)] {
         var steps: [(String, () throws -> ProcessResult)] = [("accept", accept), ("proceed", proceed)]
         if !provisioning { steps += [("send", send)] }
-        steps += [("receive", receive), ("verdict", verdict)]
+        steps += [("receive", { try self.receive() }), ("verdict", verdict)]
         if !provisioning { steps += [("offer", offer)] }
         steps += [("check", { try self.check() }), ("release", release), ("launch", launch), ("finish", finish)]
         return steps
@@ -272,10 +295,15 @@ extension MigrationWorld {
         return run
     }
 
-    /// LSM: opens the migration of `domain` from wherever it is to `destination`.
-    public func migrate(_ domain: String, from source: String, to destination: String) throws -> ProtocolRun {
+    /// LSM: opens the migration of `domain` from wherever it is to `destination`, whose PCRs the
+    /// factory checks against `platformGolden` (by default its golden values as a host) and its
+    /// LoBot_D against `lobotGolden` (by default the domain's).
+    public func migrate(_ domain: String, from source: String, to destination: String, platformGolden: String? = nil,
+                        lobotGolden: String? = nil) throws -> ProtocolRun {
         let run = try ProtocolRun(world: self, domain: domain, source: source, destination: destination, provisioning: false)
-        try succeed(try run.factoryStep(["migrate", domain, destination, "--platform-golden", "\(destination)-platform"]), "factory migrate")
+        var arguments = ["migrate", domain, destination, "--platform-golden", platformGolden ?? "\(destination)-platform"]
+        if let lobotGolden { arguments += ["--lobot-golden", lobotGolden] }
+        try succeed(try run.factoryStep(arguments), "factory migrate")
         return run
     }
 }

@@ -75,14 +75,24 @@ public func runProcess(
     try ChildProcess(executable, arguments, environment: environment, currentDirectory: currentDirectory).wait()
 }
 
-/// Whether `needle` occurs anywhere in `haystack` (the secret scans).
+/// Whether `needle` occurs anywhere in `haystack` (the secret scans). libc's memchr finds each
+/// candidate first byte and memcmp compares: the scans read hundreds of megabytes, which a byte
+/// loop in a debug build takes a minute over.
 public func bytesContain(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     guard !needle.isEmpty, haystack.count >= needle.count else { return false }
-    let first = needle[0]
-    for start in 0...(haystack.count - needle.count) where haystack[start] == first {
-        if haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+    return haystack.withUnsafeBytes { hay in
+        needle.withUnsafeBytes { pin in
+            guard let base = hay.baseAddress, let pattern = pin.baseAddress else { return false }
+            let last = hay.count - pin.count
+            var offset = 0
+            while offset <= last {
+                guard let found = memchr(base + offset, Int32(pin[0]), last - offset + 1) else { return false }
+                if memcmp(found, pattern, pin.count) == 0 { return true }
+                offset = UnsafeRawPointer(found) - base + 1
+            }
+            return false
+        }
     }
-    return false
 }
 
 /// Runs `executable` under GNU time to learn its true peak RSS: a child spawned straight from a
@@ -201,6 +211,21 @@ public enum Binaries {
     /// `lobot-factory` as one static executable (LOBOT_FACTORY_STATIC_BIN, or build/lobot-factory-static).
     public static func factoryStatic() throws -> String {
         try locate("LOBOT_FACTORY_STATIC_BIN", default: packageRoot + "/build/lobot-factory-static", buildWith: "make factory-static")
+    }
+
+    /// Writes to `path` a `lobot` that differs from the real one in one byte of a help text, so
+    /// it still runs (a tampered agent for an image the factory must refuse); returns `path`.
+    @discardableResult
+    public static func tamperedLoBot(at path: String) throws -> String {
+        var agent = [UInt8](try Data(contentsOf: URL(fileURLWithPath: try lobot())))
+        let marker = Array("usage: lobot create".utf8)
+        guard let at = (0..<(agent.count - marker.count)).first(where: { agent[$0..<$0 + marker.count].elementsEqual(marker) }) else {
+            throw TestSupportError.failed("marker not found in lobot")
+        }
+        agent[at + 7] ^= 0x20
+        try Data(agent).write(to: URL(fileURLWithPath: path))
+        guard chmod(path, 0o755) == 0 else { throw TestSupportError.failed("cannot make \(path) executable") }
+        return path
     }
 
     static func locate(_ variable: String, default path: String, buildWith command: String) throws -> String {

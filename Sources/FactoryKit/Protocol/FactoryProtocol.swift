@@ -48,8 +48,9 @@ extension Factory {
         return outgoing
     }
 
-    /// LSM 1-3: `lobot-factory migrate DOMAIN DP`.
-    package func migrate(domain name: String, to destination: String, platformGolden: String) throws -> Outgoing {
+    /// LSM 1-3: `lobot-factory migrate DOMAIN DP`. LoBot_D on DP is judged by `lobotGolden` (the
+    /// image DP boots it from, or the host agent it runs as), by default the domain's own.
+    package func migrate(domain name: String, to destination: String, platformGolden: String, lobotGolden: String? = nil) throws -> Outgoing {
         var outgoing: Outgoing = []
         try decide(action: "migrate", subject: "\(name) to \(destination)") { db in
             guard let record = try domainRecord(name, in: db) else { throw FactoryError("unknown domain \(name)") }
@@ -57,10 +58,10 @@ extension Factory {
             guard record.platform != destination else { throw FactoryError("domain \(name) already runs on \(destination)") }
             try database.requireActive(record.lobot, kind: .lobot, in: db)
             let open = try openSession(kind: .migrate, domain: record.config, lobot: record.lobot, vtpmID: record.vtpmID,
-                                       source: record.platform, destination: destination, image: record.image,
+                                       source: record.platform, destination: destination, image: lobotGolden ?? record.image,
                                        platformGolden: platformGolden, in: db)
             outgoing.append(("01-open.msg", open))
-            return "session \(Hex.string(open.session)): \(name) from \(record.platform) to \(destination)"
+            return "session \(Hex.string(open.session)): \(name) from \(record.platform) to \(destination), LoBot_D judged by \(lobotGolden ?? record.image)"
         }
         return outgoing
     }

@@ -79,10 +79,12 @@ struct MigrateCommand: ParsableCommand {
     @Argument(help: "The domain.") var domain: String
     @Argument(help: "The destination platform.") var destination: String
     @Option(name: .long, help: "Golden values the destination's PCRs must match.") var platformGolden: String
+    @Option(name: .long, help: "Golden values LoBot_D must match on the destination: its LoBot image's (bake) or the host agent's (golden predict-host); default: the domain's.")
+    var lobotGolden: String?
     @Option(name: .long, help: "Where to write the messages.") var out: String
 
     func run() throws {
-        let outgoing = try options.open().migrate(domain: domain, to: destination, platformGolden: platformGolden)
+        let outgoing = try options.open().migrate(domain: domain, to: destination, platformGolden: platformGolden, lobotGolden: lobotGolden)
         try deliver(outgoing, to: out, options: options, summary: "migrating \(domain) to \(destination)")
     }
 }

@@ -5,13 +5,14 @@
 //
 //   input disk:   BYTE magic[8] = "LOBOTIN1";  UINT64 length (LE);  UINT32 offset = 512 (LE);
 //                 BYTE name[64] (UTF-8, NUL padded);  zeros to 512;  payload[length]
-//   output disk:  BYTE magic[8] = "LOBOTOUT";  UINT32 version = 1 (LE);  UINT32 length (LE);
-//                 payload[length]
+//   output disk:  BYTE magic[8] = "LOBOTOUT";  UINT32 version = 2 (LE);  UINT32 length (LE);
+//                 payload[length]  (a LoBot boot output; version 1 carried a bare boot result)
 
 public enum VMDisk {
     public static let sector = 512
     static let inputMagic: [UInt8] = Array("LOBOTIN1".utf8)
     static let outputMagic: [UInt8] = Array("LOBOTOUT".utf8)
+    static let outputVersion: UInt32 = 2
 
     public struct InputHeader: Equatable, Sendable {
         public var length: UInt64
@@ -56,7 +57,7 @@ public enum VMDisk {
     public static func outputRecord(_ payload: [UInt8]) -> [UInt8] {
         var writer = ByteWriter()
         writer.write(outputMagic)
-        writer.writeLE(UInt32(1))
+        writer.writeLE(outputVersion)
         writer.writeLE(UInt32(payload.count))
         writer.write(payload)
         return writer.bytes
@@ -67,7 +68,7 @@ public enum VMDisk {
         var reader = ByteReader(disk, structure: "LoBot output record")
         try reader.expect(outputMagic, field: "magic")
         let version = try reader.readUInt32LE()
-        guard version == 1 else { throw reader.failure(.unexpectedValue(field: "version", value: UInt64(version))) }
+        guard version == outputVersion else { throw reader.failure(.unexpectedValue(field: "version", value: UInt64(version))) }
         let length = try reader.readUInt32LE()
         return try reader.readBytes(Int(length))
     }

@@ -112,13 +112,21 @@ public struct AnchoredFile<Counter: RollbackCounter>: ~Copyable {
         return file
     }
 
+    /// The next version with `contents`, sealed but neither written nor counted: step 1 of a
+    /// commit for a writer that hands the file to whoever holds the real path (the LoBot VM).
+    /// Written as the pending file there, it is finished by the next open, which advances the
+    /// counter (the "step 2 had not happened" case above).
+    public func sealNext(contents: [UInt8]) throws(LoBotError) -> StateFile {
+        try StateFile.seal(contents, kind: kind, id: id, version: version &+ 1, key: key)
+    }
+
     /// Saves `contents` as the next version (see the file comment for the order).
     public mutating func commit(contents: [UInt8]) throws(LoBotError) {
         let count = try counter.read()
         guard count == version else {
             throw .rollback(path: paths.file, stateVersion: version, counter: count)
         }
-        let file = try StateFile.seal(contents, kind: kind, id: id, version: version &+ 1, key: key)
+        let file = try sealNext(contents: contents)
         try Files.writeDurably(paths.pending, file.bytes)
         Failpoints.hit("commit.written")
         let advanced = try counter.increment()

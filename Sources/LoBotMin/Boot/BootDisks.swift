@@ -1,6 +1,6 @@
 // The LoBot VM's disks: the bundle disk carries a LOBOTIN1 header and the boot bundle; domain
 // disks are raw files measured as they stream, with O_DIRECT at the disk's speed, their lengths
-// from the bundle's domain plan; the output disk takes one LOBOTOUT record.
+// from the bundle's domain plan; the output disk takes one LOBOTOUT record (a BootOutput).
 import CLibC
 import LoBotCore
 
@@ -55,11 +55,11 @@ enum BootDisks {
         return buffered
     }
 
-    /// Writes the result record to the output disk and flushes it.
-    static func writeOutput(_ result: BootResult) throws(LoBotError) {
+    /// Writes the output record to the output disk and flushes it.
+    static func writeOutput(_ output: BootOutput) throws(LoBotError) {
         guard let disk = BootSystem.disk(serial: outputSerial) else { throw .notFound("output disk (serial \(outputSerial))") }
-        let record = VMDisk.outputRecord(result.bytes)
-        guard UInt64(record.count) <= disk.size else { throw .invalidArgument("boot result larger than the output disk") }
+        let record = VMDisk.outputRecord(output.bytes)
+        guard UInt64(record.count) <= disk.size else { throw .invalidArgument("boot output larger than the output disk") }
         let fd = try FileDescriptor(opening: disk.path, .writeExisting)
         try fd.writeAll(record)
         try fd.sync()

@@ -16,12 +16,15 @@ enum BootMain {
             BootSystem.powerOff()
         }
         let start = monotonicMilliseconds()
-        let result = BootSequence.run()
+        let output = BootSequence.run()
+        let result = output.result
         let elapsed = monotonicMilliseconds() - start
         do throws(LoBotError) {
-            try BootDisks.writeOutput(result)
+            try BootDisks.writeOutput(output)
         } catch {
             Console.error("cannot write the boot result: \(error.message)")
+            // An output too large for its disk still reports why, as a failure.
+            _ = try? BootDisks.writeOutput(.failure("cannot write the boot result: \(error.message)"))
             BootSystem.powerOff()
         }
         if result.succeeded {

@@ -2,7 +2,8 @@
 // the vTPM through the platform TPM (its MSK is bound to the platform's bind key), start it
 // afresh, measure the agent, the manifest and the command line into PCRs 0-2, bind vTPM and
 // platform to each other through PCR 6 on both sides, quote the platform's PCRs 0-15 and the
-// vTPM's PCRs 0-8, and measure the domain files into vTPM PCR 8. Any failure becomes a failed
+// vTPM's PCRs 0-8, and measure the domain files into vTPM PCR 8. A bundle that carries a
+// migration session asks for LSM step 7 instead (InVMReceive). Any failure becomes a failed
 // result with its one-line reason.
 import CLibC
 import LoBotCore
@@ -11,36 +12,46 @@ import LoBotPlatform
 enum BootSequence {
     static let platformDirectory = PlatformDirectory("/run/lobot/platform")
     static let vtpmDirectory = VTPMDirectory("/run/lobot/vtpm")
-    /// Bundle entries and where they go.
-    static let platformFiles = ["aik.blob", "bind.blob", "counter", "versions", "versions.key"]
-    static let vtpmFiles = ["vtpm.state", "msk.bound"]
 
-    static func run() -> BootResult {
+    /// The boot's work: a migration's step 7 when the bundle carries a session (InVMReceive),
+    /// otherwise a LoBot boot with the vTPM it was given. Any failure becomes a failed result.
+    static func run() -> BootOutput {
         do throws(LoBotError) {
-            return try measureAndQuote()
+            guard Files.exists("/dev/tpm0") else { throw .tpmRule("no TPM: this VM has no /dev/tpm0 (attach a TPM 1.2)") }
+            if let major = try? Files.read("/sys/class/tpm/tpm0/tpm_version_major", maximum: 16),
+                BootMeasurements.normalizedCommandLine(major) != Array("1".utf8) {
+                throw .tpmRule("the VM's TPM is not a TPM 1.2")
+            }
+            BootTrace.step("start")
+            let bundle = try BootDisks.readBundle()
+            try stage(bundle)
+            if InVMReceive.isAsked(bundle) { return try InVMReceive.run(bundle) }
+            return BootOutput(result: try measureAndQuote(bundle))
         } catch {
             return .failure(error.message)
         }
     }
 
-    static func measureAndQuote() throws(LoBotError) -> BootResult {
-        guard Files.exists("/dev/tpm0") else { throw .tpmRule("no TPM: this VM has no /dev/tpm0 (attach a TPM 1.2)") }
-        if let major = try? Files.read("/sys/class/tpm/tpm0/tpm_version_major", maximum: 16),
-            BootMeasurements.normalizedCommandLine(major) != Array("1".utf8) {
-            throw .tpmRule("the VM's TPM is not a TPM 1.2")
-        }
-        BootTrace.step("start")
-        let bundle = try BootDisks.readBundle()
-        try stage(bundle)
-        // tcsd comes up while the image is checked and measured.
+    /// The platform TPM reached through the in-VM tcsd, and the image's events for vTPM PCRs
+    /// 0-2 (checked and measured while tcsd starts). The caller terminates tcsd.
+    static func startPlatform(_ bundle: BootBundle) throws(LoBotError) -> (tcsd: ChildProcess, tpm: PlatformTPM, events: [Event]) {
         let tcsd = try InVMTCSD.start(systemData: try bundle.file("platform/system.data"))
+        do throws(LoBotError) {
+            BootTrace.step("bundle")
+            let events = try measureImage()
+            BootTrace.step("image measured")
+            try InVMTCSD.waitUntilListening(tcsd)
+            BootTrace.step("tcsd")
+            return (tcsd, try PlatformTPM(), events)
+        } catch {
+            tcsd.terminate()
+            throw error
+        }
+    }
+
+    static func measureAndQuote(_ bundle: BootBundle) throws(LoBotError) -> BootResult {
+        let (tcsd, tpm, events) = try startPlatform(bundle)
         defer { tcsd.terminate() }
-        BootTrace.step("bundle")
-        let events = try measureImage()
-        BootTrace.step("image measured")
-        try InVMTCSD.waitUntilListening(tcsd)
-        BootTrace.step("tcsd")
-        let tpm = try PlatformTPM()
         let session = try vtpmDirectory.openOnPlatform(platformDirectory, tpm: tpm)
         let vtpm = session.vtpm
         BootTrace.step("vtpm opened")
@@ -68,20 +79,21 @@ enum BootSequence {
         BootTrace.step("vtpm quote")
         return BootResult(
             succeeded: true, message: "measured and quoted", platformQuote: platformQuote, vtpmQuote: vtpmQuote,
-            platformPCR6Before: before, vtpmLog: vtpm.log, firmwareLog: readLog("/sys/kernel/security/tpm0/binary_bios_measurements"),
-            imaLog: readLog("/sys/kernel/security/ima/binary_runtime_measurements"), domains: domains)
+            platformPCR6Before: before, vtpmLog: vtpm.log, firmwareLog: firmwareLog(), imaLog: imaLog(), domains: domains)
     }
 
-    /// Puts the bundle's platform and vTPM files where LoBotPlatform expects them.
+    /// Puts the bundle's "platform/NAME" and "vtpm/NAME" files where LoBotPlatform expects them.
     static func stage(_ bundle: BootBundle) throws(LoBotError) {
         try Files.makeDirectory("/run/lobot", permissions: 0o700, existingOK: true)
-        try Files.makeDirectory(platformDirectory.path, permissions: 0o700, existingOK: true)
-        try Files.makeDirectory(vtpmDirectory.path, permissions: 0o700, existingOK: true)
-        for name in platformFiles {
-            try Files.writeAtomically(Files.join(platformDirectory.path, name), try bundle.file("platform/" + name))
-        }
-        for name in vtpmFiles {
-            try Files.writeAtomically(Files.join(vtpmDirectory.path, name), try bundle.file("vtpm/" + name))
+        for (prefix, directory) in [("platform/", platformDirectory.path), ("vtpm/", vtpmDirectory.path)] {
+            try Files.makeDirectory(directory, permissions: 0o700, existingOK: true)
+            for entry in bundle.entries where entry.name.hasPrefix(prefix) {
+                let name = String(entry.name.dropFirst(prefix.utf8.count))
+                guard !name.isEmpty, name != ".", name != "..", !name.utf8.contains(UInt8(ascii: "/")) else {
+                    throw .invalidArgument("boot bundle entry \(entry.name) names no file")
+                }
+                try Files.writeAtomically(Files.join(directory, name), entry.data)
+            }
         }
     }
 
@@ -99,6 +111,10 @@ enum BootSequence {
             agent: try FileMeasurement.sha256(path: "/init"), manifest: try Digest.sha256(manifestBytes),
             commandLine: try Digest.sha256(commandLine))
     }
+
+    /// The firmware's (SeaBIOS') event log of the platform PCRs 0-7, which the factory replays.
+    static func firmwareLog() -> [UInt8] { readLog("/sys/kernel/security/tpm0/binary_bios_measurements") }
+    static func imaLog() -> [UInt8] { readLog("/sys/kernel/security/ima/binary_runtime_measurements") }
 
     static func readLog(_ path: String) -> [UInt8] { (try? Files.read(path, maximum: 1 << 20)) ?? [] }
 }

@@ -27,33 +27,25 @@ enum PlatformLaunchCommand {
             options:
               --platform DIR       the platform's LoBot directory (or $LOBOT_PLATFORM)
               --vtpm DIR           the LoBot's vTPM (rooted in this platform)
-              --image DIR          the baked image (from lobot-factory bake)
               --platform-nonce HEX nonce for the platform quote (from the factory)
               --vtpm-nonce HEX     nonce for the vTPM quote
               --out FILE           where to write the boot result
               --domain FILE[@SHA256]  a domain file, measured into vTPM PCR 8 (up to 8)
-              --system-data FILE   the platform tcsd's system.data
-              --tpm-state DIR      the platform TPM's swtpm state directory
               --no-tpm             boot without a TPM (the VM must refuse)
-              --memory MIB         guest memory (default 128; at least 96)
-              --accel MODE         auto (KVM where it boots, else TCG; default), kvm or tcg
-              --timeout SECONDS    power-off deadline (default 180)
-              --console FILE       keep the VM's serial console here
+            \(VMOptions.help)
             """,
-        options: PlatformAccess.options + ["vtpm", "image", "platform-nonce", "vtpm-nonce", "out", "domain", "system-data",
-                                           "tpm-state", "memory", "accel", "timeout", "console"],
+        options: PlatformAccess.options + VMOptions.options + ["vtpm", "platform-nonce", "vtpm-nonce", "out", "domain"],
         flags: ["no-tpm"])
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let platform = try PlatformAccess.directory(arguments)
         let vtpm = VTPMDirectory(try arguments.required("vtpm"))
-        let image = try arguments.required("image")
         let out = try arguments.required("out")
         let platformNonce = try arguments.hexBytes("platform-nonce", length: 20)
         let vtpmNonce = try arguments.hexBytes("vtpm-nonce", length: 20)
         if arguments.has("no-tpm") && arguments.value("tpm-state") != nil { throw arguments.usage("give --tpm-state or --no-tpm, not both") }
-        let accel = arguments.value("accel") ?? "auto"
-        guard ["auto", "kvm", "tcg"].contains(accel) else { throw arguments.usage("--accel must be auto, kvm or tcg") }
+        var launcher = try VMOptions.launcher(arguments, noTPM: arguments.has("no-tpm"))
+        let systemData = try VMOptions.systemData(arguments)
 
         var domainFiles: [String] = []
         var plan: [DomainPlan.Domain] = []
@@ -70,43 +62,24 @@ enum PlatformLaunchCommand {
         }
         guard plan.count <= DomainPlan.maximumDomains else { throw arguments.usage("at most \(DomainPlan.maximumDomains) --domain files") }
 
-        var accelerator = ""
         let started = monotonicMilliseconds()
         let result = try core { () throws(LoBotError) -> BootResult in
             var entries: [(name: String, data: [UInt8])] = []
             for name in ["aik.blob", "bind.blob", "counter", "versions", "versions.key"] {
                 entries.append(("platform/" + name, try platform.read(Files.join(platform.path, name), "platform file")))
             }
-            let systemData = arguments.value("system-data") ?? "/var/lib/tpm/system.data"
-            entries.append(("platform/system.data", try Files.read(systemData, maximum: 1 << 20)))
+            entries.append(("platform/system.data", systemData))
             entries.append(("vtpm/vtpm.state", try Files.read(vtpm.statePath, maximum: BootBundle.maximumEntry)))
             entries.append(("vtpm/msk.bound", try Files.read(vtpm.boundKeyPath, maximum: 4096)))
             entries.append(("nonce/platform", platformNonce))
             entries.append(("nonce/vtpm", vtpmNonce))
             entries.append(("domains", DomainPlan(domains: plan).bytes))
-            let tpm: VMLauncher.TPM
-            if arguments.has("no-tpm") {
-                tpm = .none
-            } else if let state = arguments.value("tpm-state") {
-                tpm = .emulated(stateDirectory: state)
-            } else {
-                tpm = .passthrough(device: "/dev/tpm0")
-            }
-            var launcher = VMLauncher(
-                kernel: Files.join(image, "vmlinuz"), initrd: Files.join(image, "initrd.img"),
-                commandLine: String(decoding: try Files.read(Files.join(image, "cmdline"), maximum: 4096), as: UTF8.self), tpm: tpm)
-            launcher.accelerator = accel
-            launcher.consolePath = arguments.value("console")
-            if let memory = try? arguments.integer("memory", in: 96...65536) { launcher.memoryMiB = memory }
-            if let timeout = try? arguments.integer("timeout", in: 10...3600) { launcher.timeoutSeconds = timeout }
-            let result = try launcher.run(bundle: BootBundle(entries: entries), domains: domainFiles)
-            accelerator = launcher.usedAccelerator
-            return result
+            return try launcher.run(bundle: BootBundle(entries: entries), domains: domainFiles).result
         }
         let elapsed = monotonicMilliseconds() - started
         try Output.write(out, result.bytes)
         if result.succeeded {
-            Console.out("LoBot VM \(result.message) (\(accelerator), \(elapsed) ms); boot result written to \(out)")
+            Console.out("LoBot VM \(result.message) (\(launcher.usedAccelerator), \(elapsed) ms); boot result written to \(out)")
         } else {
             throw .failed(.tpmRule("LoBot VM failed: \(result.message) (result written to \(out))"))
         }

@@ -15,14 +15,19 @@ struct MigrationStep {
 
     static let options = PlatformAccess.options + ["in", "out"]
 
-    init(_ arguments: ParsedArguments) throws(AgentError) {
+    init(_ arguments: ParsedArguments, connecting: Bool = true) throws(AgentError) {
         let directory = try PlatformAccess.directory(arguments)
         out = try arguments.required("out")
-        participant = try core { () throws(LoBotError) in try Participant(directory: directory) }
+        participant = try core { () throws(LoBotError) in try Participant(directory: directory, connecting: connecting) }
+    }
+
+    init(participant: Participant, out: String) {
+        self.participant = participant
+        self.out = out
     }
 
     var directory: PlatformDirectory { participant.directory }
-    var tpm: PlatformTPM { participant.tpm }
+    var tpm: PlatformTPM { get throws(LoBotError) { try participant.tpm } }
 
     func files(_ session: [UInt8]) -> SessionFiles { SessionFiles(directory, session: session) }
 

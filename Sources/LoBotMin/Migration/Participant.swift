@@ -7,15 +7,28 @@ import LoBotPlatform
 
 struct Participant {
     let directory: PlatformDirectory
-    let tpm: PlatformTPM
     let name: String
+    private let connection: PlatformTPM?
 
-    init(directory: PlatformDirectory) throws(LoBotError) {
+    /// Without `connecting`, the platform TPM is not reached (its tcsd may be stopped while a
+    /// LoBot VM holds the TPM): only the checks and bookkeeping that need no TPM can be done.
+    init(directory: PlatformDirectory, connecting: Bool = true) throws(LoBotError) {
+        try self.init(directory: directory, tpm: connecting ? try PlatformTPM() : nil)
+    }
+
+    init(directory: PlatformDirectory, tpm: PlatformTPM?) throws(LoBotError) {
         self.directory = directory
-        tpm = try PlatformTPM()
+        connection = tpm
         let certificate = try X509Certificate(der: try directory.read(directory.aikCertificatePath, "AIK certificate (enroll first)"))
         guard let name = certificate.commonName else { throw .invalidArgument("the AIK certificate names no platform") }
         self.name = name
+    }
+
+    var tpm: PlatformTPM {
+        get throws(LoBotError) {
+            guard let connection else { throw .tpmRule("this step runs without the platform TPM") }
+            return connection
+        }
     }
 
     /// Signs a message digest with the TPM signing key.

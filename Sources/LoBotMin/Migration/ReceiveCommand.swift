@@ -1,5 +1,6 @@
 // `lobot migrate receive` (destination, steps 7-9): unbinds K1 with this platform's TPM, opens
-// the LoBot package, unbinds MSK, and starts LoBot_D here as a host process: its vTPM state
+// the LoBot package, unbinds MSK, and starts LoBot_D: here as a host process, or, with --image,
+// as the baked LoBot VM under qemu (MigrateReceiveInVM, InVMReceive). Either way its vTPM state
 // joins this platform's version store (so no older copy of it opens here), is measured into
 // PCRs 0-5, bound to the platform through PCR 6 both ways, and quoted -- the platform's PCRs
 // 0-15 for the factory, the vTPM's PCRs for LoBot_S. LoBot_D stays in the session directory,
@@ -13,6 +14,9 @@ enum MigrateReceiveCommand {
         summary: "Destination: take in the LoBot, measure and quote it (steps 7-9).",
         help: """
             usage: lobot migrate receive --platform DIR --in LOBOT-PACKAGE.msg --out DIR
+                                         [--image DIR [--tpm-state DIR] [--system-data FILE]
+                                          [--memory MIB] [--accel auto|kvm|tcg] [--timeout SECONDS]
+                                          [--console FILE]]
 
             Checks the source's lobot-package message (signed by the source's key the factory
             vouched for, for this session), has the TPM unbind its key, imports the vTPM with
@@ -21,48 +25,54 @@ enum MigrateReceiveCommand {
             platform quote of PCRs 0-15, vTPM quote) and writes the lobot-report message for
             the factory.
 
+            Without --image, LoBot_D is this process: it measures its own binary, and the
+            factory judges it by `golden predict-host` values. With --image, LoBot_D is the
+            baked LoBot VM: the platform TPM goes to the VM (stop the platform's tcsd, and with
+            --tpm-state its swtpm, first: a TPM has one user at a time), the VM does all of the
+            above and measures itself as its image's golden values predict; this process, which
+            then needs no TPM, checks and installs what the VM hands back. The platform's
+            version store change is left as a pending commit that its next open finishes. If
+            the VM fails, nothing changes here: run receive again, or recover.
+
             options:
-              --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
-              --in FILE        the lobot-package message
-              --out DIR        where to write the report
+              --platform DIR       the platform's LoBot directory (or $LOBOT_PLATFORM)
+              --in FILE            the lobot-package message
+              --out DIR            where to write the report
+            \(VMOptions.help)
             """,
-        options: MigrationStep.options)
+        options: MigrationStep.options + VMOptions.options)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
+        if arguments.value("image") != nil {
+            let launcher = try VMOptions.launcher(arguments)
+            return try MigrateReceiveInVM.run(arguments, message: try incomingMessage(arguments), launcher: launcher)
+        }
+        for option in VMOptions.options where arguments.value(option) != nil {
+            throw arguments.usage("--\(option) is for LoBot_D as the LoBot VM: give --image too")
+        }
         let message = try incomingMessage(arguments)
         let step = try MigrationStep(arguments)
         try core { () throws(LoBotError) in
             var journal = try step.journal(for: message, role: .destination, states: [.accepted])
             try step.check(message, [.lobotPackage], journal: journal)
-            let body = try LoBotPackageBody(bytes: try message.openBody { (wrapped) throws(LoBotError) in try step.participant.unbind(wrapped) })
-            let state = try StateFile(bytes: body.state)
-            var plain: [UInt8] = []
-            defer { wipe(&plain) }
-            var msk = try step.participant.unbind(body.boundMasterKey)
-            defer { wipe(&msk) }
-            let key = try MasterKey(bytes: msk)
-            plain = try state.open(key: key, path: "the LoBot package's vTPM state")
-            let vtpmState = try VTPMState(bytes: plain)
-            guard vtpmState.id == journal.open.vtpmID, state.id == vtpmState.id else {
-                throw .invalidArgument("the LoBot package holds another vTPM than the session's")
-            }
+            let received = try ReceivedLoBot(step, message: message, journal: journal)
 
             // LoBot_D's vTPM: MSK stays bound to this TPM; its version joins this platform's store.
             let files = step.files(journal.session)
             let lobot = VTPMDirectory(Files.join(files.path, "lobot"))
             try Files.makeDirectory(lobot.path, permissions: 0o700, existingOK: true)
-            try Files.writeAtomically(lobot.boundKeyPath, body.boundMasterKey, permissions: 0o600)
-            let store = VersionStore(directory: step.directory, tpm: step.tpm)
+            try Files.writeAtomically(lobot.boundKeyPath, received.boundMasterKey, permissions: 0o600)
+            let store = VersionStore(directory: step.directory, tpm: try step.tpm)
             try store.createIfMissing()
-            _ = try store.adopt(id: vtpmState.id)
-            var session = try VTPMSession.create(directory: lobot, msk: key, counter: StoredVersionCounter(store: store, id: vtpmState.id),
-                                                 vtpm: VTPM(state: vtpmState))
+            _ = try store.adopt(id: received.vtpm.id)
+            var session = try VTPMSession.create(directory: lobot, msk: received.key,
+                                                 counter: StoredVersionCounter(store: store, id: received.vtpm.id), vtpm: received.vtpm)
             Failpoint.hit("receive.imported")
 
             // Steps 8-9.
             let events = try BootMeasurements.hostEvents(agent: try agentDigest())
-            let before = try LoBotAttestation.measure(vtpm: session.vtpm, tpm: step.tpm, events: events)
-            let platformQuote = try LoBotAttestation.platformQuote(tpm: step.tpm, aikBlob: try step.directory.aikBlob(),
+            let before = try LoBotAttestation.measure(vtpm: session.vtpm, tpm: try step.tpm, events: events)
+            let platformQuote = try LoBotAttestation.platformQuote(tpm: try step.tpm, aikBlob: try step.directory.aikBlob(),
                                                                    nonce: journal.open.quoteNonce)
             let vtpmQuote = try session.vtpm.quote(selection: try PCRSelection(Array(0...8)), nonce: journal.open.vtpmNonce)
             try session.commit()
@@ -73,5 +83,30 @@ enum MigrateReceiveCommand {
             try step.deliver(try step.participant.message(.lobotReport, journal: journal, to: factoryParty, body: report.bytes),
                              journal: journal, as: "07-lobot-report.msg")
         }
+    }
+}
+
+/// Step 7's LoBot package, opened wherever LoBot_D runs: K1 and MSK unbound by this platform's
+/// TPM, the vTPM state decrypted and checked to be the session's vTPM.
+struct ReceivedLoBot {
+    /// MSK as it travelled: bound to this platform's TPM.
+    let boundMasterKey: [UInt8]
+    let key: MasterKey
+    let vtpm: VTPM
+
+    init(_ step: MigrationStep, message: Envelope, journal: SessionJournal) throws(LoBotError) {
+        let body = try LoBotPackageBody(bytes: try message.openBody { (wrapped) throws(LoBotError) in try step.participant.unbind(wrapped) })
+        let state = try StateFile(bytes: body.state)
+        var msk = try step.participant.unbind(body.boundMasterKey)
+        defer { wipe(&msk) }
+        key = try MasterKey(bytes: msk)
+        var plain = try state.open(key: key, path: "the LoBot package's vTPM state")
+        defer { wipe(&plain) }
+        let vtpmState = try VTPMState(bytes: plain)
+        guard vtpmState.id == journal.open.vtpmID, state.id == vtpmState.id else {
+            throw .invalidArgument("the LoBot package holds another vTPM than the session's")
+        }
+        boundMasterKey = body.boundMasterKey
+        vtpm = VTPM(state: vtpmState)
     }
 }
