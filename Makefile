@@ -142,7 +142,7 @@ test-sanitize: deps $(TROUSERS_SAN)
 	@$(SAN_ENV) $(SWIFT) build $(SAN_SWIFT) --product lobot
 	@$(SAN_ENV) $(SWIFT) build $(SAN_SWIFT) --product lobot-factory
 	@echo "==> swift test with sanitizers"
-	@$(SAN_ENV) $(SAN_RUN_ENV) $(SWIFT) test $(SAN_SWIFT) --skip 'StaticBinaryTests|VMBootTests'
+	@$(SAN_ENV) $(SAN_RUN_ENV) $(SWIFT) test $(SAN_SWIFT) --skip 'StaticBinaryTests|VMBootTests|VMMigrationTests'
 
 # One test (TEST_FILTER, a `swift test --filter` pattern) on what is built, rebuilding nothing else.
 test-only:
