@@ -45,7 +45,7 @@ FUZZ_ENV     := LOBOT_FUZZ=1
 FUZZ_FLAGS   := -c release --scratch-path $(FUZZ_DIR)
 FUZZ_TIME    ?= 600
 FUZZ_JOBS    ?= 2
-FUZZ_SOURCES := $(shell find fuzz/LoBotFuzz -type f 2>/dev/null)
+FUZZ_SOURCES := $(shell find fuzz/LoBotFuzz fuzz/CFuzzer -type f 2>/dev/null)
 
 .PHONY: all lobot factory factory-static openssl trousers deps demo demo-vtpm test vm-test size bench clean \
         fuzz fuzz-build fuzz-smoke

@@ -29,3 +29,20 @@ struct FuzzFindingsTests {
         #expect(error?.message.contains("zero byte") == true)
     }
 }
+
+extension FuzzFindingsTests {
+    /// The oracle's one-line rule, checked where the envelope target rarely reaches (it needs the
+    /// session and nonce the check expects): a sender name read from a message is any UTF-8 but
+    /// NUL, and the refusal quotes it.
+    @Test func refusalsQuotingOutsideNamesStayOneLine() throws {
+        let session = [UInt8](repeating: 7, count: 16)
+        let nonce = TPMNonce([UInt8](repeating: 9, count: 20))!
+        let envelope = try Envelope.make(
+            type: .domainReady, session: session, sender: "SP\n\u{1b}[2Jowned", receiver: "DP", nonce: nonce, body: [],
+            sign: { (_) throws(LoBotError) in [1] })
+        let parsed = try Envelope(bytes: envelope.bytes)
+        let error = #expect(throws: LoBotError.self) { try parsed.expect(.domainReady, session: session, nonce: nonce, from: "SP", to: "DP") }
+        let message = error?.message ?? ""
+        #expect(message.contains("SP??[2Jowned") && !message.utf8.contains(0x0a) && !message.utf8.contains(0x1b))
+    }
+}

@@ -19,7 +19,7 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMut
     if let demo = getenv("LOBOT_FUZZ_SEEDS").map({ String(cString: $0) }) {
         guard let out = getenv("LOBOT_FUZZ_CORPUS").map({ String(cString: $0) }) else {
             report("lobot-fuzz: LOBOT_FUZZ_SEEDS needs LOBOT_FUZZ_CORPUS (the corpus directory to write)\n")
-            exit(2)
+            _exit(2)
         }
         let status = SeedHarvest.run(demo: demo, corpus: out)
         fflush(nil)
@@ -28,7 +28,7 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMut
     let name = getenv("LOBOT_FUZZ_TARGET").map { String(cString: $0) } ?? ""
     guard let target = FuzzTarget(rawValue: name) else {
         report("lobot-fuzz: set LOBOT_FUZZ_TARGET to one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: " "))\n")
-        exit(2)
+        _exit(2)
     }
     selectedTarget = target
     Fixtures.prepare()
