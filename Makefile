@@ -37,7 +37,18 @@ TEST_ENV     := LOBOT_BIN=$(abspath $(LOBOT)) LOBOT_FACTORY_BIN=$(abspath $(FACT
 SOURCES_CORE := $(shell find Sources/LoBotCore Sources/LoBotPlatform Sources/LoBotMin Sources/CLibC Sources/CLibCrypto Sources/CTSPI -type f) Package.swift
 SOURCES_ALL  := $(shell find Sources -type f) Package.swift
 
-.PHONY: all lobot factory factory-static openssl trousers deps demo demo-vtpm test test-sanitize test-only removals vm-test size bench clean
+# The libFuzzer targets (fuzz/LoBotFuzz): one binary, built with its own scratch path only when
+# LOBOT_FUZZ=1 (Package.swift), LoBot's own modules instrumented (-sanitize=fuzzer,address).
+FUZZ_DIR     := .build-fuzz
+FUZZER       := $(FUZZ_DIR)/release/lobot-fuzz
+FUZZ_ENV     := LOBOT_FUZZ=1
+FUZZ_FLAGS   := -c release --scratch-path $(FUZZ_DIR)
+FUZZ_TIME    ?= 600
+FUZZ_JOBS    ?= 2
+FUZZ_SOURCES := $(shell find fuzz/LoBotFuzz fuzz/CFuzzer -type f 2>/dev/null)
+
+.PHONY: all lobot factory factory-static openssl trousers deps demo demo-vtpm test test-sanitize test-only removals vm-test size bench clean \
+        fuzz fuzz-build fuzz-smoke
 
 all: lobot factory
 
@@ -115,6 +126,7 @@ test: deps all factory-static $(TROUSERS)
 	@echo "==> swift test"
 	@$(TEST_ENV) $(SWIFT) test
 	@$(MAKE) --no-print-directory size
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 # The suite again with AddressSanitizer on all Swift (the tests, `lobot` and `lobot-factory`, in
 # the normal build: Embedded Swift and musl have no sanitizer runtime) and AddressSanitizer plus
@@ -175,5 +187,25 @@ bench: deps all
 	@LOBOT_BIN=$(abspath $(LOBOT)) LOBOT_FACTORY_BIN=$$($(SWIFT) build -c release --show-bin-path)/lobot-factory \
 	    $$($(SWIFT) build -c release --show-bin-path)/lobot-bench --out bench $(BENCH_SUITES)
 
+# Every fuzz target for FUZZ_TIME seconds, FUZZ_JOBS at a time (scripts/fuzz); figures in
+# build/fuzz/results.md, crashing inputs kept in build/fuzz/artifacts. fuzz-smoke is the short
+# run `make test` ends with.
+fuzz-build: $(FUZZER)
+
+$(FUZZER): $(TROUSERS) $(SOURCES_ALL) $(FUZZ_SOURCES)
+	@echo "==> lobot-fuzz (libFuzzer + ASan, release)"
+	@mkdir -p $(BUILD)/fuzz
+	@# ld.gold warns once per Swift symbol libFuzzer's export list names ("Cannot export local symbol"): harmless, filtered.
+	@status=0; $(FUZZ_ENV) $(SWIFT) build $(FUZZ_FLAGS) --product lobot-fuzz > $(BUILD)/fuzz/build.log 2>&1 || status=$$?; \
+	grep -v "Cannot export local symbol" $(BUILD)/fuzz/build.log | tail -40; exit $$status
+
+fuzz: deps fuzz-build
+	@echo "==> fuzz: every target $(FUZZ_TIME) s"
+	@scripts/fuzz --time $(FUZZ_TIME) --jobs $(FUZZ_JOBS) --binary $(FUZZER)
+
+fuzz-smoke: deps fuzz-build
+	@echo "==> fuzz smoke: every target 60 s"
+	@scripts/fuzz --time 60 --jobs 2 --binary $(FUZZER)
+
 clean:
-	rm -rf $(BUILD) $(EMBEDDED_DIR) $(SAN_DIR) .build bench/results.md bench/results.json bench/work
+	rm -rf $(BUILD) $(EMBEDDED_DIR) $(SAN_DIR) $(FUZZ_DIR) .build bench/results.md bench/results.json bench/work

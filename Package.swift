@@ -16,6 +16,11 @@ let opensslInclude = environment["LOBOT_OPENSSL_INCLUDE"]
 /// `LOBOT_FACTORY_STATIC=1` links `lobot-factory` as one fully static executable from the same
 /// objects (`make factory-static`); only the link differs, so nothing is compiled twice.
 let factoryStatic = environment["LOBOT_FACTORY_STATIC"] == "1"
+/// `LOBOT_FUZZ=1` adds the libFuzzer targets (`make fuzz`, own scratch path) and builds LoBot's
+/// own modules with coverage and AddressSanitizer (`-sanitize=fuzzer,address`); dependencies are
+/// not instrumented, which keeps each execution cheap. Without it the package is unchanged.
+let fuzz = environment["LOBOT_FUZZ"] == "1"
+let fuzzSwift: [SwiftSetting] = fuzz ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
 /// The objects were compiled for a dynamic link, whose autolink entries name only Foundation's top
 /// libraries: a static link names the rest (and lld, which resolves them in any order).
 let factoryStaticLink = [
@@ -99,12 +104,12 @@ let package = Package(
         .target(
             name: "LoBotCore",
             dependencies: ["CLibC", "CLibCrypto"],
-            swiftSettings: embeddedSwift
+            swiftSettings: embeddedSwift + fuzzSwift
         ),
         .target(
             name: "LoBotPlatform",
             dependencies: ["LoBotCore", "CTSPI"],
-            swiftSettings: embeddedSwift,
+            swiftSettings: embeddedSwift + fuzzSwift,
             linkerSettings: platformLink
         ),
         .executableTarget(
@@ -122,7 +127,8 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            swiftSettings: fuzzSwift
         ),
         .executableTarget(
             name: "FactoryTool",
@@ -143,3 +149,19 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["LoBotCore", "LoBotPlatform", "TestSupport"]),
     ]
 )
+
+if fuzz {
+    package.products.append(.executable(name: "lobot-fuzz", targets: ["LoBotFuzz"]))
+    package.targets.append(.systemLibrary(name: "CFuzzer", path: "fuzz/CFuzzer"))
+    package.targets.append(
+        .executableTarget(
+            name: "LoBotFuzz",
+            dependencies: [
+                "CFuzzer", "LoBotCore", "LoBotPlatform", "FactoryKit",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            path: "fuzz/LoBotFuzz",
+            swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])],
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
+        ))
+}

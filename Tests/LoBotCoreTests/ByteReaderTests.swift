@@ -65,4 +65,17 @@ import Testing
             #expect(throws: LoBotError.self, "\(bad) accepted") { try PCRList.parse(bad) }
         }
     }
+
+    /// Found by the quote fuzz target: the refusal quoted the input, newlines and all.
+    @Test func pcrListRefusalsStayOneLine() {
+        for bad in ["0-6\nLBGV\u{1}\nhost-lobot", "0-6\u{1b}[2J", String(repeating: "9", count: 200)] {
+            do throws(LoBotError) {
+                _ = try PCRList.parse(bad)
+                Issue.record("\(bad) accepted")
+            } catch {
+                #expect(!error.message.contains("\n") && !error.message.contains("\u{1b}") && error.message.utf8.count < 200)
+            }
+        }
+        do throws(LoBotError) { _ = try PCRList.parse("0-24") } catch { #expect(error.message.contains("\"0-24\"")) }
+    }
 }

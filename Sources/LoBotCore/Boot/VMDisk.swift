@@ -43,6 +43,8 @@ public enum VMDisk {
             let offset = try reader.readUInt32LE()
             guard offset == UInt32(sector) else { throw reader.failure(.unexpectedValue(field: "offset", value: UInt64(offset))) }
             let nameBytes = try reader.readBytes(64)
+            // At most 63 bytes and a NUL, as `bytes` writes it (a full field would not read back).
+            guard nameBytes.contains(0) else { throw reader.failure(.inconsistent("name is not NUL-terminated")) }
             guard let text = String(validating: nameBytes.prefix { $0 != 0 }, as: UTF8.self) else {
                 throw reader.failure(.inconsistent("name is not UTF-8"))
             }

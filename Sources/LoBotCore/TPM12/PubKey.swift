@@ -34,6 +34,8 @@ public struct PubKey: WireStructure, Equatable, Sendable {
     /// The key as an OpenSSL public key (RSA only).
     public func rsaPublicKey() throws(LoBotError) -> RSAPublicKey {
         let parms = try algorithmParms.rsaParms()
+        // A leading zero byte would make the key shorter than keyLength says (OpenSSL drops it).
+        guard modulus.first != 0 else { throw .invalidArgument("TPM_PUBKEY modulus starts with a zero byte") }
         guard parms.keyLength == UInt32(modulus.count * 8) else {
             throw .invalidArgument("TPM_PUBKEY says \(parms.keyLength) bits but holds a \(modulus.count * 8)-bit modulus")
         }

@@ -10,7 +10,7 @@ public enum PCRList {
                 let low = Int(String(bounds[0])), let high = Int(String(bounds[bounds.count - 1])),
                 low <= high, low >= 0, high < TPMLimits.pcrCount
             else {
-                throw .invalidArgument("bad PCR list \"\(text)\": use numbers 0-23, ranges and commas, e.g. 0-7,10")
+                throw .invalidArgument("bad PCR list\(quoted(text)): use numbers 0-23, ranges and commas, e.g. 0-7,10")
             }
             for index in low...high where !out.contains(index) { out.append(index) }
         }
@@ -31,5 +31,10 @@ public enum PCRList {
         var text = ""
         for (n, part) in parts.enumerated() { text += (n == 0 ? "" : ",") + part }
         return text
+    }
+
+    /// ` "text"` when it is a short line of printable ASCII, else nothing: the error stays one line.
+    static func quoted(_ text: String) -> String {
+        text.utf8.count <= 64 && text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) ? " \"\(text)\"" : ""
     }
 }

@@ -1,0 +1,48 @@
+// Inputs the fuzz targets (fuzz/LoBotFuzz) found to break a parser's contract, each kept as a
+// test beside its fix. Moved PCR-list refusals live with the PCR list tests (ByteReaderTests).
+import LoBotCore
+import Testing
+
+struct FuzzFindingsTests {
+    /// boot target: a disk header whose name filled all 64 bytes (no NUL) was accepted, but
+    /// `bytes` writes at most 63 and a NUL, so the header did not read back as itself.
+    @Test func inputHeaderNameNeedsItsNUL() throws {
+        let header = VMDisk.InputHeader(length: 100, name: "bundle").bytes
+        var full = header
+        for i in 20..<84 { full[i] = 0x20 }
+        #expect(throws: LoBotError.self) { try VMDisk.InputHeader(bytes: full, diskSize: 4096) }
+        var longest = full
+        longest[83] = 0
+        let parsed = try VMDisk.InputHeader(bytes: longest, diskSize: 4096)
+        #expect(parsed.name.utf8.count == 63)
+        #expect(try VMDisk.InputHeader(bytes: parsed.bytes, diskSize: 4096) == parsed)
+    }
+
+    /// identity target: a TPM_PUBKEY saying 2048 bits whose 256-byte modulus began with zero
+    /// bytes gave an OpenSSL key of 251 bytes: a shorter key than the structure claimed.
+    @Test func pubKeyModulusWithLeadingZerosIsRefused() throws {
+        let real = PubKey.rsa(try RSAPrivateKey.generate().publicKey(), encScheme: .none, sigScheme: .rsaPKCS1v15SHA1)
+        _ = try real.rsaPublicKey()
+        var padded = real
+        padded.modulus = [0, 0, 0, 0, 0, 1] + Array(real.modulus.dropFirst(6))
+        let error = #expect(throws: LoBotError.self) { try padded.rsaPublicKey() }
+        #expect(error?.message.contains("zero byte") == true)
+    }
+}
+
+extension FuzzFindingsTests {
+    /// The oracle's one-line rule, checked where the envelope target rarely reaches (it needs the
+    /// session and nonce the check expects): a sender name read from a message is any UTF-8 but
+    /// NUL, and the refusal quotes it.
+    @Test func refusalsQuotingOutsideNamesStayOneLine() throws {
+        let session = [UInt8](repeating: 7, count: 16)
+        let nonce = TPMNonce([UInt8](repeating: 9, count: 20))!
+        let envelope = try Envelope.make(
+            type: .domainReady, session: session, sender: "SP\n\u{1b}[2Jowned", receiver: "DP", nonce: nonce, body: [],
+            sign: { (_) throws(LoBotError) in [1] })
+        let parsed = try Envelope(bytes: envelope.bytes)
+        let error = #expect(throws: LoBotError.self) { try parsed.expect(.domainReady, session: session, nonce: nonce, from: "SP", to: "DP") }
+        let message = error?.message ?? ""
+        #expect(message.contains("SP??[2Jowned") && !message.utf8.contains(0x0a) && !message.utf8.contains(0x1b))
+    }
+}
