@@ -78,8 +78,17 @@ public enum LoBotError: Error, Equatable, Sendable {
     /// does not match); its effects (roll back or destroy) are done when this is thrown.
     case refused(String)
 
-    /// One line for a human, without a trailing newline.
-    public var message: String {
+    /// One line for a human, without a trailing newline. Names and reasons from the input it
+    /// quotes (a message's sender, a peer's refusal) cannot break it: control characters become "?".
+    public var message: String { Self.oneLine(text) }
+
+    /// `text` with every control character (C0, DEL) replaced by "?", so that it prints as one line.
+    public static func oneLine(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return text }
+        return String(decoding: text.utf8.map { $0 < 0x20 || $0 == 0x7F ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
+    }
+
+    private var text: String {
         switch self {
         case .parse(let failure):
             return failure.message
