@@ -6,6 +6,7 @@
 //   signing.blob    the signing key (TPM_KEY)         counter       counter id and secret (0600)
 //   ca.cert         the factory CA certificate        domains/      aDoms and their LoBots
 //   sessions/       provisioning and migration sessions in progress or done
+//   journal.key     the sessions' journal HMAC key, bound to the bind key
 import LoBotCore
 
 public struct PlatformDirectory: Sendable {
@@ -28,9 +29,13 @@ public struct PlatformDirectory: Sendable {
         try read(signingBlobPath, "signing key (run lobot platform bind-key first)")
     }
 
-    /// The factory CA's public key, from the certificate kept at activation.
+    /// The factory CA's public key, from the certificate kept at activation, which must still
+    /// verify under its own key: a byte changed anywhere in it is refused.
     public func factoryKey() throws(LoBotError) -> RSAPublicKey {
-        try X509Certificate(der: try read(caCertificatePath, "factory CA certificate (run lobot platform activate)")).publicKey()
+        let certificate = try X509Certificate(der: try read(caCertificatePath, "factory CA certificate (run lobot platform activate)"))
+        let key = try certificate.publicKey()
+        guard certificate.isSigned(by: key) else { throw .authentication(what: "factory CA certificate \(caCertificatePath)") }
+        return key
     }
 
     public func read(_ path: String, _ what: String) throws(LoBotError) -> [UInt8] {

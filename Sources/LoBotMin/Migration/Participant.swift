@@ -14,6 +14,9 @@ struct Participant {
         self.directory = directory
         tpm = try PlatformTPM()
         let certificate = try X509Certificate(der: try directory.read(directory.aikCertificatePath, "AIK certificate (enroll first)"))
+        // As at activation: the factory CA signed it, it is valid, and it certifies this platform's AIK.
+        try certificate.verify(issuer: try directory.factoryKey(), subjectKey: try directory.aikPublicKey().modulus,
+                               what: "AIK \(directory.aikCertificatePath)")
         guard let name = certificate.commonName else { throw .invalidArgument("the AIK certificate names no platform") }
         self.name = name
     }
@@ -42,12 +45,15 @@ struct Participant {
     }
 }
 
-/// One session's directory on this platform: its journal and its outbox.
+/// One session's directory on this platform: its journal (authenticated under the platform's
+/// journal key: the journal's bytes, then their HMAC-SHA256) and its outbox.
 struct SessionFiles {
     let path: String
+    let key: JournalKey
 
-    init(_ directory: PlatformDirectory, session: [UInt8]) {
+    init(_ directory: PlatformDirectory, session: [UInt8], key: JournalKey) {
         path = Files.join(directory.sessionsPath, Hex.string(session))
+        self.key = key
     }
 
     var journalPath: String { Files.join(path, "journal") }
@@ -64,12 +70,20 @@ struct SessionFiles {
 
     func journal() throws(LoBotError) -> SessionJournal {
         guard exists else { throw .notFound("session \(Files.baseName(of: path)) on this platform") }
-        return try SessionJournal(bytes: try Files.read(journalPath, maximum: 1 << 20))
+        let bytes = try Files.read(journalPath, maximum: 1 << 20)
+        guard bytes.count > 32 else { throw .authentication(what: "session journal \(journalPath)") }
+        let body = Array(bytes[0..<bytes.count - 32])
+        let expected = try key.mac(body, creating: false)
+        var difference: UInt8 = 0
+        for (a, b) in zip(expected, bytes[(bytes.count - 32)...]) { difference |= a ^ b }
+        guard difference == 0 else { throw .authentication(what: "session journal \(journalPath)") }
+        return try SessionJournal(bytes: body)
     }
 
     /// Records the session's new state: the step's commit point.
     func save(_ journal: SessionJournal) throws(LoBotError) {
-        try Files.writeAtomically(journalPath, journal.bytes)
+        let body = journal.bytes
+        try Files.writeAtomically(journalPath, body + (try key.mac(body, creating: true)))
     }
 
     /// Writes a message to the outbox; returns its path.
