@@ -48,15 +48,18 @@ enum MigrateReceiveCommand {
             }
 
             // LoBot_D's vTPM: MSK stays bound to this TPM; its version joins this platform's store.
+            // The platform counter the store is anchored to must read, and the adoption move it,
+            // before LoBot_D is written anywhere.
             let files = step.files(journal.session)
             let lobot = VTPMDirectory(Files.join(files.path, "lobot"))
-            try Files.makeDirectory(lobot.path, permissions: 0o700, existingOK: true)
-            try Files.writeAtomically(lobot.boundKeyPath, body.boundMasterKey, permissions: 0o600)
+            _ = try TPMCounter(tpm: step.tpm, directory: step.directory).read()
             let store = VersionStore(directory: step.directory, tpm: step.tpm)
             try store.createIfMissing()
             _ = try store.adopt(id: vtpmState.id)
+            try Files.makeDirectory(lobot.path, permissions: 0o700, existingOK: true)
             var session = try VTPMSession.create(directory: lobot, msk: key, counter: StoredVersionCounter(store: store, id: vtpmState.id),
                                                  vtpm: VTPM(state: vtpmState))
+            try Files.writeAtomically(lobot.boundKeyPath, body.boundMasterKey, permissions: 0o600)
             Failpoint.hit("receive.imported")
 
             // Steps 8-9.
