@@ -37,7 +37,7 @@ TEST_ENV     := LOBOT_BIN=$(abspath $(LOBOT)) LOBOT_FACTORY_BIN=$(abspath $(FACT
 SOURCES_CORE := $(shell find Sources/LoBotCore Sources/LoBotPlatform Sources/LoBotMin Sources/CLibC Sources/CLibCrypto Sources/CTSPI -type f) Package.swift
 SOURCES_ALL  := $(shell find Sources -type f) Package.swift
 
-.PHONY: all lobot factory factory-static openssl trousers deps demo demo-vtpm test vm-test size bench clean
+.PHONY: all lobot factory factory-static openssl trousers deps demo demo-vtpm test vm-test tamper size bench clean
 
 all: lobot factory
 
@@ -110,11 +110,24 @@ demo: deps all
 demo-vtpm: deps all
 	@scripts/demo-vtpm
 
+# The tamper matrix: every receiving command of LSP and LSM given tampered copies of what it reads,
+# on real platforms; fails unless each was refused with one clear line and no side effect.
+# TAMPER_FLAGS=--thorough flips every byte (much longer).
+define TAMPER_RUN
+	@echo "==> tamper matrix ($(BUILD)/tamper/results.md)"
+	@$(SWIFT) build --product lobot-tamper
+	@$(TEST_ENV) $$($(SWIFT) build --show-bin-path)/lobot-tamper --out $(BUILD)/tamper $(TAMPER_FLAGS)
+endef
+
 # The test binaries link the glibc TrouSerS (LoBotPlatform's tests).
 test: deps all factory-static $(TROUSERS)
 	@echo "==> swift test"
 	@$(TEST_ENV) $(SWIFT) test
+	$(TAMPER_RUN)
 	@$(MAKE) --no-print-directory size
+
+tamper: deps all
+	$(TAMPER_RUN)
 
 vm-test: deps all $(TROUSERS)
 	@echo "==> VM tests (bake, boot under qemu with a TPM 1.2, factory verdicts)"
