@@ -6,7 +6,6 @@
 //   signing.blob    the signing key (TPM_KEY)         counter       counter id and secret (0600)
 //   ca.cert         the factory CA certificate        domains/      aDoms and their LoBots
 //   sessions/       provisioning and migration sessions in progress or done
-//   journal.key     the sessions' journal HMAC key, bound to the bind key
 import LoBotCore
 
 public struct PlatformDirectory: Sendable {

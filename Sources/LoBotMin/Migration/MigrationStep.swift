@@ -12,8 +12,8 @@ let factoryParty = "factory"
 struct MigrationStep {
     let participant: Participant
     let out: String
-    /// Opened (by the TPM) the first time a journal is read or written.
-    let journalKey: JournalKey
+    /// Each session's journal key, opened by the TPM the first time its journal is read or written.
+    let journalKeys: JournalKeys
 
     static let options = PlatformAccess.options + ["in", "out"]
 
@@ -21,13 +21,13 @@ struct MigrationStep {
         let directory = try PlatformAccess.directory(arguments)
         out = try arguments.required("out")
         participant = try core { () throws(LoBotError) in try Participant(directory: directory) }
-        journalKey = JournalKey(participant: participant)
+        journalKeys = JournalKeys(participant: participant)
     }
 
     var directory: PlatformDirectory { participant.directory }
     var tpm: PlatformTPM { participant.tpm }
 
-    func files(_ session: [UInt8]) -> SessionFiles { SessionFiles(directory, session: session, key: journalKey) }
+    func files(_ session: [UInt8]) -> SessionFiles { SessionFiles(directory, session: session, keys: journalKeys) }
 
     func domain(_ journal: SessionJournal) -> DomainDirectory { DomainDirectory(directory, name: journal.open.domain.name) }
 

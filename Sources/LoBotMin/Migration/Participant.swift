@@ -45,18 +45,19 @@ struct Participant {
     }
 }
 
-/// One session's directory on this platform: its journal (authenticated under the platform's
-/// journal key: the journal's bytes, then their HMAC-SHA256) and its outbox.
+/// One session's directory on this platform: its journal (the journal's bytes, then their
+/// HMAC-SHA256 under the session's journal key) and its outbox.
 struct SessionFiles {
     let path: String
-    let key: JournalKey
+    let keys: JournalKeys
 
-    init(_ directory: PlatformDirectory, session: [UInt8], key: JournalKey) {
+    init(_ directory: PlatformDirectory, session: [UInt8], keys: JournalKeys) {
         path = Files.join(directory.sessionsPath, Hex.string(session))
-        self.key = key
+        self.keys = keys
     }
 
     var journalPath: String { Files.join(path, "journal") }
+    var journalKeyPath: String { Files.join(path, "journal.key") }
     var packagePath: String { Files.join(path, "package") }
     var outbox: String { Files.join(path, "outbox") }
 
@@ -73,7 +74,7 @@ struct SessionFiles {
         let bytes = try Files.read(journalPath, maximum: 1 << 20)
         guard bytes.count > 32 else { throw .authentication(what: "session journal \(journalPath)") }
         let body = Array(bytes[0..<bytes.count - 32])
-        let expected = try key.mac(body, creating: false)
+        let expected = try keys.mac(body, keyPath: journalKeyPath, creating: false)
         var difference: UInt8 = 0
         for (a, b) in zip(expected, bytes[(bytes.count - 32)...]) { difference |= a ^ b }
         guard difference == 0 else { throw .authentication(what: "session journal \(journalPath)") }
@@ -83,7 +84,7 @@ struct SessionFiles {
     /// Records the session's new state: the step's commit point.
     func save(_ journal: SessionJournal) throws(LoBotError) {
         let body = journal.bytes
-        try Files.writeAtomically(journalPath, body + (try key.mac(body, creating: true)))
+        try Files.writeAtomically(journalPath, body + (try keys.mac(body, keyPath: journalKeyPath, creating: true)))
     }
 
     /// Writes a message to the outbox; returns its path.
