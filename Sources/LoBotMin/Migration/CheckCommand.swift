@@ -72,8 +72,8 @@ enum MigrateCheckCommand {
             for file in secret.files {
                 let path = DomainFiles.path(of: file, config: journal.open.domain, package: package)
                 guard Files.exists(path), try DomainFiles.measureLocal(file.name, path) == file else {
-                    throw .pcrMismatch("the aDom's \(file.name) at \(path) is not what the source measured: carry the source's file again, "
-                                       + "or end the session with lobot migrate recover on both platforms")
+                    throw .invalidArgument("the aDom's \(file.name) at \(path) is not what the source measured: carry the source's file "
+                                           + "again, or end the session with lobot migrate recover on both platforms")
                 }
             }
             Failpoint.hit("check.measured")

@@ -93,7 +93,8 @@ enum MigrateLaunchCommand {
         for file in journal.files {
             let path = DomainFiles.path(of: file, config: journal.open.domain, package: files.packagePath)
             guard Files.exists(path), try DomainFiles.measureLocal(file.name, path) == file else {
-                throw .pcrMismatch("the aDom's \(file.name) at \(path) is not what step 12 measured")
+                throw .invalidArgument("the aDom's \(file.name) at \(path) is not what step 12 measured: put the genuine file back, "
+                                       + "or end the session with lobot migrate recover on both platforms")
             }
         }
         let staged = VTPMDirectory(Files.join(files.path, "lobot"))
