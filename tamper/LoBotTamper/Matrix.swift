@@ -47,7 +47,6 @@ final class Matrix {
     let scratch: TemporaryDirectory
     let factory: FactoryWatcher
     private(set) var groups: [Group] = []
-    private var caseNumber = 0
 
     init(world: MigrationWorld) throws {
         self.world = world
@@ -101,7 +100,7 @@ final class Matrix {
     /// given to the receiver as it is.
     func inputs(_ section: String, _ type: String, _ receiver: Receiver, _ files: [(label: String, path: String, kind: MutationKind)]) throws {
         guard !files.isEmpty else { return }
-        let mutations = files.map { Mutation(kind: $0.kind, label: $0.label, field: "", edit: .replace([])) }
+        let mutations = files.map { Mutation(kind: $0.kind, label: $0.label, edit: .replace([])) }
         try run(section, type, receiver, coverage: ["genuine messages, each given as it is"], mutations: mutations) { mutation in
             (files.first { $0.label == mutation.label }!.path, {})
         }
@@ -116,7 +115,6 @@ final class Matrix {
         let factoryBefore = try factory.state()
         let out = scratch.file("out")
         for mutation in mutations {
-            caseNumber += 1
             let (input, undo) = try prepare(mutation)
             let before = snapshot(receiver)
             let factoryState = receiver.platform == nil ? try factory.state() : factoryBefore

@@ -64,8 +64,8 @@ enum MessageMutations {
         let chosen = budget.positions(0..<flipped.count, limit: budget.headerBytes).map { flipped[$0] }
         out += Mutations.byteFlips(chosen, fields: fields)
         coverage.insert("header: every bit of \(bitBytes) bytes (\(budget.bitFields.map { $0.sorted().joined(separator: ", ") } ?? "all fields")); "
-                        + "\(budget.describe(flipped.count, limit: budget.headerBytes)) of the other \(flipped.count) "
-                        + "(lengths, session, names, nonce, iv, tag) inverted", at: 0)
+                        + "of the other \(flipped.count) (lengths, session, names, nonce, iv, tag), "
+                        + "\(budget.describe(flipped.count, limit: budget.headerBytes)) inverted", at: 0)
         out += Mutations.truncations(budget.truncationLengths(fields, size: bytes.count), fields: fields)
         coverage.append(budget.describeTruncations(size: bytes.count))
         out += Mutations.extensions(size: bytes.count)
@@ -92,7 +92,7 @@ enum MessageMutations {
         if let session = byName["session"], let nonce = byName["nonce"] {
             // The session id and the first 16 bytes of the nonce exchanged (same width).
             let head = Field(name: "nonce", range: nonce.range.lowerBound..<nonce.range.lowerBound + 16)
-            out.append(Mutation(kind: .reorder, label: "session and nonce[0..16] swapped", field: "session",
+            out.append(Mutation(kind: .reorder, label: "session and nonce[0..16] swapped",
                                 edit: .splice([.original(0..<session.range.lowerBound), .original(head.range),
                                                .original(session.range.upperBound..<head.range.lowerBound), .original(session.range),
                                                .original(head.range.upperBound..<bytes.count)])))
@@ -102,7 +102,7 @@ enum MessageMutations {
         let type = byName["type"]!.range.lowerBound
         let values = budget.allSubstitutions ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 255] : [0, (Int(bytes[type]) % 12) + 1, 255]
         for value in values where value != Int(bytes[type]) {
-            out.append(Mutation(kind: .substitution, label: "type set to \(value)", field: "type",
+            out.append(Mutation(kind: .substitution, label: "type set to \(value)",
                                 edit: .patch([(offset: type, mask: bytes[type] ^ UInt8(value))])))
         }
         for (nameField, lengthField) in [("sender", "senderLength"), ("receiver", "receiverLength")] {
@@ -111,19 +111,19 @@ enum MessageMutations {
             let names = budget.allSubstitutions ? parties + ["S\nP", "", String(repeating: "x", count: 64)] : parties.filter { $0 != current }.prefix(1) + ["S\nP"]
             for name in names where name != current {
                 let utf8 = Array(name.utf8)
-                out.append(Mutation(kind: .substitution, label: "\(nameField) set to \(name.debugDescription)", field: nameField,
+                out.append(Mutation(kind: .substitution, label: "\(nameField) set to \(name.debugDescription)",
                                     edit: .splice([.original(0..<range.lowerBound), .bytes([UInt8(utf8.count)] + utf8),
                                                    .original(range.upperBound..<bytes.count)])))
             }
         }
         for name in ["session", "nonce"] {
             let range = byName[name]!.range
-            out.append(Mutation(kind: .substitution, label: "\(name) all zeros", field: name,
+            out.append(Mutation(kind: .substitution, label: "\(name) all zeros",
                                 edit: .splice([.original(0..<range.lowerBound), .bytes([UInt8](repeating: 0, count: range.count)),
                                                .original(range.upperBound..<bytes.count)])))
         }
         let flag = byName["encrypted"]!.range.lowerBound
-        out.append(Mutation(kind: .substitution, label: "encrypted flag xor 2", field: "encrypted",
+        out.append(Mutation(kind: .substitution, label: "encrypted flag xor 2",
                             edit: .patch([(offset: flag, mask: UInt8(2))])))
         coverage.append("extension: 4 ways; reorder: adjacent fields swapped; substitution: type, sender, receiver, session, nonce replaced"
                         + (budget.allSubstitutions ? " (every type value, every party's name)" : " (a few values each)"))
@@ -137,7 +137,7 @@ enum MessageMutations {
             let headerEnd = mine.first(where: { $0.name == "bodyLength" })?.range.lowerBound,
             let otherStart = theirs.first(where: { $0.name == "bodyLength" })?.range.lowerBound
         else { return nil }
-        return Mutation(kind: .substitution, label: "body and signature of \(label)", field: "body",
+        return Mutation(kind: .substitution, label: "body and signature of \(label)",
                         edit: .replace(Array(bytes[0..<headerEnd]) + Array(other[otherStart...])))
     }
 }

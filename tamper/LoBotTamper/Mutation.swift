@@ -41,8 +41,6 @@ struct Mutation {
     let kind: MutationKind
     /// What was done, for the failure list ("bit 3 of byte 5 (version)").
     let label: String
-    /// The format field the mutation lands in ("" when it spans several).
-    let field: String
     let edit: Edit
 
     /// The mutated bytes of a small file.
@@ -73,7 +71,7 @@ enum Mutations {
     static func everyBit(_ range: Range<Int>, fields: [Field]) -> [Mutation] {
         range.flatMap { offset in
             (0..<8).map { bit in
-                Mutation(kind: .bitFlip, label: "bit \(bit) of byte \(offset)\(name(offset, fields))", field: field(offset, fields),
+                Mutation(kind: .bitFlip, label: "bit \(bit) of byte \(offset)\(name(offset, fields))",
                          edit: .patch([(offset: offset, mask: UInt8(1) << UInt8(bit))]))
             }
         }
@@ -82,7 +80,7 @@ enum Mutations {
     /// Each byte at `offsets` inverted.
     static func byteFlips(_ offsets: [Int], fields: [Field]) -> [Mutation] {
         offsets.map { offset in
-            Mutation(kind: .byteFlip, label: "byte \(offset)\(name(offset, fields)) xor ff", field: field(offset, fields),
+            Mutation(kind: .byteFlip, label: "byte \(offset)\(name(offset, fields)) xor ff",
                      edit: .patch([(offset: offset, mask: UInt8(0xFF))]))
         }
     }
@@ -90,7 +88,7 @@ enum Mutations {
     /// The file cut to each of `lengths` bytes.
     static func truncations(_ lengths: [Int], fields: [Field]) -> [Mutation] {
         lengths.map { length in
-            Mutation(kind: .truncation, label: "cut to \(length) bytes\(name(length, fields))", field: field(length, fields),
+            Mutation(kind: .truncation, label: "cut to \(length) bytes\(name(length, fields))",
                      edit: .splice([.original(0..<length)]))
         }
     }
@@ -99,15 +97,15 @@ enum Mutations {
     static func extensions(size: Int) -> [Mutation] {
         let appended: [(String, [UInt8])] = [("1 zero byte", [0]), ("1 byte ff", [0xFF]), ("1 KiB of zeros", [UInt8](repeating: 0, count: 1024))]
         return appended.map {
-            Mutation(kind: .extension_, label: "appended \($0.0)", field: "end", edit: .splice([.original(0..<size), .bytes($0.1)]))
-        } + [Mutation(kind: .extension_, label: "appended its own first \(min(size, 64)) bytes", field: "end",
+            Mutation(kind: .extension_, label: "appended \($0.0)", edit: .splice([.original(0..<size), .bytes($0.1)]))
+        } + [Mutation(kind: .extension_, label: "appended its own first \(min(size, 64)) bytes",
                       edit: .splice([.original(0..<size), .original(0..<min(size, 64))]))]
     }
 
     /// Two adjacent fields exchanged.
     static func swap(_ a: Field, _ b: Field, size: Int) -> Mutation {
         let (first, second) = a.range.lowerBound < b.range.lowerBound ? (a, b) : (b, a)
-        return Mutation(kind: .reorder, label: "\(first.name) and \(second.name) swapped", field: first.name,
+        return Mutation(kind: .reorder, label: "\(first.name) and \(second.name) swapped",
                         edit: .splice([.original(0..<first.range.lowerBound), .original(second.range),
                                        .original(first.range.upperBound..<second.range.lowerBound), .original(first.range),
                                        .original(second.range.upperBound..<size)]))

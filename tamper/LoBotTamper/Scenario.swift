@@ -189,6 +189,9 @@ final class Scenario {
         try message(m, "domain-ready", agent("SP", "release"), lsm.last["domain-ready"])
         try stored(m, "stored: SP's session journal (offered)", agent("SP", "release"), file: sp + "/sessions/\(lsm.session)/journal",
                    format: .journal, input: lsm.last["domain-ready"])
+        try stored(m, "stored: SP's session journal key", agent("SP", "release"), file: sp + "/sessions/\(lsm.session)/journal.key",
+                   format: .opaque(header: 0),
+                   input: lsm.last["domain-ready"])
         try step(lsm.release(), "release")
         try message(m, "release", agent("DP", "launch"), lsm.last["release"])
         try stored(m, "stored: DP's session journal (ready)", agent("DP", "launch"), file: dp + "/sessions/\(lsm.session)/journal",
