@@ -47,7 +47,7 @@ FUZZ_TIME    ?= 600
 FUZZ_JOBS    ?= 2
 FUZZ_SOURCES := $(shell find fuzz/LoBotFuzz fuzz/CFuzzer -type f 2>/dev/null)
 
-.PHONY: all lobot factory factory-static openssl trousers deps demo demo-vtpm test test-sanitize test-only removals vm-test size bench clean \
+.PHONY: all lobot factory factory-static openssl trousers deps demo demo-vtpm test test-sanitize test-only removals vm-test tamper size bench clean \
         fuzz fuzz-build fuzz-smoke
 
 all: lobot factory
@@ -121,10 +121,20 @@ demo: deps all
 demo-vtpm: deps all
 	@scripts/demo-vtpm
 
+# The tamper matrix: every receiving command of LSP and LSM given tampered copies of what it reads,
+# on real platforms; fails unless each was refused with one clear line and no side effect.
+# TAMPER_FLAGS=--thorough flips every byte (much longer).
+define TAMPER_RUN
+	@echo "==> tamper matrix ($(BUILD)/tamper/results.md)"
+	@$(SWIFT) build --product lobot-tamper
+	@$(TEST_ENV) $$($(SWIFT) build --show-bin-path)/lobot-tamper --out $(BUILD)/tamper $(TAMPER_FLAGS)
+endef
+
 # The test binaries link the glibc TrouSerS (LoBotPlatform's tests).
 test: deps all factory-static $(TROUSERS)
 	@echo "==> swift test"
 	@$(TEST_ENV) $(SWIFT) test
+	$(TAMPER_RUN)
 	@$(MAKE) --no-print-directory size
 	@$(MAKE) --no-print-directory fuzz-smoke
 
@@ -163,6 +173,9 @@ test-only:
 # Takes each protection of the README's security model out in turn and checks that its test fails.
 removals: deps all $(TROUSERS)
 	@scripts/remove-protection $(REMOVALS)
+
+tamper: deps all
+	$(TAMPER_RUN)
 
 vm-test: deps all $(TROUSERS)
 	@echo "==> VM tests (bake, boot under qemu with a TPM 1.2, factory verdicts, LSM with LoBot_D as the VM)"

@@ -88,6 +88,7 @@ let package = Package(
         .executable(name: "lobot", targets: ["LoBotMin"]),
         .executable(name: "lobot-factory", targets: ["FactoryTool"]),
         .executable(name: "lobot-bench", targets: ["LoBotBench"]),
+        .executable(name: "lobot-tamper", targets: ["LoBotTamper"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -143,6 +144,9 @@ let package = Package(
         .executableTarget(
             name: "LoBotBench", dependencies: ["LoBotCore", "FactoryKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "bench/LoBotBench"),
+        .executableTarget(
+            name: "LoBotTamper", dependencies: ["LoBotCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "tamper/LoBotTamper"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LoBotCoreTests", dependencies: ["LoBotCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FactoryToolTests", dependencies: ["FactoryKit", "LoBotCore", "TestSupport"]),

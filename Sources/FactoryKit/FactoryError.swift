@@ -4,7 +4,8 @@ import LoBotCore
 package struct FactoryError: Error, CustomStringConvertible {
     package let description: String
 
-    package init(_ description: String) { self.description = description }
+    /// Control characters (from a message's names, or a library's error text) become "?".
+    package init(_ description: String) { self.description = LoBotError.oneLine(description) }
     package init(_ error: LoBotError) { self.description = error.message }
 }
 

@@ -78,13 +78,14 @@ public enum LoBotError: Error, Equatable, Sendable {
     /// does not match); its effects (roll back or destroy) are done when this is thrown.
     case refused(String)
 
-    /// One line for a human, without a trailing newline. Names and reasons read from outside
-    /// (a message's sender, a peer's refusal) may hold control bytes: each becomes "?", so no
-    /// input can break the line or send escape sequences to a terminal.
-    public var message: String {
-        let bytes = Array(text.utf8)
-        guard bytes.contains(where: { $0 < 0x20 || $0 == 0x7f }) else { return text }
-        return String(decoding: bytes.map { $0 < 0x20 || $0 == 0x7f ? 0x3f : $0 }, as: UTF8.self)
+    /// One line for a human, without a trailing newline. Names and reasons from the input it
+    /// quotes (a message's sender, a peer's refusal) cannot break it: control characters become "?".
+    public var message: String { Self.oneLine(text) }
+
+    /// `text` with every control character (C0, DEL) replaced by "?", so that it prints as one line.
+    public static func oneLine(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return text }
+        return String(decoding: text.utf8.map { $0 < 0x20 || $0 == 0x7F ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
     }
 
     private var text: String {

@@ -1,6 +1,7 @@
-// Output of the agent: results on stdout, one-line errors on stderr, both unbuffered enough that
-// a crash after a line leaves the line written.
+// Output of the agent: results on stdout, one-line errors on stderr (control characters shown as
+// "?"), both unbuffered enough that a crash after a line leaves the line written.
 import CLibC
+import LoBotCore
 
 enum Console {
     static func out(_ line: String) {
@@ -11,7 +12,7 @@ enum Console {
     }
 
     static func error(_ line: String) {
-        var text = "lobot: " + line
+        var text = "lobot: " + LoBotError.oneLine(line)
         text.append("\n")
         text.withUTF8 { buf in _ = fwrite(buf.baseAddress, 1, buf.count, lobot_stderr()) }
         fflush(lobot_stderr())

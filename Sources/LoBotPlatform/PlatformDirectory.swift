@@ -28,9 +28,13 @@ public struct PlatformDirectory: Sendable {
         try read(signingBlobPath, "signing key (run lobot platform bind-key first)")
     }
 
-    /// The factory CA's public key, from the certificate kept at activation.
+    /// The factory CA's public key, from the certificate kept at activation, which must still
+    /// verify under its own key: a byte changed anywhere in it is refused.
     public func factoryKey() throws(LoBotError) -> RSAPublicKey {
-        try X509Certificate(der: try read(caCertificatePath, "factory CA certificate (run lobot platform activate)")).publicKey()
+        let certificate = try X509Certificate(der: try read(caCertificatePath, "factory CA certificate (run lobot platform activate)"))
+        let key = try certificate.publicKey()
+        guard certificate.isSigned(by: key) else { throw .authentication(what: "factory CA certificate \(caCertificatePath)") }
+        return key
     }
 
     public func read(_ path: String, _ what: String) throws(LoBotError) -> [UInt8] {

@@ -23,8 +23,11 @@ public final class PlatformTPM {
         try context.assignSecret(srkSecret ?? wellKnownSecret, to: srk)
     }
 
-    /// Loads a TPM-wrapped key blob under the SRK, with the well-known usage secret.
+    /// Loads a TPM-wrapped key blob under the SRK, with the well-known usage secret. The blob must
+    /// parse as a TPM_KEY/TPM_KEY12 first: libtspi and tcsd read a short or malformed one out of
+    /// bounds (the tamper matrix saw both crash on a truncated blob).
     func loadKey(_ blob: [UInt8], _ what: String) throws(LoBotError) -> TSS_HKEY {
+        _ = try KeyBlob(bytes: blob)
         var key: TSS_HKEY = 0
         var copy = blob
         let rc = copy.withUnsafeMutableBufferPointer {

@@ -75,15 +75,22 @@ public struct VersionStore {
         return try MasterKey(bytes: bytes)
     }
 
-    /// Creates the store, if the platform has none yet (needs the bind key and the counter).
+    /// Creates the store, if the platform has none yet (needs the bind key and the counter). A
+    /// creation that fails (the counter refuses to move) leaves nothing behind.
     public func createIfMissing() throws(LoBotError) {
         guard !exists else { return }
         let key = try MasterKey.generate()
         let bindKey = try KeyBlob(bytes: try directory.bindBlob()).publicKey.rsaPublicKey()
-        try Files.writeAtomically(keyPath, try BoundData.bind(key.bytes, to: bindKey), permissions: 0o600)
         let counter = try TPMCounter(tpm: tpm, directory: directory)
-        _ = try AnchoredFile.create(paths: paths, key: key, counter: counter, kind: .versionStore, id: Self.identity,
-                                    contents: VersionTable().bytes)
+        _ = try counter.read()
+        try Files.writeAtomically(keyPath, try BoundData.bind(key.bytes, to: bindKey), permissions: 0o600)
+        do throws(LoBotError) {
+            _ = try AnchoredFile.create(paths: paths, key: key, counter: counter, kind: .versionStore, id: Self.identity,
+                                        contents: VersionTable().bytes)
+        } catch {
+            if !exists { _ = try? Files.remove(keyPath) }
+            throw error
+        }
     }
 
     /// Whether this platform has a version store.

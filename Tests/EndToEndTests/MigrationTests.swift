@@ -68,23 +68,26 @@ import TestSupport
         try w.waitForCount("adom-b", on: "SP", atLeast: count + 2)
     }
 
-    @Test func tamperedADomStateIsRefusedAndTheSourceResumes() throws {
+    @Test func tamperedADomStateIsRefusedWithNothingDoneAndTheSessionEndsWithTheSourceRunning() throws {
         let w = try Self.world.get()
         try provisioned(w, "adom-c")
         defer { stop(w, "adom-c") }
         let run = try w.migrate("adom-c", from: "SP", to: "DP")
         for step in run.steps.prefix(6) { try succeed(try step.run(), step.name) }
-        // One byte of the sealed memory state changes on its way to DP.
+        // One byte of the sealed memory state changes on its way to DP: refused, with nothing done,
+        // so the genuine file could still be carried.
         let memory = run.package + "/memory.lbst"
         var bytes = [UInt8](FileManager.default.contents(atPath: memory)!)
         bytes[bytes.count / 2] ^= 0x01
         try Data(bytes).write(to: URL(fileURLWithPath: memory))
         let check = try run.check()
         #expect(check.status == 1 && oneLine(check), "\(check.stderr)")
-        #expect(check.stderr.contains("memory.lbst") && check.stderr.contains("(13b)"), "\(check.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: memory), "DP kept its copy of the package")
-        let release = try run.release()
-        #expect(release.status == 1 && release.stderr.contains("refused the aDom package"), "\(release.stderr)")
+        #expect(check.stderr.contains("memory.lbst") && check.stderr.contains("not what the source measured"), "\(check.stderr)")
+        #expect(FileManager.default.fileExists(atPath: memory), "DP removed the package it refused")
+        #expect(run.last["domain-refused"] == nil, "DP answered a damaged package as if LoBot_D had failed")
+        // The session ends on both platforms: DP rolls back and says so, SP resumes.
+        try succeed(try run.recover("DP"), "recover on DP")
+        try succeed(try run.recover("SP", with: run.last["launch-failed"]), "recover on SP")
         #expect(try w.status("adom-c", on: "SP") == ("running", true))
         #expect(try w.status("adom-c", on: "DP").state == "absent")
         #expect(!w.console("adom-c", on: "SP").contains("DISK-MISMATCH"))

@@ -271,11 +271,12 @@ public final class ProtocolRun: @unchecked Sendable {
 }
 
 extension MigrationWorld {
-    /// LSP: opens a provisioning of `domain` onto `platform` (run its steps with `runAll`).
-    public func provision(_ domain: String, onto platform: String, memory: Int = 128, disk: TestDisk = .local) throws -> ProtocolRun {
+    /// LSP: opens a provisioning of `domain` onto `platform` (run its steps with `runAll`). The
+    /// aDom fills `fill` MiB of its memory with random data (by default most of what the kernel leaves).
+    public func provision(_ domain: String, onto platform: String, memory: Int = 128, fill: Int? = nil, disk: TestDisk = .local) throws -> ProtocolRun {
         let run = try ProtocolRun(world: self, domain: domain, source: "factory", destination: platform, provisioning: true)
         var arguments = ["provision", domain, platform, "--kernel", adom.file("vmlinuz"), "--initrd", adom.file("initrd.img"),
-                         "--memory", "\(memory)", "--append", "console=ttyS0 quiet adom.fill=\(memory * 3 / 4 - 50)",
+                         "--memory", "\(memory)", "--append", "console=ttyS0 quiet adom.fill=\(fill ?? memory * 3 / 4 - 50)",
                          "--image", "host-lobot", "--platform-golden", "\(platform)-platform"]
         switch disk {
         case .none: break

@@ -109,6 +109,10 @@ extension Factory {
     package func verdict(_ bytes: [UInt8]) throws -> (trusted: Bool, reason: String, outgoing: Outgoing) {
         let (envelope, session) = try database.queue.read { db in try receive(bytes, [.lobotReport], in: db) }
         let result = try factoryCore { () throws(LoBotError) in try BootResult(bytes: envelope.body) }
+        // The factory's own golden values must open before anything is decided: a damaged record
+        // is the factory's fault, not evidence against the destination.
+        _ = try golden(session.image)
+        _ = try golden(session.platformGolden)
         var trusted = true
         var reason = "trusted"
         do {

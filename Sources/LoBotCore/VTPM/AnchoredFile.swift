@@ -129,7 +129,16 @@ public struct AnchoredFile<Counter: RollbackCounter>: ~Copyable {
         let file = try sealNext(contents: contents)
         try Files.writeDurably(paths.pending, file.bytes)
         Failpoints.hit("commit.written")
-        let advanced = try counter.increment()
+        let advanced: UInt64
+        do throws(LoBotError) {
+            advanced = try counter.increment()
+        } catch {
+            // A refused increment (a wrong counter secret, say) left the counter where it was: the
+            // new version was never committed and its file goes. If the counter moved, or cannot be
+            // read, the file stays for the next open to finish the commit.
+            if let now = try? counter.read(), now == version { _ = try? Files.remove(paths.pending) }
+            throw error
+        }
         guard advanced == version &+ 1 else {
             throw .rollback(path: paths.file, stateVersion: version &+ 1, counter: advanced)
         }

@@ -1,7 +1,8 @@
 // `lobot migrate check` (destination, step 12): LoBot_D unseals the source's sealed measurement
 // (possible only with its vTPM in the state the factory trusted) and measures the aDom package
-// it was sent. A match keeps the package and proves the unseal to the source; a mismatch or a
-// failed unseal destroys LoBot_D and the package here (13b).
+// it was sent. A match keeps the package and proves the unseal to the source; a failed unseal
+// destroys LoBot_D and the package here (13b). A package file that does not match is refused
+// with nothing done: it was damaged on its way, and the genuine one can still be carried.
 import LoBotCore
 import LoBotPlatform
 
@@ -16,9 +17,11 @@ enum MigrateCheckCommand {
             LoBot_D unseals the offer (sealed to its PCRs 0-6) and compares every file of the
             aDom package (the sealed memory state and disk in --package, the kernel and initrd
             at the domain's paths) with the measurements inside. On a match the package moves
-            into the session and the domain-ready message proves the unseal; otherwise LoBot_D
-            and the package are destroyed here and domain-refused says why (13b). Given the
-            factory's verdict instead: an untrusted one (10b) destroys LoBot_D here.
+            into the session and the domain-ready message proves the unseal. If LoBot_D cannot
+            unseal, it and the package are destroyed here and domain-refused says why (13b); a
+            file that does not match is refused with nothing done (carry it again, or end the
+            session with lobot migrate recover). Given the factory's verdict instead: an
+            untrusted one (10b) destroys LoBot_D here.
 
             options:
               --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
@@ -53,12 +56,6 @@ enum MigrateCheckCommand {
                 var plain = try session.vtpm.unseal(offer.sealed)
                 defer { wipe(&plain) }
                 secret = try DomainSecret(bytes: plain)
-                for file in secret.files {
-                    let path = DomainFiles.path(of: file, config: journal.open.domain, package: package)
-                    guard Files.exists(path), try DomainFiles.measureLocal(file.name, path) == file else {
-                        throw LoBotError.pcrMismatch("the aDom's \(file.name) is not what the source measured")
-                    }
-                }
             } catch {
                 _ = consume session
                 try DestinationRollback.destroy(step, journal: &journal, package: package)
@@ -67,6 +64,17 @@ enum MigrateCheckCommand {
                                                               body: BytesBody(text: reason).bytes),
                                  journal: journal, as: "12-domain-refused.msg")
                 throw .refused("\(reason) (13b); LoBot_D and the aDom package were destroyed here")
+            }
+            // The package as it arrived: a file that is not what the source measured was changed or
+            // cut on its way (or this platform's kernel or initrd differ). Nothing is done here, so
+            // the right file can be carried again, or the session ended on both platforms with
+            // `lobot migrate recover`.
+            for file in secret.files {
+                let path = DomainFiles.path(of: file, config: journal.open.domain, package: package)
+                guard Files.exists(path), try DomainFiles.measureLocal(file.name, path) == file else {
+                    throw .invalidArgument("the aDom's \(file.name) at \(path) is not what the source measured: carry the source's file "
+                                           + "again, or end the session with lobot migrate recover on both platforms")
+                }
             }
             Failpoint.hit("check.measured")
             for file in secret.files where file.name != "kernel" && file.name != "initrd" {

@@ -41,10 +41,11 @@ enum MigrateLaunchCommand {
         defer { wipe(&key) }
         guard key.count == 32 else { throw .invalidArgument("the release carries no 256-bit key") }
         let files = step.files(journal.session)
-        // Kept so that a recovery after a crash here rolls forward.
-        try Files.writeAtomically(Files.join(files.path, "release.msg"), message.bytes, permissions: 0o600)
         let domain = step.domain(journal)
         let runtime = DomainRuntime(directory: domain, config: journal.open.domain)
+        if !runtime.isRunning { try checkStaged(step, journal: journal, files: files) }
+        // Kept so that a recovery after a crash here rolls forward.
+        try Files.writeAtomically(Files.join(files.path, "release.msg"), message.bytes, permissions: 0o600)
         do throws(LoBotError) {
             var alreadyRunning = false
             if runtime.isRunning { alreadyRunning = try runtime.status() == "running" }
@@ -83,5 +84,20 @@ enum MigrateLaunchCommand {
         try files.save(journal)
         Failpoint.hit("launch.committed")
         try step.sendOutcome(launched: true, reason: "running on \(step.participant.name)", journal: journal)
+    }
+
+    /// The package and LoBot_D as step 12 left them in the session: a file changed since on this
+    /// platform's disk is refused here, with nothing done, rather than found half-way through
+    /// the launch (which would have to destroy everything here).
+    static func checkStaged(_ step: MigrationStep, journal: SessionJournal, files: SessionFiles) throws(LoBotError) {
+        for file in journal.files {
+            let path = DomainFiles.path(of: file, config: journal.open.domain, package: files.packagePath)
+            guard Files.exists(path), try DomainFiles.measureLocal(file.name, path) == file else {
+                throw .invalidArgument("the aDom's \(file.name) at \(path) is not what step 12 measured: put the genuine file back, "
+                                       + "or end the session with lobot migrate recover on both platforms")
+            }
+        }
+        let staged = VTPMDirectory(Files.join(files.path, "lobot"))
+        if staged.holdsState { _ = try staged.openOnPlatform(step.directory, tpm: step.tpm) }
     }
 }

@@ -12,6 +12,8 @@ let factoryParty = "factory"
 struct MigrationStep {
     let participant: Participant
     let out: String
+    /// Each session's journal key, opened by the TPM the first time its journal is read or written.
+    let journalKeys: JournalKeys
 
     static let options = PlatformAccess.options + ["in", "out"]
 
@@ -19,17 +21,19 @@ struct MigrationStep {
         let directory = try PlatformAccess.directory(arguments)
         out = try arguments.required("out")
         participant = try core { () throws(LoBotError) in try Participant(directory: directory, connecting: connecting) }
+        journalKeys = JournalKeys(participant: participant)
     }
 
     init(participant: Participant, out: String) {
         self.participant = participant
         self.out = out
+        journalKeys = JournalKeys(participant: participant)
     }
 
     var directory: PlatformDirectory { participant.directory }
     var tpm: PlatformTPM { get throws(LoBotError) { try participant.tpm } }
 
-    func files(_ session: [UInt8]) -> SessionFiles { SessionFiles(directory, session: session) }
+    func files(_ session: [UInt8]) -> SessionFiles { SessionFiles(directory, session: session, keys: journalKeys) }
 
     func domain(_ journal: SessionJournal) -> DomainDirectory { DomainDirectory(directory, name: journal.open.domain.name) }
 
@@ -46,10 +50,13 @@ struct MigrationStep {
     }
 
     /// The session's journal, which must be in one of `states` for this step.
-    func journal(for message: Envelope, role: SessionJournal.Role, states: [SessionJournal.State]) throws(LoBotError) -> SessionJournal {
+    /// Without `authenticated` (the host of a LoBot VM, which has handed its TPM to the VM), the
+    /// journal's MAC is left for the VM to check.
+    func journal(for message: Envelope, role: SessionJournal.Role, states: [SessionJournal.State], authenticated: Bool = true)
+        throws(LoBotError) -> SessionJournal {
         let files = files(message.session)
         guard files.exists else { throw .notFound("session \(Hex.string(message.session)) on this platform") }
-        let journal = try files.journal()
+        let journal = authenticated ? try files.journal() : try SessionJournal(bytes: Array(try files.storedJournal().dropLast(32)))
         guard journal.role == role else { throw .invalidArgument("this platform is not the \(role == .source ? "source" : "destination") of session \(Hex.string(message.session))") }
         guard states.contains(journal.state) else {
             throw .replay("\(message.type.name) message for session \(Hex.string(message.session)), which is \(journal.state.name) here")

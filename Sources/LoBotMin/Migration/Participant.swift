@@ -20,6 +20,9 @@ struct Participant {
         self.directory = directory
         connection = tpm
         let certificate = try X509Certificate(der: try directory.read(directory.aikCertificatePath, "AIK certificate (enroll first)"))
+        // As at activation: the factory CA signed it, it is valid, and it certifies this platform's AIK.
+        try certificate.verify(issuer: try directory.factoryKey(), subjectKey: try directory.aikPublicKey().modulus,
+                               what: "AIK \(directory.aikCertificatePath)")
         guard let name = certificate.commonName else { throw .invalidArgument("the AIK certificate names no platform") }
         self.name = name
     }
@@ -55,15 +58,19 @@ struct Participant {
     }
 }
 
-/// One session's directory on this platform: its journal and its outbox.
+/// One session's directory on this platform: its journal (the journal's bytes, then their
+/// HMAC-SHA256 under the session's journal key) and its outbox.
 struct SessionFiles {
     let path: String
+    let keys: JournalKeys
 
-    init(_ directory: PlatformDirectory, session: [UInt8]) {
+    init(_ directory: PlatformDirectory, session: [UInt8], keys: JournalKeys) {
         path = Files.join(directory.sessionsPath, Hex.string(session))
+        self.keys = keys
     }
 
     var journalPath: String { Files.join(path, "journal") }
+    var journalKeyPath: String { Files.join(path, "journal.key") }
     var packagePath: String { Files.join(path, "package") }
     var outbox: String { Files.join(path, "outbox") }
 
@@ -76,13 +83,19 @@ struct SessionFiles {
     var exists: Bool { Files.exists(journalPath) }
 
     func journal() throws(LoBotError) -> SessionJournal {
+        try keys.open(try storedJournal(), keyPath: journalKeyPath, what: "session journal \(journalPath)")
+    }
+
+    /// The journal as stored (its bytes, then their MAC), unchecked: for the host of a LoBot VM,
+    /// which holds the TPM the MAC's key is bound to and checks it (InVMReceive).
+    func storedJournal() throws(LoBotError) -> [UInt8] {
         guard exists else { throw .notFound("session \(Files.baseName(of: path)) on this platform") }
-        return try SessionJournal(bytes: try Files.read(journalPath, maximum: 1 << 20))
+        return try Files.read(journalPath, maximum: 1 << 20)
     }
 
     /// Records the session's new state: the step's commit point.
     func save(_ journal: SessionJournal) throws(LoBotError) {
-        try Files.writeAtomically(journalPath, journal.bytes)
+        try Files.writeAtomically(journalPath, try keys.stored(journal, keyPath: journalKeyPath, creating: true))
     }
 
     /// Writes a message to the outbox; returns its path.

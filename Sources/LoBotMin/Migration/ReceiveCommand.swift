@@ -58,15 +58,18 @@ enum MigrateReceiveCommand {
             let received = try ReceivedLoBot(step, message: message, journal: journal)
 
             // LoBot_D's vTPM: MSK stays bound to this TPM; its version joins this platform's store.
+            // The platform counter the store is anchored to must read, and the adoption move it,
+            // before LoBot_D is written anywhere.
             let files = step.files(journal.session)
             let lobot = VTPMDirectory(Files.join(files.path, "lobot"))
-            try Files.makeDirectory(lobot.path, permissions: 0o700, existingOK: true)
-            try Files.writeAtomically(lobot.boundKeyPath, received.boundMasterKey, permissions: 0o600)
+            _ = try TPMCounter(tpm: try step.tpm, directory: step.directory).read()
             let store = VersionStore(directory: step.directory, tpm: try step.tpm)
             try store.createIfMissing()
             _ = try store.adopt(id: received.vtpm.id)
+            try Files.makeDirectory(lobot.path, permissions: 0o700, existingOK: true)
             var session = try VTPMSession.create(directory: lobot, msk: received.key,
                                                  counter: StoredVersionCounter(store: store, id: received.vtpm.id), vtpm: received.vtpm)
+            try Files.writeAtomically(lobot.boundKeyPath, received.boundMasterKey, permissions: 0o600)
             Failpoint.hit("receive.imported")
 
             // Steps 8-9.

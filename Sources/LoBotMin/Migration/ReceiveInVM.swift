@@ -8,7 +8,8 @@
 // session's vTPM, the store change the next version of this platform's store -- and installs it
 // in the order that keeps a crash harmless: LoBot_D into the session directory, the store change
 // as a pending commit (VersionStoreHandover), then the journal, the step's commit point. The
-// store stays locked from the copy the VM gets to the install. A VM that fails, or a process
+// store stays locked from the copy the VM gets to the install. The journal's MAC is checked and
+// made in the VM, which has the TPM its key is bound to; this process checks the rest. A VM that fails, or a process
 // killed before the journal moves, leaves the session accepted: receive again, or recover.
 import LoBotCore
 import LoBotPlatform
@@ -25,7 +26,7 @@ enum MigrateReceiveInVM {
         let systemData = try VMOptions.systemData(arguments)
         let step = try MigrationStep(arguments, connecting: false)
         try core { () throws(LoBotError) in
-            var journal = try step.journal(for: message, role: .destination, states: [.accepted])
+            var journal = try step.journal(for: message, role: .destination, states: [.accepted], authenticated: false)
             try step.check(message, [.lobotPackage], journal: journal)
             let lock = try VersionStore.lock(step.directory)
             let store = storeFiles.filter { Files.exists(Files.join(step.directory.path, $0)) }
@@ -37,7 +38,9 @@ enum MigrateReceiveInVM {
                 entries.append(("platform/" + name, try step.directory.read(Files.join(step.directory.path, name), "platform file")))
             }
             entries.append(("platform/system.data", systemData))
-            entries.append((InVMReceive.journalEntry, journal.bytes))
+            let files = step.files(journal.session)
+            entries.append((InVMReceive.journalEntry, try files.storedJournal()))
+            entries.append((InVMReceive.journalKeyEntry, try Files.read(files.journalKeyPath, maximum: 4096)))
             entries.append((InVMReceive.messageEntry, message.bytes))
 
             let started = monotonicMilliseconds()
@@ -57,7 +60,13 @@ enum MigrateReceiveInVM {
                 throw .invalidArgument("the LoBot VM returned the state of another vTPM than the session's")
             }
 
-            let files = step.files(journal.session)
+            // The journal the VM checked (its MAC, with the TPM) and moved on, which must be this
+            // one in its next state.
+            journal.state = .lobotReceived
+            let nextJournal = try returned.file(InVMReceive.nextJournalEntry)
+            guard nextJournal.count > 32, Array(nextJournal.dropLast(32)) == journal.bytes else {
+                throw .invalidArgument("the LoBot VM returned another session journal than this one, received")
+            }
             let lobot = VTPMDirectory(Files.join(files.path, "lobot"))
             try Files.makeDirectory(lobot.path, permissions: 0o700, existingOK: true)
             try Files.remove(lobot.pendingPath)
@@ -67,8 +76,7 @@ enum MigrateReceiveInVM {
                                              pending: try returned.file(InVMReceive.storeChangeEntry), directory: step.directory)
             _ = consume lock
             Failpoint.hit("receive.installed")
-            journal.state = .lobotReceived
-            try files.save(journal)
+            try Files.writeAtomically(files.journalPath, nextJournal)
             Console.out("LoBot_D measured and quoted as the LoBot VM (\(launcher.usedAccelerator), \(elapsed) ms)")
             try step.deliver(report, journal: journal, as: "07-lobot-report.msg")
         }

@@ -44,6 +44,14 @@ enum MigrateSendCommand {
             guard runtime.isRunning else { throw .invalidArgument("domain \(open.domain.name) is not running here") }
             let vtpmID = try AnchoredFile<StoredVersionCounter>.peekIdentity(paths: domain.lobot.anchoredPaths)
             guard vtpmID == open.vtpmID else { throw .invalidArgument("the domain's LoBot is not the one the factory names") }
+            // The LoBot must open here (its state authenticates and is current, its MSK unbinds)
+            // before anything is done: a damaged one is refused with the aDom still running.
+            let session = try domain.lobot.openOnPlatform(step.directory, tpm: step.tpm)
+            let state = try Files.read(domain.lobot.statePath, maximum: StateFile.maximumSize)
+            var msk = try step.participant.unbind(try Files.read(domain.lobot.boundKeyPath, maximum: 4096))
+            defer { wipe(&msk) }
+            let rewrapped = try BoundData.bind(msk, to: try proceed.bindKey.rsaPublicKey())
+            var packed = [try DomainFiles.measureLocal("kernel", open.domain.kernel), try DomainFiles.measureLocal("initrd", open.domain.initrd)]
 
             var journal = SessionJournal(role: .source, state: .suspending, session: message.session, nonce: message.nonce, open: open)
             journal.peerBindKey = proceed.bindKey.bytes
@@ -57,7 +65,6 @@ enum MigrateSendCommand {
             // Step 5: the aDom paused and saved; its files sealed under K.
             try Files.makeDirectory(step.out, permissions: 0o755, existingOK: true)
             Console.out("pausing \(open.domain.name) and saving its memory state")
-            var packed = [try DomainFiles.measureLocal("kernel", open.domain.kernel), try DomainFiles.measureLocal("initrd", open.domain.initrd)]
             packed.append(try runtime.save(to: Files.join(step.out, DomainFiles.memory), key: key, fifo: Files.join(files.path, "fifo")))
             Failpoint.hit("send.saved")
             if open.domain.disk == .local {
@@ -67,11 +74,6 @@ enum MigrateSendCommand {
             journal.files = packed
 
             // Steps 5-6: the LoBot cloned, MSK rewrapped to the destination, all under K1 to it.
-            let session = try domain.lobot.openOnPlatform(step.directory, tpm: step.tpm)
-            let state = try Files.read(domain.lobot.statePath, maximum: StateFile.maximumSize)
-            var msk = try step.participant.unbind(try Files.read(domain.lobot.boundKeyPath, maximum: 4096))
-            defer { wipe(&msk) }
-            let rewrapped = try BoundData.bind(msk, to: try proceed.bindKey.rsaPublicKey())
             _ = consume session
             let package = try step.participant.message(.lobotPackage, journal: journal, to: open.destination,
                                                        body: LoBotPackageBody(state: state, boundMasterKey: rewrapped).bytes,

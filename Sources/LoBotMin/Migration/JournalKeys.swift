@@ -1,0 +1,55 @@
+// The keys that authenticate this platform's session journals: one random 256-bit key per
+// session, bound to the platform's TPM bind key (PLATFORM/sessions/ID/journal.key, made with the
+// session's first journal), so that only this TPM opens it. Each journal carries an HMAC-SHA256
+// under its session's key, and a journal changed on disk -- its state, a peer's key, the aDom's
+// file list -- is refused before any step acts on it. One key per session rather than per
+// platform: a platform that makes a new bind key starts its next session with a key that key
+// opens (a session in flight could not survive it anyway: its secrets are bound to the old one).
+import LoBotCore
+import LoBotPlatform
+
+final class JournalKeys {
+    let participant: Participant
+    /// The keys opened so far in this process, with their key files (a list: a step opens one or two).
+    private var opened: [(path: String, key: [UInt8])] = []
+
+    init(participant: Participant) { self.participant = participant }
+
+    deinit {
+        for index in opened.indices { wipe(&opened[index].key) }
+    }
+
+    /// HMAC-SHA256 of a journal's bytes under the key in `path`, unbound by the platform TPM once
+    /// per process; made first when `creating` and the session has none yet.
+    func mac(_ bytes: [UInt8], keyPath path: String, creating: Bool) throws(LoBotError) -> [UInt8] {
+        if let known = opened.first(where: { $0.path == path }) { return try HMAC.authenticate(bytes, key: known.key, algorithm: .sha256) }
+        if !Files.exists(path) {
+            guard creating else { throw .notFound("session journal key \(path)") }
+            var fresh = try SecureRandom.bytes(32)
+            defer { wipe(&fresh) }
+            try Files.writeAtomically(path, try BoundData.bind(fresh, to: try participant.bindPublicKey()), permissions: 0o600)
+        }
+        let key = try participant.unbind(try Files.read(path, maximum: 4096))
+        guard key.count == 32 else { throw .authentication(what: "session journal key \(path)") }
+        opened.append((path, key))
+        return try HMAC.authenticate(bytes, key: key, algorithm: .sha256)
+    }
+
+    /// The journal in `stored` (its bytes, then their HMAC-SHA256 under the key in `keyPath`),
+    /// refused unless the MAC matches.
+    func open(_ stored: [UInt8], keyPath: String, what: String) throws(LoBotError) -> SessionJournal {
+        guard stored.count > 32 else { throw .authentication(what: what) }
+        let body = Array(stored[0..<stored.count - 32])
+        let expected = try mac(body, keyPath: keyPath, creating: false)
+        var difference: UInt8 = 0
+        for (a, b) in zip(expected, stored[(stored.count - 32)...]) { difference |= a ^ b }
+        guard difference == 0 else { throw .authentication(what: what) }
+        return try SessionJournal(bytes: body)
+    }
+
+    /// `journal` as stored: its bytes, then their MAC.
+    func stored(_ journal: SessionJournal, keyPath: String, creating: Bool) throws(LoBotError) -> [UInt8] {
+        let body = journal.bytes
+        return body + (try mac(body, keyPath: keyPath, creating: creating))
+    }
+}
