@@ -1,7 +1,8 @@
 // Inputs the fuzz targets (fuzz/LoBotFuzz) found to break a parser's contract, each kept as a
-// test beside its fix. Moved PCR-list refusals live with the PCR list tests (ByteReaderTests).
+// test beside its fix (the PCR-list one is with the PCR list tests, in ByteReaderTests).
 import LoBotCore
 import Testing
+import TestSupport
 
 struct FuzzFindingsTests {
     /// boot target: a disk header whose name filled all 64 bytes (no NUL) was accepted, but
@@ -44,5 +45,20 @@ extension FuzzFindingsTests {
         let error = #expect(throws: LoBotError.self) { try parsed.expect(.domainReady, session: session, nonce: nonce, from: "SP", to: "DP") }
         let message = error?.message ?? ""
         #expect(message.contains("SP??[2Jowned") && !message.utf8.contains(0x0a) && !message.utf8.contains(0x1b))
+    }
+}
+
+extension FuzzFindingsTests {
+    /// quote target: a golden record named "hLBGV\u{1}\nhot" parsed, and its failed signature
+    /// check said so over two lines (fixed for every error in LoBotError.message).
+    @Test func goldenRecordRefusalStaysOneLine() throws {
+        let record = try GoldenRecord(bytes: hexBytes(
+            "4c424756010a684c424756010a686f7400033f00000000007818825ca04bfa4c0cce0dfe90eaf155a255e853"
+                + "0002ffff000005400000000000000000004a00000000000000fa4c0c02fafafafafafafafafafafafafafa"
+                + "fafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafafa260000"
+                + "2d0032f15500a253e802a2000000000d0000fe90eaf1a255e8532c372c"))
+        #expect(record.name == "hLBGV\u{1}\nhot")
+        let error = #expect(throws: LoBotError.self) { try record.verifySignature(try RSAPrivateKey.generate().publicKey()) }
+        #expect(error?.message.hasPrefix("golden record hLBGV??hot failed authentication") == true)
     }
 }
