@@ -1,35 +1,52 @@
 // The platform TPM's monotonic counter as a rollback counter. A TPM 1.2 lets one counter be
 // incremented per boot, so each platform has exactly one LoBot counter, created once; its id and
 // secret live in PLATFORM/counter (0600). The secret only authorises increments: someone who
-// steals it can move the counter forward (and so lock vTPMs out), never back.
+// steals it can move the counter forward (and so lock vTPMs out), never back. The file ends with
+// its SHA-256: a damaged secret would otherwise reach the TPM as a failed authorisation, and a
+// few of those put the TPM into its dictionary-attack lockout (the tamper matrix saw it).
 //
-//   LoBot platform counter file:  BYTE magic[4] = "LBPC";  UINT8 version = 1;
-//                                 UINT32 counterID;  BYTE secret[20]
+//   LoBot platform counter file:  BYTE magic[4] = "LBPC";  UINT8 version = 2;
+//                                 UINT32 counterID;  BYTE secret[20];
+//                                 BYTE checksum[32] (SHA-256 of the bytes before it)
 import LoBotCore
 
 public struct PlatformCounterFile: WireStructure, Equatable, Sendable {
     public static var wireName: String { "LoBot platform counter" }
     static let magic: [UInt8] = Array("LBPC".utf8)
-    public var counterID: UInt32
-    public var secret: [UInt8]
+    public let counterID: UInt32
+    public let secret: [UInt8]
+    public let checksum: [UInt8]
 
-    public init(counterID: UInt32, secret: [UInt8]) {
+    public init(counterID: UInt32, secret: [UInt8]) throws(LoBotError) {
         self.counterID = counterID
         self.secret = secret
+        checksum = try Digest.sha256(Self.prefix(counterID, secret))
+    }
+
+    static func prefix(_ counterID: UInt32, _ secret: [UInt8]) -> [UInt8] {
+        var writer = ByteWriter()
+        writer.write(magic)
+        writer.write(UInt8(2))
+        writer.write(counterID)
+        writer.write(secret)
+        return writer.bytes
     }
 
     public init(parsing reader: inout ByteReader) throws(LoBotError) {
         try reader.expect(Self.magic, field: "magic")
-        try reader.expect([1], field: "version")
+        try reader.expect([2], field: "version")
         counterID = try reader.readUInt32()
         secret = try reader.readBytes(20)
+        let at = reader.offset
+        checksum = try reader.readBytes(32)
+        guard checksum == (try Digest.sha256(Self.prefix(counterID, secret))) else {
+            throw reader.failure(.inconsistent("checksum: the file is damaged"), at: at)
+        }
     }
 
     public func serialize(into writer: inout ByteWriter) {
-        writer.write(Self.magic)
-        writer.write(UInt8(1))
-        writer.write(counterID)
-        writer.write(secret)
+        writer.write(Self.prefix(counterID, secret))
+        writer.write(checksum)
     }
 }
 
@@ -51,7 +68,7 @@ public struct TPMCounter: RollbackCounter {
         let secret = try SecureRandom.bytes(20)
         let value = try tpm.createCounter(label: Array("LBOT".utf8), secret: secret)
         try Files.makeDirectory(directory.path, permissions: 0o700, existingOK: true)
-        try Files.writeAtomically(directory.counterPath, PlatformCounterFile(counterID: value.id, secret: secret).bytes, permissions: 0o600)
+        try Files.writeAtomically(directory.counterPath, try PlatformCounterFile(counterID: value.id, secret: secret).bytes, permissions: 0o600)
         return value
     }
 

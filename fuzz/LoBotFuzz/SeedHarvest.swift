@@ -104,9 +104,10 @@ struct Harvest {
             stateFiles.append(bytes)
         }
         if name.hasSuffix(".bound") { boundKeys.append(bytes) }
-        if var counter = try? PlatformCounterFile(bytes: bytes) {
-            counter.secret = [UInt8](repeating: 0, count: 20)  // the TPM counter's secret stays out
-            seeds.add(.vtpm, 5, name, counter.bytes)
+        if let counter = try? PlatformCounterFile(bytes: bytes),  // the TPM counter's secret stays out
+            let clean = try? PlatformCounterFile(counterID: counter.counterID, secret: [UInt8](repeating: 0, count: 20))
+        {
+            seeds.add(.vtpm, 5, name, clean.bytes)
         }
         if (try? CounterFile(bytes: bytes)) != nil { seeds.add(.vtpm, 3, name, bytes) }
         if (try? ImageManifest(bytes: bytes)) != nil { seeds.add(.boot, 3, name, bytes) }
