@@ -25,9 +25,14 @@ public final class PlatformTPM {
 
     /// Loads a TPM-wrapped key blob under the SRK, with the well-known usage secret. The blob must
     /// parse as a TPM_KEY/TPM_KEY12 first: libtspi and tcsd read a short or malformed one out of
-    /// bounds (the tamper matrix saw both crash on a truncated blob).
+    /// bounds (the tamper matrix saw both crash on a truncated blob). Every key LoBot makes asks
+    /// for its usage secret (TPM_AUTH_ALWAYS); a blob that says otherwise was changed, and is
+    /// refused before the TPM could count it as a failed authorisation.
     func loadKey(_ blob: [UInt8], _ what: String) throws(LoBotError) -> TSS_HKEY {
-        _ = try KeyBlob(bytes: blob)
+        let parsed = try KeyBlob(bytes: blob)
+        guard parsed.authDataUsage == KeyBlob.authAlways else {
+            throw .tpmRule("the \(what) is not a key LoBot made: its authDataUsage is 0x\(Hex.string([parsed.authDataUsage])), not TPM_AUTH_ALWAYS")
+        }
         var key: TSS_HKEY = 0
         var copy = blob
         let rc = copy.withUnsafeMutableBufferPointer {

@@ -94,6 +94,18 @@ import TestSupport
             algorithmParms: KeyParms.rsa2048(encScheme: .rsaOAEPSHA1, sigScheme: .none), pcrInfo: [], modulus: modulus,
             encData: enc)
         try checkWireStructure(key, known: known, fixedFieldOffsets: [0, 1, 2, 3])
+        // authDataUsage is one of TPM_AUTH_NEVER, _ALWAYS, _PRIV_USE_ONLY (a TPM counts any other
+        // as a failed authorisation); byte 10 inverted was the tamper matrix's case.
+        for usage: UInt8 in [0x00, 0x01, 0x11] {
+            var valid = known
+            valid[10] = usage
+            #expect(try KeyBlob(bytes: valid).authDataUsage == usage)
+        }
+        for usage: UInt8 in [0x02, 0x10, 0xfe, 0xff] {
+            var invalid = known
+            invalid[10] = usage
+            #expect(parseError(KeyBlob.self, invalid).map { "\($0)".contains("authDataUsage") } == true)
+        }
     }
 
     @Test func key11() throws {

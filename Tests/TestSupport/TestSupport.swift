@@ -14,18 +14,50 @@ public enum TestSupportError: Error, CustomStringConvertible {
     }
 }
 
-/// A fresh directory under the system temp dir, removed when released.
+/// A fresh directory under the system temp dir, removed when released. A process killed by a
+/// signal never releases it, and a migration's transport area holds gigabytes: so each directory
+/// has a sibling `PATH.lock` that its process holds an flock on while it lives, and the first
+/// directory a process makes sweeps away those whose lock nobody holds any more.
 public final class TemporaryDirectory: @unchecked Sendable {
     public let path: String
+    private let lock: Int32
 
     public init(_ label: String = "lobot-test") throws {
+        _ = Self.sweep
         let template = NSTemporaryDirectory() + "\(label)-XXXXXX"
         var bytes = Array(template.utf8CString)
         guard let made = mkdtemp(&bytes) else { throw TestSupportError.failed("mkdtemp failed") }
         path = String(cString: made)
+        lock = open(path + ".lock", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+            try? FileManager.default.removeItem(atPath: path)
+            throw TestSupportError.failed("cannot lock \(path).lock")
+        }
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+        unlink(path + ".lock")
+        close(lock)
+    }
+
+    /// Removes the lobot-* directories of processes that died without cleaning up: a lock file
+    /// older than a minute (never one being made) that nobody holds.
+    private static let sweep: Void = {
+        let root = NSTemporaryDirectory()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return }
+        for name in names where name.hasPrefix("lobot-") && name.hasSuffix(".lock") {
+            let lockPath = root + "/" + name
+            var info = stat()
+            guard stat(lockPath, &info) == 0, time(nil) - info.st_mtim.tv_sec > 60 else { continue }
+            let fd = open(lockPath, O_RDWR | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }
+            try? FileManager.default.removeItem(atPath: String(lockPath.dropLast(".lock".count)))
+            unlink(lockPath)
+        }
+    }()
 
     public func file(_ name: String) -> String { path + "/" + name }
 

@@ -1,6 +1,7 @@
 // When a case counts as refused: the receiving command exited non-zero (not by a signal), said
-// nothing on stdout, wrote exactly one error line on stderr in its program's form, and changed
-// nothing (checked by the caller). The refusal's reason is the start of that line, with the
+// nothing on stdout, wrote exactly one error line on stderr in its program's form, did not reach
+// the platform TPM as a failed authorisation nor find it locked out, and changed nothing (checked
+// by the caller). The refusal's reason is the start of that line, with the
 // numbers, hex strings and names that vary from case to case taken out, so cases group.
 import Foundation
 import TestSupport
@@ -40,9 +41,20 @@ enum Classify {
         guard let prefix = program.prefixes.first(where: { line.hasPrefix($0) }) else {
             return .failed(problem: "an error line not in the program's form")
         }
+        if let problem = tpmProblem(line) { return .failed(problem: problem) }
         if !result.stdout.isEmpty { return .failed(problem: "refused but printed \(result.stdoutLines.count) line(s) on stdout") }
         if !changes.isEmpty { return .failed(problem: "side effect: " + changes.prefix(3).joined(separator: "; ")) }
         return .refused(reason: reason(String(line.dropFirst(prefix.count))))
+    }
+
+    /// A refusal that is no evidence, or a finding of its own, by what the platform TPM answered:
+    /// a TPM in its dictionary-attack lockout refuses every input, good or bad; and a tampered
+    /// input that reaches the TPM as a failed authorisation (TPM_AUTHFAIL, TPM_AUTH2FAIL) counts
+    /// towards that lockout, so a handful of them would shut the platform's TPM for everyone.
+    static func tpmProblem(_ line: String) -> String? {
+        if line.contains("TSS error 0x0803") { return "refused by a TPM in its dictionary-attack lockout (no evidence either way)" }
+        if line.contains("TSS error 0x01:") || line.contains("TSS error 0x1d:") { return "reached the TPM as a failed authorisation" }
+        return nil
     }
 
     /// The first words of an error line, for grouping: up to its first colon, with what varies

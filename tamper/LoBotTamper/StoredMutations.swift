@@ -43,7 +43,7 @@ enum StoredFormat {
             take("magic", 4); take("version", 1); sized("name", width: 1); take("memoryMiB", 4); sized("kernel", width: 2)
             sized("initrd", width: 2); sized("commandLine", width: 2); take("disk", 1); sized("sharedPath", width: 2)
         case .counter:
-            take("magic", 4); take("version", 1); take("counterID", 4); take("secret", 20)
+            take("magic", 4); take("version", 1); take("counterID", 4); take("secret", 20); take("checksum", 32)
         case .golden:
             take("magic", 4); take("version", 1); sized("name", width: 1)
             take("values", bytes.count - at - 2 - 256); sized("signature", width: 2)
@@ -73,8 +73,8 @@ enum StoredFormat {
 }
 
 enum StoredMutations {
-    /// Files up to this size get every bit flipped, in CI too (the platform counter file).
-    static let shortFile = 32
+    /// Files up to this size get every byte inverted in CI, every bit in a thorough run (the platform counter file).
+    static let shortFile = 64
 
     static func make(_ bytes: [UInt8], format: StoredFormat, budget: Budget) -> (mutations: [Mutation], coverage: [String]) {
         let fields = format.fields(bytes)

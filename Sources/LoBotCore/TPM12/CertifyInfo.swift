@@ -43,7 +43,7 @@ public struct CertifyInfo: WireStructure, Equatable, Sendable {
         _ = try StructVersion.parse(from: &reader)
         keyUsage = KeyUsage(rawValue: try reader.readUInt16())
         keyFlags = try reader.readUInt32()
-        authDataUsage = try reader.readUInt8()
+        authDataUsage = try KeyBlob.readAuthDataUsage(&reader)
         algorithmParms = try KeyParms.parse(from: &reader)
         pubkeyDigest = try SHA1Digest(parsing: &reader)
         data = try TPMNonce(parsing: &reader)

@@ -57,12 +57,28 @@ public struct KeyBlob: WireStructure, Equatable, Sendable {
         }
         keyUsage = KeyUsage(rawValue: try reader.readUInt16())
         keyFlags = try reader.readUInt32()
-        authDataUsage = try reader.readUInt8()
+        authDataUsage = try Self.readAuthDataUsage(&reader)
         algorithmParms = try KeyParms.parse(from: &reader)
         pcrInfo = try reader.readSized(lengthWidth: 4, maximum: 256, field: "PCRInfoSize")
         modulus = try reader.readSized(lengthWidth: 4, maximum: TPMLimits.maxModulusBytes, field: "keyLength")
         encData = try reader.readSized(lengthWidth: 4, maximum: TPMLimits.maxBlobBytes, field: "encSize")
     }
+
+    /// TPM_AUTH_DATA_USAGE (Part 2, 5.9): TPM_AUTH_NEVER, TPM_AUTH_ALWAYS or TPM_AUTH_PRIV_USE_ONLY.
+    /// Anything else is refused here: a TPM that gets one answers with TPM_AUTHFAIL, and a few of
+    /// those put it into its dictionary-attack lockout (the tamper matrix saw it).
+    static func readAuthDataUsage(_ reader: inout ByteReader) throws(LoBotError) -> UInt8 {
+        let at = reader.offset
+        let value = try reader.readUInt8()
+        guard [Self.authNever, Self.authAlways, Self.authPrivUseOnly].contains(value) else {
+            throw reader.failure(.unexpectedValue(field: "authDataUsage", value: UInt64(value)), at: at)
+        }
+        return value
+    }
+
+    public static let authNever: UInt8 = 0x00
+    public static let authAlways: UInt8 = 0x01
+    public static let authPrivUseOnly: UInt8 = 0x11
 
     public func serialize(into writer: inout ByteWriter) {
         if is12 {
