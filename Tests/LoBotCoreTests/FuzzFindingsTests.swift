@@ -41,10 +41,27 @@ extension FuzzFindingsTests {
         let envelope = try Envelope.make(
             type: .domainReady, session: session, sender: "SP\n\u{1b}[2Jowned", receiver: "DP", nonce: nonce, body: [],
             sign: { (_) throws(LoBotError) in [1] })
-        let parsed = try Envelope(bytes: envelope.bytes)
-        let error = #expect(throws: LoBotError.self) { try parsed.expect(.domainReady, session: session, nonce: nonce, from: "SP", to: "DP") }
+        // Names are now read by PartyName's rule, so the parser refuses this one outright, saying
+        // which field, on one line; the escaping still covers every other quoted string.
+        let error = #expect(throws: LoBotError.self) { try Envelope(bytes: envelope.bytes) }
         let message = error?.message ?? ""
-        #expect(message.contains("SP??[2Jowned") && !message.utf8.contains(0x0a) && !message.utf8.contains(0x1b))
+        #expect(message.contains("sender: not a name") && !message.utf8.contains(0x0a) && !message.utf8.contains(0x1b))
+        #expect(LoBotError.invalidArgument("from SP\n\u{1b}[2Jowned").message.contains("SP??[2Jowned"))
+    }
+
+    /// Names compare by their bytes: one that only Unicode canonical equivalence makes equal to a
+    /// registered name ("\u{212A}" KELVIN SIGN and "K") is refused when read, wherever it appears.
+    @Test func partyNamesAreASCIIAndCompareByTheirBytes() throws {
+        #expect("\u{212A}P" == "KP")  // why: String == follows canonical equivalence
+        let session = [UInt8](repeating: 7, count: 16)
+        let nonce = TPMNonce([UInt8](repeating: 9, count: 20))!
+        for bad in ["\u{212A}P", "", String(repeating: "a", count: 65), "a/b", "a b", "caf\u{e9}"] {
+            let envelope = try Envelope.make(type: .domainReady, session: session, sender: "SP", receiver: bad, nonce: nonce, body: [],
+                                             sign: { (_) throws(LoBotError) in [1] })
+            #expect(throws: LoBotError.self) { try Envelope(bytes: envelope.bytes) }
+            #expect(!PartyName.isValid(bad))
+        }
+        for good in ["SP", "dp-2.rack_7", String(repeating: "a", count: 64)] { #expect(PartyName.isValid(good)) }
     }
 }
 

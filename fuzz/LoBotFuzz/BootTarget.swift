@@ -1,6 +1,7 @@
 // What crosses into and out of a LoBot VM: the boot bundle and the files in it (domain plan,
-// image manifest), the raw disks' header and output record, and the boot result the factory
-// decides on, with the quotes and logs inside it.
+// image manifest), the raw disks' header and output record with the boot output in it (the
+// result and the files a migration step hands back), and the boot result the factory decides
+// on, with the quotes and logs inside it.
 import LoBotCore
 
 enum BootTarget {
@@ -27,7 +28,8 @@ enum BootTarget {
             guard data.count >= record.count, Array(data.prefix(record.count)) == record else {
                 violation("output record: payload does not write back as the disk's head")
             }
-            result(payload)
+            // What the host does with it (VMLauncher): a boot output, whose result it then judges.
+            if let output = roundTrip(BootOutput.self, payload) { result(output.result.bytes) }
         }
     }
 

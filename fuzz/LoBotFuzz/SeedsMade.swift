@@ -65,7 +65,10 @@ extension Harvest {
         seeds.add(.boot, 0, "made-boot-bundle", bundle)
         let diskSize = UInt64((bundle.count + 1023) / 512 * 512)
         seeds.add(.boot, 4, "made-input-header", bigEndian(diskSize) + VMDisk.InputHeader(length: UInt64(bundle.count), name: "lobot-bundle").bytes)
-        if let result = bootResults.first { seeds.add(.boot, 5, "made-output-record", VMDisk.outputRecord(result) + [UInt8](repeating: 0, count: 16)) }
+        if let result = bootResults.first.flatMap({ try? BootResult(bytes: $0) }) {
+            let output = BootOutput(result: result, files: BootBundle(entries: [("versions.pending", Array("LBVS".utf8) + [1, 0, 0, 0, 2])]))
+            seeds.add(.boot, 5, "made-output-record", VMDisk.outputRecord(output.bytes) + [UInt8](repeating: 0, count: 16))
+        }
 
         identity()
         try streams()

@@ -47,6 +47,9 @@ final class Matrix {
     let scratch: TemporaryDirectory
     let factory: FactoryWatcher
     private(set) var groups: [Group] = []
+    /// Called after each type with every group so far (the report is rewritten as the run goes,
+    /// so a long `--thorough` run that is stopped still leaves what it did).
+    var onGroup: ([Group]) -> Void = { _ in }
 
     init(world: MigrationWorld) throws {
         self.world = world
@@ -146,5 +149,6 @@ final class Matrix {
                      group.lasting.isEmpty ? "" : ", LASTING CHANGES: " + group.lasting.prefix(3).joined(separator: "; "),
                      group.seconds, group.cases.isEmpty ? 0 : group.seconds * 1000 / Double(group.cases.count)))
         groups.append(group)
+        onGroup(groups)
     }
 }

@@ -44,10 +44,39 @@ if getenv("TMPDIR") == nil, access("/dev/shm", W_OK) == 0, statvfs("/dev/shm", &
 let start = Date()
 var failure: String? = nil
 var groups: [Group] = []
+
+/// Writes results.md: the groups so far while `running`, or the whole run.
+struct ReportWriter {
+    let directory: String
+    let notes: [String]
+    let start: Date
+
+    func write(_ groups: [Group], running: Bool, failure: String?) {
+        var notes = notes
+        if running { notes.append("**Still running: the types done so far.**") }
+        if let failure { notes.append("**The run stopped early: \(Report.escape(failure))**") }
+        let markdown = Report.markdown(groups, title: "LoBot tamper matrix", notes: notes, seconds: Date().timeIntervalSince(start))
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try markdown.write(toFile: directory + "/results.md", atomically: true, encoding: .utf8)
+        } catch {
+            FileHandle.standardError.write(Data("lobot-tamper: cannot write \(directory)/results.md: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+}
+let report = ReportWriter(
+    directory: outDirectory,
+    notes: [thorough ? "Thorough run: every bit of every header, every byte of every file, every truncation length."
+            : "CI run: see each type for how its bytes were covered; `lobot-tamper --thorough` covers every byte.",
+            "aDom: \(guestMemory) MiB, \(guestFill) MiB of it random data."],
+    start: start)
+
 do {
     say("setting up SP, DP and RP (swtpm + tcsd each), the factory and the aDom")
     let world = try MigrationWorld(names: ["SP", "DP", "RP"])
     let matrix = try Matrix(world: world)
+    matrix.onGroup = { [report] in report.write($0, running: true, failure: nil) }
     let scenario = Scenario(world: world, matrix: matrix, thorough: thorough, memory: guestMemory, fill: guestFill)
     defer { groups = matrix.groups }
     do {
@@ -60,18 +89,7 @@ do {
     failure = "setting up: \(error)"
 }
 let seconds = Date().timeIntervalSince(start)
-var notes = [thorough ? "Thorough run: every bit of every header, every byte of every file, every truncation length."
-             : "CI run: see each type for how its bytes were covered; `lobot-tamper --thorough` covers every byte.",
-             "aDom: \(guestMemory) MiB, \(guestFill) MiB of it random data."]
-if let failure { notes.append("**The run stopped early: \(Report.escape(failure))**") }
-let markdown = Report.markdown(groups, title: "LoBot tamper matrix", notes: notes, seconds: seconds)
-do {
-    try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
-    try markdown.write(toFile: outDirectory + "/results.md", atomically: true, encoding: .utf8)
-} catch {
-    FileHandle.standardError.write(Data("lobot-tamper: cannot write \(outDirectory)/results.md: \(error)\n".utf8))
-    exit(1)
-}
+report.write(groups, running: false, failure: failure)
 let total = groups.reduce(0) { $0 + $1.cases.count }
 let failed = groups.reduce(0) { $0 + $1.failures.count }
 let lasting = groups.filter { !$0.lasting.isEmpty }.count

@@ -129,9 +129,6 @@ extension Factory {
         return try factoryCore { () throws(LoBotError) in try RSAPublicKey(modulus: modulus, exponent: exponent) }
     }
 
-    /// Names of platforms and LoBots: 1-64 of letters, digits, '.', '_', '-'.
-    package static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= 64
-            && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII || "._-".unicodeScalars.contains($0) }
-    }
+    /// Names of platforms, LoBots and domains: LoBotCore's one rule (1-64 ASCII letters, digits, '.', '_', '-').
+    package static func isValidName(_ name: String) -> Bool { PartyName.isValid(name) }
 }

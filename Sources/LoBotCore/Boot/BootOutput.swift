@@ -3,8 +3,8 @@
 // (LoBot_D's committed vTPM state and bound MSK, the platform's version store, the signed
 // report). One bundle, so the host reads one record and either all of it or none of it.
 //
-//   LoBot boot output:  a LoBot boot bundle whose entry "result" is the LoBot boot result and
-//                       whose other entries are the files, by name
+//   LoBot boot output:  a LoBot boot bundle whose first entry, "result", is the LoBot boot
+//                       result and whose other entries are the files, by name
 
 public struct BootOutput: WireStructure, Equatable, Sendable {
     public static var wireName: String { "LoBot boot output" }
@@ -24,11 +24,12 @@ public struct BootOutput: WireStructure, Equatable, Sendable {
     public init(parsing reader: inout ByteReader) throws(LoBotError) {
         let at = reader.offset
         var bundle = try BootBundle(parsing: &reader)
-        guard let index = bundle.entries.firstIndex(where: { $0.name == Self.resultEntry }) else {
-            throw reader.failure(.inconsistent("boot output without a result"), at: at)
+        // First, as it is written: one form for one output (the fuzz oracle holds every format to it).
+        guard let first = bundle.entries.first, Array(first.name.utf8) == Array(Self.resultEntry.utf8) else {
+            throw reader.failure(.inconsistent("boot output does not start with its result"), at: at)
         }
-        result = try BootResult(bytes: bundle.entries[index].data)
-        bundle.entries.remove(at: index)
+        result = try BootResult(bytes: first.data)
+        bundle.entries.removeFirst()
         files = bundle
     }
 

@@ -39,7 +39,7 @@ public struct DomainConfig: WireStructure, Equatable, Sendable {
     public init(parsing reader: inout ByteReader) throws(LoBotError) {
         try reader.expect(Self.magic, field: "magic")
         try reader.expect([1], field: "version")
-        name = try reader.readString(lengthWidth: 1, maximum: 64, field: "name")
+        name = try reader.readName(field: "name")
         memoryMiB = try reader.readUInt32()
         guard memoryMiB >= 64, memoryMiB <= 1 << 20 else {
             throw reader.failure(.unexpectedValue(field: "memoryMiB", value: UInt64(memoryMiB)))

@@ -144,8 +144,8 @@ public struct Envelope: WireStructure, Equatable, Sendable {
         }
         self.type = type
         session = try reader.readBytes(16)
-        sender = try reader.readString(lengthWidth: 1, maximum: 64, field: "sender")
-        receiver = try reader.readString(lengthWidth: 1, maximum: 64, field: "receiver")
+        sender = try reader.readName(field: "sender")
+        receiver = try reader.readName(field: "receiver")
         nonce = try TPMNonce(parsing: &reader)
         let flagAt = reader.offset
         let encrypted = try reader.readUInt8()

@@ -45,10 +45,10 @@ public struct OpenBody: WireStructure, Equatable, Sendable {
         }
         self.kind = kind
         domain = try DomainConfig.parse(from: &reader)
-        lobot = try reader.readString(lengthWidth: 1, maximum: 64, field: "lobot")
+        lobot = try reader.readName(field: "lobot")
         vtpmID = try reader.readBytes(16)
-        source = try reader.readString(lengthWidth: 1, maximum: 64, field: "source")
-        destination = try reader.readString(lengthWidth: 1, maximum: 64, field: "destination")
+        source = try reader.readName(field: "source")
+        destination = try reader.readName(field: "destination")
         quoteNonce = try TPMNonce(parsing: &reader)
         vtpmNonce = try TPMNonce(parsing: &reader)
         sourceSigningKey = try reader.readSized(lengthWidth: 2, maximum: 1024, field: "sourceSigningKey")
