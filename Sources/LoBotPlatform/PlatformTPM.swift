@@ -25,20 +25,18 @@ public final class PlatformTPM {
 
     /// Loads a TPM-wrapped key blob under the SRK, with the well-known usage secret. The blob must
     /// parse as a TPM_KEY/TPM_KEY12 first: libtspi and tcsd read a short or malformed one out of
-    /// bounds (the tamper matrix saw both crash on a truncated blob). Every key LoBot makes asks
-    /// for its usage secret (TPM_AUTH_ALWAYS); a blob that says otherwise was changed, and is
-    /// refused before the TPM could count it as a failed authorisation.
-    func loadKey(_ blob: [UInt8], _ what: String) throws(LoBotError) -> TSS_HKEY {
-        let parsed = try KeyBlob(bytes: blob)
-        guard parsed.authDataUsage == KeyBlob.authAlways else {
-            throw .tpmRule("the \(what) is not a key LoBot made: its authDataUsage is 0x\(Hex.string([parsed.authDataUsage])), not TPM_AUTH_ALWAYS")
-        }
+    /// bounds (the tamper matrix saw both crash on a truncated blob). And its public part must be
+    /// shaped as LoBot makes that key: swtpm answers TPM_LoadKey2 of a blob whose usage, flags,
+    /// authDataUsage or parameters were changed with TPM_AUTHFAIL, and a few of those put the TPM
+    /// into its dictionary-attack lockout (the tamper matrix saw each of these fields do it).
+    func loadKey(_ blob: [UInt8], _ kind: PlatformKey) throws(LoBotError) -> TSS_HKEY {
+        try kind.check(try KeyBlob(bytes: blob))
         var key: TSS_HKEY = 0
         var copy = blob
         let rc = copy.withUnsafeMutableBufferPointer {
             Tspi_Context_LoadKeyByBlob(context.handle, srk, UInt32($0.count), $0.baseAddress, &key)
         }
-        try tss(rc, "load the \(what)")
+        try tss(rc, "load the \(kind.name)")
         try context.assignSecret(wellKnownSecret, to: key)
         return key
     }
@@ -72,7 +70,7 @@ public final class PlatformTPM {
 
     /// TPM_Quote of `indices` with `nonce`, signed by the AIK in `aikBlob`.
     public func quote(aikBlob: [UInt8], indices: [Int], nonce: TPMNonce) throws(LoBotError) -> Quote {
-        let aik = try loadKey(aikBlob, "AIK")
+        let aik = try loadKey(aikBlob, .aik)
         let pcrs = try context.createObject(TSS_FLAG(TSS_OBJECT_TYPE_PCRS), 0, "PCR selection")
         for index in indices { try tss(Tspi_PcrComposite_SelectPcrIndex(pcrs, UInt32(index)), "select PCR \(index)") }
         let (info, signature) = try withValidation(nonce) { (v) in Tspi_TPM_Quote(tpm, aik, pcrs, v) }
@@ -96,7 +94,7 @@ public final class PlatformTPM {
 
     /// TPM_Quote2 (TPM_QUOTE_INFO2, what tpm-quote-tools uses) of `indices` with `nonce`.
     public func quote2(aikBlob: [UInt8], indices: [Int], nonce: TPMNonce) throws(LoBotError) -> Quote {
-        let aik = try loadKey(aikBlob, "AIK")
+        let aik = try loadKey(aikBlob, .aik)
         let pcrs = try context.createObject(
             TSS_FLAG(TSS_OBJECT_TYPE_PCRS), TSS_FLAG(TSS_PCRS_STRUCT_INFO_SHORT), "PCR selection")
         for index in indices {
@@ -181,7 +179,7 @@ public final class PlatformTPM {
     /// Tspi_TPM_ActivateIdentity: the credential the privacy CA encrypted for this AIK.
     public func activateIdentity(aikBlob: [UInt8], asymmetric: [UInt8], symmetric: [UInt8]) throws(LoBotError) -> [UInt8] {
         try context.assignSecret(ownerSecret, to: tpm)
-        let aik = try loadKey(aikBlob, "AIK")
+        let aik = try loadKey(aikBlob, .aik)
         var asym = asymmetric
         var sym = symmetric
         var length: UInt32 = 0
@@ -209,21 +207,21 @@ public final class PlatformTPM {
 
     /// Tspi_Key_CertifyKey: the AIK's signature over TPM_CERTIFY_INFO of the key, with `nonce`.
     /// The key in `keyBlob` with the AIK's certification of it over `nonce`, as a verifier reads it.
-    public func certifiedKey(keyBlob: [UInt8], aikBlob: [UInt8], nonce: TPMNonce) throws(LoBotError) -> CertifiedKey {
-        let (info, signature) = try certifyKey(keyBlob: keyBlob, aikBlob: aikBlob, nonce: nonce)
+    public func certifiedKey(_ kind: PlatformKey = .bind, keyBlob: [UInt8], aikBlob: [UInt8], nonce: TPMNonce) throws(LoBotError) -> CertifiedKey {
+        let (info, signature) = try certifyKey(kind, keyBlob: keyBlob, aikBlob: aikBlob, nonce: nonce)
         return CertifiedKey(key: try KeyBlob(bytes: keyBlob).publicKey, info: info, signature: signature)
     }
 
-    public func certifyKey(keyBlob: [UInt8], aikBlob: [UInt8], nonce: TPMNonce) throws(LoBotError) -> (info: [UInt8], signature: [UInt8]) {
-        let key = try loadKey(keyBlob, "bind key")
-        let aik = try loadKey(aikBlob, "AIK")
+    public func certifyKey(_ kind: PlatformKey = .bind, keyBlob: [UInt8], aikBlob: [UInt8], nonce: TPMNonce) throws(LoBotError) -> (info: [UInt8], signature: [UInt8]) {
+        let key = try loadKey(keyBlob, kind)
+        let aik = try loadKey(aikBlob, .aik)
         let (info, signature) = try withValidation(nonce) { (v) in Tspi_Key_CertifyKey(key, aik, v) }
         return (info, signature)
     }
 
     /// TPM_UnBind with the bind key in `keyBlob`.
     public func unbind(keyBlob: [UInt8], data: [UInt8]) throws(LoBotError) -> [UInt8] {
-        let key = try loadKey(keyBlob, "bind key")
+        let key = try loadKey(keyBlob, .bind)
         let encrypted = try context.createObject(TSS_FLAG(TSS_OBJECT_TYPE_ENCDATA), TSS_FLAG(TSS_ENCDATA_BIND), "bound data")
         try context.setAttribute(encrypted, TSS_FLAG(TSS_TSPATTRIB_ENCDATA_BLOB), TSS_FLAG(TSS_TSPATTRIB_ENCDATABLOB_BLOB), data, "bound data")
         var length: UInt32 = 0
@@ -313,7 +311,7 @@ extension PlatformTPM {
     /// RSASSA-PKCS1-v1_5 SHA-256 by the TPM with the signing key in `keyBlob`, over `digest`.
     public func sign(digest: [UInt8], keyBlob: [UInt8]) throws(LoBotError) -> [UInt8] {
         guard digest.count == 32 else { throw .invalidArgument("a SHA-256 digest is 32 bytes") }
-        let key = try loadKey(keyBlob, "signing key")
+        let key = try loadKey(keyBlob, .signing)
         let hash = try context.createObject(TSS_FLAG(TSS_OBJECT_TYPE_HASH), TSS_FLAG(bitPattern: Int32(truncatingIfNeeded: TSS_HASH_OTHER)), "hash")
         var info = Self.sha256DigestInfo + digest
         let set = info.withUnsafeMutableBufferPointer { Tspi_Hash_SetHashValue(hash, UInt32($0.count), $0.baseAddress) }

@@ -67,6 +67,31 @@ import TestSupport
         #expect(replay.stderr == "Error: quote signature failed authentication: altered, or not made for this key\n")
     }
 
+    /// Key blobs changed in the fields swtpm answers with TPM_AUTHFAIL at TPM_LoadKey2 (the thorough
+    /// tamper matrix found each) are refused before they reach the TPM; after 30 of them, six times
+    /// the TPM's lockout threshold, the genuine keys still load.
+    @Test func keyBlobsNotShapedAsLoBotMakesThemNeverReachTheTPM() throws {
+        let w = try Self.shared()
+        let nonce = try TPMNonce.random().hex
+        let bindKey = ["platform", "bind-key", "--platform", w.platform.lobotDirectory, "--nonce", nonce,
+                       "--out", w.platform.root.file("reshaped"), "--signing-out", w.platform.root.file("reshaped-signing")]
+        // (byte, bit) of the TPM_KEY: keyUsage; keyFlags bits 0-4; authDataUsage 01 -> 11; encScheme; sigScheme; keyLength.
+        let flips = [(5, 1), (9, 0), (9, 1), (9, 2), (9, 3), (9, 4), (10, 4), (16, 0), (18, 0), (25, 3)]
+        for name in ["bind.blob", "aik.blob", "signing.blob"] {
+            let path = w.platform.lobotDirectory + "/" + name
+            let genuine = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            defer { try? Data(genuine).write(to: URL(fileURLWithPath: path)) }
+            for (byte, bit) in flips {
+                var changed = genuine
+                changed[byte] ^= 1 << bit
+                try Data(changed).write(to: URL(fileURLWithPath: path))
+                let result = try w.platform.lobot(bindKey)
+                #expect(result.status == 1 && result.stderr.contains("is not shaped as LoBot makes it"), "\(name) byte \(byte) bit \(bit): \(result.stderr)")
+            }
+        }
+        try succeed(try w.platform.lobot(bindKey), "bind-key with the genuine blobs")
+    }
+
     @Test func platformCounterOnlyGoesUp() throws {
         let w = try Self.shared()
         let directory = w.platform.lobotDirectory

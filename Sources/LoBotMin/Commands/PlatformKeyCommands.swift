@@ -31,12 +31,12 @@ enum PlatformBindKeyCommand {
         let signingOut = arguments.value("signing-out")
         let (bind, signing) = try PlatformAccess.with { (tpm) throws(LoBotError) in
             let aik = try directory.aikBlob()
-            func certify(_ path: String, create: () throws(LoBotError) -> [UInt8]) throws(LoBotError) -> CertifiedKey {
+            func certify(_ kind: PlatformKey, _ path: String, create: () throws(LoBotError) -> [UInt8]) throws(LoBotError) -> CertifiedKey {
                 if !Files.exists(path) { try Files.writeAtomically(path, try create()) }
-                return try tpm.certifiedKey(keyBlob: try Files.read(path, maximum: 64 << 10), aikBlob: aik, nonce: nonce)
+                return try tpm.certifiedKey(kind, keyBlob: try Files.read(path, maximum: 64 << 10), aikBlob: aik, nonce: nonce)
             }
-            let bind = try certify(directory.bindBlobPath) { () throws(LoBotError) in try tpm.createBindKey() }
-            let signing = signingOut == nil ? nil : try certify(directory.signingBlobPath) { () throws(LoBotError) in try tpm.createSigningKey() }
+            let bind = try certify(.bind, directory.bindBlobPath) { () throws(LoBotError) in try tpm.createBindKey() }
+            let signing = signingOut == nil ? nil : try certify(.signing, directory.signingBlobPath) { () throws(LoBotError) in try tpm.createSigningKey() }
             return (bind, signing)
         }
         try Output.write(out, bind.bytes)

@@ -34,7 +34,7 @@ enum MigrateAcceptCommand {
             }
             let aik = try step.directory.aikBlob()
             let body = DestinationKeysBody(bindKey: try step.tpm.certifiedKey(keyBlob: try step.directory.bindBlob(), aikBlob: aik, nonce: message.nonce),
-                                           signingKey: try step.tpm.certifiedKey(keyBlob: try step.directory.signingBlob(), aikBlob: aik,
+                                           signingKey: try step.tpm.certifiedKey(.signing, keyBlob: try step.directory.signingBlob(), aikBlob: aik,
                                                                                  nonce: message.nonce),
                                            aikCertificate: try step.directory.read(step.directory.aikCertificatePath, "AIK certificate"))
             try files.create()
