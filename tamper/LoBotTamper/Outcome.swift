@@ -4,6 +4,7 @@
 // by the caller). The refusal's reason is the start of that line, with the
 // numbers, hex strings and names that vary from case to case taken out, so cases group.
 import Foundation
+import LoBotCore
 import TestSupport
 
 enum Outcome: Equatable {
@@ -52,8 +53,10 @@ enum Classify {
     /// input that reaches the TPM as a failed authorisation (TPM_AUTHFAIL, TPM_AUTH2FAIL) counts
     /// towards that lockout, so a handful of them would shut the platform's TPM for everyone.
     static func tpmProblem(_ line: String) -> String? {
-        if line.contains("TSS error 0x0803") { return "refused by a TPM in its dictionary-attack lockout (no evidence either way)" }
-        if line.contains("TSS error 0x01:") || line.contains("TSS error 0x1d:") { return "reached the TPM as a failed authorisation" }
+        // As LoBotError.tpm writes the code.
+        func says(_ code: UInt) -> Bool { line.contains("TSS error 0x\(Hex.string(code)):") }
+        if says(0x803) { return "refused by a TPM in its dictionary-attack lockout (no evidence either way)" }  // TPM_DEFEND_LOCK_RUNNING
+        if says(0x01) || says(0x1d) { return "reached the TPM as a failed authorisation" }  // TPM_AUTHFAIL, TPM_AUTH2FAIL
         return nil
     }
 

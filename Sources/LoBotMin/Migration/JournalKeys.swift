@@ -35,14 +35,22 @@ final class JournalKeys {
         return try HMAC.authenticate(bytes, key: key, algorithm: .sha256)
     }
 
+    /// The length of the MAC a stored journal ends with.
+    static let macLength = 32
+
+    /// A stored journal's bytes without its MAC, unchecked (for the host of a LoBot VM, which
+    /// leaves the check to the VM that holds the TPM); nil when too short to carry one.
+    static func body(of stored: [UInt8]) -> [UInt8]? {
+        stored.count > macLength ? Array(stored.dropLast(macLength)) : nil
+    }
+
     /// The journal in `stored` (its bytes, then their HMAC-SHA256 under the key in `keyPath`),
     /// refused unless the MAC matches.
     func open(_ stored: [UInt8], keyPath: String, what: String) throws(LoBotError) -> SessionJournal {
-        guard stored.count > 32 else { throw .authentication(what: what) }
-        let body = Array(stored[0..<stored.count - 32])
+        guard let body = Self.body(of: stored) else { throw .authentication(what: what) }
         let expected = try mac(body, keyPath: keyPath, creating: false)
         var difference: UInt8 = 0
-        for (a, b) in zip(expected, stored[(stored.count - 32)...]) { difference |= a ^ b }
+        for (a, b) in zip(expected, stored.suffix(Self.macLength)) { difference |= a ^ b }
         guard difference == 0 else { throw .authentication(what: what) }
         return try SessionJournal(bytes: body)
     }

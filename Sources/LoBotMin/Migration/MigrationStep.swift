@@ -56,7 +56,7 @@ struct MigrationStep {
         throws(LoBotError) -> SessionJournal {
         let files = files(message.session)
         guard files.exists else { throw .notFound("session \(Hex.string(message.session)) on this platform") }
-        let journal = authenticated ? try files.journal() : try SessionJournal(bytes: Array(try files.storedJournal().dropLast(32)))
+        let journal = authenticated ? try files.journal() : try files.uncheckedJournal()
         guard journal.role == role else { throw .invalidArgument("this platform is not the \(role == .source ? "source" : "destination") of session \(Hex.string(message.session))") }
         guard states.contains(journal.state) else {
             throw .replay("\(message.type.name) message for session \(Hex.string(message.session)), which is \(journal.state.name) here")

@@ -64,7 +64,7 @@ enum MigrateReceiveInVM {
             // one in its next state.
             journal.state = .lobotReceived
             let nextJournal = try returned.file(InVMReceive.nextJournalEntry)
-            guard nextJournal.count > 32, Array(nextJournal.dropLast(32)) == journal.bytes else {
+            guard JournalKeys.body(of: nextJournal) == journal.bytes else {
                 throw .invalidArgument("the LoBot VM returned another session journal than this one, received")
             }
             let lobot = VTPMDirectory(Files.join(files.path, "lobot"))
