@@ -62,3 +62,40 @@ extension Factory {
         }
     }
 }
+
+extension Factory {
+    /// The golden values an aDom's guest TPM must hold after LoBot's measured launch of `config`:
+    /// PCRs 8 and 9 of every bank the guest's TPM family has, predicted from the domain's files by
+    /// the agent's own code (LaunchMeasurement), signed, as `launch-NAME`.
+    package func recordLaunchGolden(_ config: DomainConfig) throws {
+        var record = try factoryCore { () throws(LoBotError) in
+            let banks = config.tpm.defaultBanks
+            let events = try LaunchMeasurement.events(config: config, banks: banks)
+            var values: [BankValues] = []
+            for bank in banks {
+                var pcrs: [(index: Int, value: [UInt8])] = []
+                for predicted in try LaunchMeasurement.predict(events, bank: bank) { pcrs.append((predicted.pcr, predicted.value)) }
+                values.append(BankValues(bank: bank, pcrs: pcrs))
+            }
+            return BankGoldenRecord(name: Self.launchGoldenName(config.name), banks: values)
+        }
+        try factoryCore { () throws(LoBotError) in
+            try record.sign(with: signer)
+            try Files.writeAtomically(goldenPath(record.name), record.bytes, permissions: 0o644)
+        }
+    }
+
+    package static func launchGoldenName(_ domain: String) -> String { "launch-" + domain }
+
+    /// A bank golden record by name, its factory signature checked.
+    package func bankGolden(_ name: String) throws -> BankGoldenRecord {
+        let path = goldenPath(name)
+        guard FileManager.default.fileExists(atPath: path) else { throw FactoryError("no golden values named \(name)") }
+        let bytes = try readInput(path, maximum: 64 << 10)
+        return try factoryCore { () throws(LoBotError) in
+            let record = try BankGoldenRecord(bytes: bytes)
+            try record.verifySignature(try signer.publicKey())
+            return record
+        }
+    }
+}

@@ -10,13 +10,20 @@ import TestSupport
     static let config = DomainConfig(name: "adom1", memoryMiB: 128, kernel: "/k", initrd: "/i", commandLine: "quiet", disk: .local)
 
     @Test func domainConfigHasItsLayout() throws {
-        let known = Array("LBDC".utf8) + [1, 5] + Array("adom1".utf8) + hexBytes("00000080") + hexBytes("0002") + Array("/k".utf8)
-            + hexBytes("0002") + Array("/i".utf8) + hexBytes("0005") + Array("quiet".utf8) + [1] + hexBytes("0000")
+        let known = Array("LBDC".utf8) + [2, 5] + Array("adom1".utf8) + hexBytes("00000080") + hexBytes("0002") + Array("/k".utf8)
+            + hexBytes("0002") + Array("/i".utf8) + hexBytes("0005") + Array("quiet".utf8) + [1] + hexBytes("0000") + [2]
         try checkWireStructure(Self.config, known: known, fixedFieldOffsets: [0, 1, 2, 3, 4])
         // A shared disk needs its path; other disks none.
         var shared = Self.config
         shared.disk = .shared
         #expect(parseError(DomainConfig.self, shared.bytes) != nil)
+        // The guest's TPM is a TPM 1.2 or a TPM 2.0, nothing else.
+        var tpm12 = Self.config
+        tpm12.tpm = .tpm12
+        #expect(tpm12.bytes.last == 1)
+        for bad: UInt8 in [0, 3, 0xff] {
+            #expect(parseError(DomainConfig.self, Array(known.dropLast()) + [bad]) != nil)
+        }
     }
 
     static func open() throws -> OpenBody {

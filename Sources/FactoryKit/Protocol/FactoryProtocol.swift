@@ -42,6 +42,7 @@ extension Factory {
             try advance(session, from: ["opened"], to: "opened", in: db, release: release.bytes, files: files, package: package.bytes)
             try db.execute(sql: "INSERT INTO domains (name, lobot, platform, config, vtpm_id, image) VALUES (?, ?, '', ?, ?, ?)",
                            arguments: [config.name, lobotName, Data(config.bytes), Data(made.id), image])
+            try recordLaunchGolden(config)
             outgoing.append(("01-open.msg", open))
             return "session \(Hex.string(session.id)): LoBot \(lobotName) and domain \(config.name) for \(platform)"
         }

@@ -102,12 +102,25 @@ struct GoldenCommand: ParsableCommand {
         var name: String
 
         func run() throws {
-            let record = try options.open().golden(name)
+            let factory = try options.open()
             var lines: [String] = []
             var pcrs: [[String: Any]] = []
-            for (i, index) in record.values.selection.indices.enumerated() {
-                lines.append("PCR-\(index < 10 ? "0" : "")\(index): \(record.values.values[i].hex)")
-                pcrs.append(["pcr": index, "value": record.values.values[i].hex])
+            if (try? readInput(factory.goldenPath(name), maximum: 64 << 10))?.starts(with: Array("LBGB".utf8)) == true {
+                // Bank golden values (a guest TPM's launch): one line per bank and PCR.
+                let record = try factory.bankGolden(name)
+                for bank in record.banks {
+                    for pcr in bank.pcrs {
+                        let hex = Hex.string(pcr.value)
+                        lines.append("\(bank.bank.shortName):\(pcr.index < 10 ? "0" : "")\(pcr.index): \(hex)")
+                        pcrs.append(["bank": bank.bank.shortName, "pcr": pcr.index, "value": hex])
+                    }
+                }
+            } else {
+                let record = try factory.golden(name)
+                for (i, index) in record.values.selection.indices.enumerated() {
+                    lines.append("PCR-\(index < 10 ? "0" : "")\(index): \(record.values.values[i].hex)")
+                    pcrs.append(["pcr": index, "value": record.values.values[i].hex])
+                }
             }
             try options.emit(lines.joined(separator: "\n"), ["name": name, "pcrs": pcrs])
         }

@@ -41,6 +41,7 @@ struct ProvisionCommand: ParsableCommand {
     @Option(name: .long, help: "The aDom's kernel command line.") var append: String = "console=ttyS0 quiet"
     @Option(name: .long, help: "A disk image that travels with the domain.") var disk: String?
     @Option(name: .long, help: "A disk on storage every platform mounts at this path.") var sharedDisk: String?
+    @Option(name: .long, help: "The family of the guest's TPM: 1.2 or 2.0.") var tpm: String = "2.0"
     @Option(name: .long, help: "Golden values of the LoBot (image or host agent).") var image: String
     @Option(name: .long, help: "Golden values the platform's PCRs must match.") var platformGolden: String
     @Option(name: .long, help: "Where to write the messages and the sealed disk.") var out: String
@@ -48,6 +49,7 @@ struct ProvisionCommand: ParsableCommand {
     func validate() throws {
         guard Factory.isValidName(domain) else { throw ValidationError("DOMAIN must be 1-64 letters, digits, '.', '_' or '-'.") }
         guard disk == nil || sharedDisk == nil else { throw ValidationError("Give --disk or --shared-disk, not both.") }
+        guard GuestTPMFamily(name: tpm) != nil else { throw ValidationError("--tpm must be 1.2 or 2.0.") }
     }
 
     func run() throws {
@@ -55,7 +57,7 @@ struct ProvisionCommand: ParsableCommand {
         let config = try factoryCore { () throws(LoBotError) in
             let kind: DomainConfig.Disk = disk != nil ? .local : sharedDisk != nil ? .shared : .none
             let config = DomainConfig(name: domain, memoryMiB: memory, kernel: kernel, initrd: initrd, commandLine: append, disk: kind,
-                                      sharedPath: sharedDisk ?? "")
+                                      sharedPath: sharedDisk ?? "", tpm: GuestTPMFamily(name: tpm) ?? .tpm20)
             return try DomainConfig(bytes: config.bytes)
         }
         let outgoing = try factory.provision(domain: config, platform: platform, disk: disk, image: image, platformGolden: platformGolden,

@@ -70,6 +70,11 @@ public struct ByteReader {
         return value.byteSwapped
     }
 
+    /// A little-endian UINT16 (the TCG crypto-agile event log's algorithm ids and digest sizes).
+    public mutating func readUInt16LE() throws(LoBotError) -> UInt16 {
+        try readUInt16().byteSwapped
+    }
+
     public mutating func readUInt64LE() throws(LoBotError) -> UInt64 {
         try readUInt64().byteSwapped
     }

@@ -14,6 +14,7 @@ public struct ByteWriter {
     public mutating func write(_ value: UInt32) { writeBigEndian(UInt64(value), 4) }
     public mutating func write(_ value: UInt64) { writeBigEndian(value, 8) }
     public mutating func write(_ value: [UInt8]) { bytes.append(contentsOf: value) }
+    public mutating func writeLE(_ value: UInt16) { write(value.byteSwapped) }
     public mutating func writeLE(_ value: UInt32) { write(value.byteSwapped) }
     public mutating func writeLE(_ value: UInt64) { write(value.byteSwapped) }
 

@@ -1,10 +1,12 @@
 // What an application domain (aDom) is, as platforms and messages describe it: how to start it
-// (kernel, initrd, command line, memory) and where its disk lives -- with the domain (it moves
-// with the memory state) or on storage the platforms share (only the memory state moves).
+// (kernel, initrd, command line, memory), where its disk lives -- with the domain (it moves with
+// the memory state) or on storage the platforms share (only the memory state moves) -- and which
+// TPM its guest sees.
 //
-//   LoBot domain config:  BYTE magic[4] = "LBDC";  UINT8 version = 1;  UINT8 nameLength; name;
+//   LoBot domain config:  BYTE magic[4] = "LBDC";  UINT8 version = 2;  UINT8 nameLength; name;
 //                         UINT32 memoryMiB;  UINT16 kernel; UINT16 initrd; UINT16 commandLine (strings);
-//                         UINT8 disk (0 none, 1 with the domain, 2 shared);  UINT16 sharedPath (string)
+//                         UINT8 disk (0 none, 1 with the domain, 2 shared);  UINT16 sharedPath (string);
+//                         UINT8 tpm (1 TPM 1.2, 2 TPM 2.0)
 
 public struct DomainConfig: WireStructure, Equatable, Sendable {
     public static var wireName: String { "LoBot domain config" }
@@ -25,8 +27,11 @@ public struct DomainConfig: WireStructure, Equatable, Sendable {
     public var commandLine: String
     public var disk: Disk
     public var sharedPath: String
+    /// The family of the TPM device the guest gets.
+    public var tpm: GuestTPMFamily
 
-    public init(name: String, memoryMiB: UInt32, kernel: String, initrd: String, commandLine: String, disk: Disk, sharedPath: String = "") {
+    public init(name: String, memoryMiB: UInt32, kernel: String, initrd: String, commandLine: String, disk: Disk, sharedPath: String = "",
+                tpm: GuestTPMFamily = .tpm20) {
         self.name = name
         self.memoryMiB = memoryMiB
         self.kernel = kernel
@@ -34,11 +39,12 @@ public struct DomainConfig: WireStructure, Equatable, Sendable {
         self.commandLine = commandLine
         self.disk = disk
         self.sharedPath = sharedPath
+        self.tpm = tpm
     }
 
     public init(parsing reader: inout ByteReader) throws(LoBotError) {
         try reader.expect(Self.magic, field: "magic")
-        try reader.expect([1], field: "version")
+        try reader.expect([2], field: "version")
         name = try reader.readName(field: "name")
         memoryMiB = try reader.readUInt32()
         guard memoryMiB >= 64, memoryMiB <= 1 << 20 else {
@@ -53,11 +59,15 @@ public struct DomainConfig: WireStructure, Equatable, Sendable {
         self.disk = disk
         sharedPath = try reader.readString(lengthWidth: 2, maximum: 4096, field: "sharedPath", allowEmpty: true)
         guard (disk == .shared) == !sharedPath.isEmpty else { throw reader.failure(.inconsistent("a shared disk needs its path, others none")) }
+        let tpmAt = reader.offset
+        let rawTPM = try reader.readUInt8()
+        guard let tpm = GuestTPMFamily(rawValue: rawTPM) else { throw reader.failure(.unexpectedValue(field: "tpm", value: UInt64(rawTPM)), at: tpmAt) }
+        self.tpm = tpm
     }
 
     public func serialize(into writer: inout ByteWriter) {
         writer.write(Self.magic)
-        writer.write(UInt8(1))
+        writer.write(UInt8(2))
         writer.writeString(name, lengthWidth: 1)
         writer.write(memoryMiB)
         writer.writeString(kernel, lengthWidth: 2)
@@ -65,5 +75,6 @@ public struct DomainConfig: WireStructure, Equatable, Sendable {
         writer.writeString(commandLine, lengthWidth: 2)
         writer.write(disk.rawValue)
         writer.writeString(sharedPath, lengthWidth: 2)
+        writer.write(tpm.rawValue)
     }
 }

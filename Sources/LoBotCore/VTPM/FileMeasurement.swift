@@ -1,5 +1,6 @@
-// Streaming SHA-256 of a file of any size (kernels, disk images, memory states) in large chunks,
-// so that measuring runs at the speed of the hash, not of the system calls.
+// Streaming digests of a file of any size (kernels, disk images, memory states) in large chunks,
+// so that measuring runs at the speed of the hash, not of the system calls: SHA-256, or several
+// algorithms in one pass (a guest TPM's PCR banks).
 
 public enum FileMeasurement {
     /// Bytes read per system call: large enough that syscalls cost nothing, small enough to stay
@@ -7,16 +8,24 @@ public enum FileMeasurement {
     public static let chunkSize = 1 << 20
 
     public static func sha256(path: String) throws(LoBotError) -> [UInt8] {
+        try digests(path: path, [.sha256])[0]
+    }
+
+    /// The file's digest under each of `algorithms`, in one pass over it (a guest TPM's banks).
+    public static func digests(path: String, _ algorithms: [DigestAlgorithm]) throws(LoBotError) -> [[UInt8]] {
         let file = try FileDescriptor(opening: path, .readOnly)
         file.adviseSequential()
-        let hasher = try Hasher(.sha256)
+        var hashers: [Hasher] = []
+        for algorithm in algorithms { hashers.append(try Hasher(algorithm)) }
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 64)
         defer { buffer.deallocate() }
         while true {
             let count = try file.read(into: buffer, count: chunkSize)
             if count == 0 { break }
-            try hasher.update(UnsafeRawPointer(buffer), count: count)
+            for hasher in hashers { try hasher.update(UnsafeRawPointer(buffer), count: count) }
         }
-        return try hasher.finish()
+        var out: [[UInt8]] = []
+        for hasher in hashers { out.append(try hasher.finish()) }
+        return out
     }
 }

@@ -1,4 +1,5 @@
-// An encrypted, versioned LoBot state file: the vTPM state, or a platform's version store. The
+// An encrypted, versioned LoBot state file: the vTPM state, a platform's version store, or a guest
+// TPM's live state (its version is then the checkpoint epoch it belongs to). The
 // plaintext is AES-256-GCM encrypted under the file's key; the header (kind, identity, rollback
 // version) is authenticated as additional data, so no byte of the file can change without the
 // open failing.
@@ -16,8 +17,15 @@ public struct StateFile: WireStructure, Equatable, Sendable {
     public enum Kind: UInt8, Sendable {
         case vtpmState = 1
         case versionStore = 2
+        case guestTPMLive = 3
 
-        var name: String { self == .vtpmState ? "vTPM state" : "version store" }
+        var name: String {
+            switch self {
+            case .vtpmState: return "vTPM state"
+            case .versionStore: return "version store"
+            case .guestTPMLive: return "guest TPM live state"
+            }
+        }
     }
 
     public var kind: Kind
