@@ -112,6 +112,74 @@ static inline int lobot_unix_connect(const char *path) {
     return fd;
 }
 
+/* A listening unix socket at `path` (0600, any stale socket there removed first), for the guest TPM
+ * server's control channel; sockaddr_un is awkward from Swift. -1 on failure, errno set. */
+static inline int lobot_unix_listen(const char *path) {
+    struct sockaddr_un addr;
+    if (strlen(path) >= sizeof addr.sun_path) { errno = ENAMETOOLONG; return -1; }
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    strcpy(addr.sun_path, path);
+    unlink(path);
+    mode_t old = umask(077);
+    int rc = bind(fd, (struct sockaddr *)&addr, sizeof addr);
+    umask(old);
+    if (rc != 0 || listen(fd, 4) != 0) { int saved = errno; close(fd); errno = saved; return -1; }
+    return fd;
+}
+
+/* recvmsg with room for one SCM_RIGHTS descriptor (qemu hands the TPM's data channel over the
+ * control channel that way); the CMSG_* accessors are macros. Returns the byte count (0 at end of
+ * stream, -1 on error); *passed is the descriptor received with these bytes, or -1. Any further
+ * descriptors in the message are closed, so a peer cannot make the server leak them. */
+static inline long lobot_recv_with_fd(int fd, void *buffer, unsigned long length, int *passed) {
+    char control[CMSG_SPACE(4 * sizeof(int))];
+    struct iovec iov = { .iov_base = buffer, .iov_len = length };
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    *passed = -1;
+    long n;
+    do { n = recvmsg(fd, &message, MSG_CMSG_CLOEXEC); } while (n < 0 && errno == EINTR);
+    if (n < 0) return -1;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&message); c != NULL; c = CMSG_NXTHDR(&message, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        int count = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        int *fds = (int *)CMSG_DATA(c);
+        for (int i = 0; i < count; i++) {
+            if (*passed < 0) *passed = fds[i]; else close(fds[i]);
+        }
+    }
+    return n;
+}
+
+/* sendmsg of `length` bytes with one descriptor as SCM_RIGHTS (the tests and the bench act as qemu
+ * does, handing the server a data channel). Returns bytes sent or -1. */
+static inline long lobot_send_with_fd(int fd, const void *buffer, unsigned long length, int passed) {
+    char control[CMSG_SPACE(sizeof(int))];
+    memset(control, 0, sizeof control);
+    struct iovec iov = { .iov_base = (void *)buffer, .iov_len = length };
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&message);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &passed, sizeof(int));
+    long n;
+    do { n = sendmsg(fd, &message, MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
+    return n;
+}
+
 /* F_SETPIPE_SZ (1031 on Linux): a bigger pipe for streaming an aDom's memory state; fcntl is
    variadic, which Swift cannot call. Fails harmlessly on anything but a pipe or FIFO. */
 static inline int lobot_set_pipe_size(int fd, int size) { return fcntl(fd, 1031, size); }

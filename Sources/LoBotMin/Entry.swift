@@ -32,7 +32,7 @@ enum Agent {
         PlatformEKCommand.spec, PlatformEnrollCommand.spec, PlatformActivateCommand.spec, PlatformBindKeyCommand.spec,
         PlatformUnbindCommand.spec, PlatformQuoteCommand.spec, PlatformPCRsCommand.spec, PlatformExtendCommand.spec,
         PlatformCounterCommand.spec, PlatformLaunchCommand.spec,
-        DomainStatusCommand.spec, DomainStopCommand.spec,
+        DomainStatusCommand.spec, DomainStartCommand.spec, DomainStopCommand.spec,
         MigrateAcceptCommand.spec, MigrateSendCommand.spec, MigrateReceiveCommand.spec, MigrateOfferCommand.spec,
         MigrateCheckCommand.spec, MigrateReleaseCommand.spec, MigrateLaunchCommand.spec, MigrateFinishCommand.spec,
         MigrateRecoverCommand.spec,
@@ -97,6 +97,7 @@ enum Agent {
         case PlatformCounterCommand.spec.name: try PlatformCounterCommand.run(arguments)
         case PlatformLaunchCommand.spec.name: try PlatformLaunchCommand.run(arguments)
         case DomainStatusCommand.spec.name: try DomainStatusCommand.run(arguments)
+        case DomainStartCommand.spec.name: try DomainStartCommand.run(arguments)
         case DomainStopCommand.spec.name: try DomainStopCommand.run(arguments)
         case MigrateAcceptCommand.spec.name: try MigrateAcceptCommand.run(arguments)
         case MigrateSendCommand.spec.name: try MigrateSendCommand.run(arguments)

@@ -21,12 +21,24 @@ extension VTPMDirectory {
     /// Opens the vTPM: the platform TPM unbinds its MSK, the version store vouches for its version.
     public func openOnPlatform(_ platform: PlatformDirectory, tpm: PlatformTPM) throws(LoBotError) -> VTPMSession<StoredVersionCounter> {
         guard holdsState else { throw .notFound("vTPM state in \(path)") }
+        return try open(platform, tpm: tpm, msk: try masterKey(platform, tpm: tpm))
+    }
+
+    /// The MSK, unbound by the platform TPM: for a process that opens the vTPM again and again
+    /// (a guest TPM's server, at each checkpoint) without asking the TPM each time.
+    public func masterKey(_ platform: PlatformDirectory, tpm: PlatformTPM) throws(LoBotError) -> MasterKey {
         guard Files.exists(boundKeyPath) else { throw .notFound("platform-bound master storage key \(boundKeyPath)") }
         var key = try tpm.unbind(keyBlob: try platform.bindBlob(), data: try Files.read(boundKeyPath, maximum: 4096))
         defer { wipe(&key) }
+        return try MasterKey(bytes: key)
+    }
+
+    /// Opens the vTPM with its MSK already unbound; the version store vouches for its version.
+    public func open(_ platform: PlatformDirectory, tpm: PlatformTPM, msk: MasterKey) throws(LoBotError) -> VTPMSession<StoredVersionCounter> {
+        guard holdsState else { throw .notFound("vTPM state in \(path)") }
         let id = try AnchoredFile<StoredVersionCounter>.peekIdentity(paths: anchoredPaths)
         let counter = StoredVersionCounter(store: VersionStore(directory: platform, tpm: tpm), id: id)
-        return try VTPMSession.open(directory: self, msk: try MasterKey(bytes: key), counter: counter)
+        return try VTPMSession.open(directory: self, msk: msk, counter: counter)
     }
 
     /// Whether this vTPM's MSK is bound to a platform TPM.

@@ -86,9 +86,15 @@ public final class MigrationWorld: @unchecked Sendable {
     /// The domain's run state on platform `name` ("running", "paused", "absent", ...) and whether
     /// its LoBot's vTPM opens there.
     public func status(_ domain: String, on name: String) throws -> (state: String, vtpmOpens: Bool) {
-        let line = try succeed(try lobot(name, ["domain", "status", "--name", domain])).trimmingCharacters(in: .whitespacesAndNewlines)
-        let words = line.split(separator: " ").map(String.init)
-        return (words.count > 1 ? words[1] : "?", line.hasSuffix("vtpm opens"))
+        let line = try statusLine(domain, on: name)
+        let fields = line.components(separatedBy: "; ")
+        let words = fields[0].split(separator: " ").map(String.init)
+        return (words.count > 1 ? words[1] : "?", fields.count > 1 && fields[1] == "vtpm opens")
+    }
+
+    /// `lobot domain status` as printed: NAME STATE; vtpm opens|refused; tpm FAMILY server SERVER.
+    public func statusLine(_ domain: String, on name: String) throws -> String {
+        try succeed(try lobot(name, ["domain", "status", "--name", domain])).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     public func console(_ domain: String, on name: String) -> String {

@@ -60,6 +60,14 @@ public final class VTPM {
     public var pcrs: PCRBank { state.bank }
     public var log: EventLog { state.log }
     public var counter: UInt64 { state.counter }
+    /// The domain's guest TPM as last checkpointed, if it was ever started.
+    public var guestTPM: GuestTPMCheckpoint? { state.guestTPM }
+
+    /// Records a checkpoint of the domain's guest TPM (made durable by the session's next commit).
+    public func checkpointGuestTPM(_ checkpoint: GuestTPMCheckpoint) {
+        state.guestTPM?.blobs.wipeSecrets()
+        state.guestTPM = checkpoint
+    }
 
     private func record(_ event: Event) throws(LoBotError) -> SHA1Digest {
         guard state.log.events.count < EventLog.maximumEvents else {

@@ -1,7 +1,9 @@
 // An aDom's life under qemu on this platform: start it (cold, or restoring a saved state fed
 // through a FIFO so the clear memory state never touches a disk), ask its state, pause and save
 // it through QMP, resume it, and stop it. qemu runs daemonized with its pid file, QMP socket and
-// console in the domain's directory, so any later `lobot` process can reach it.
+// console in the domain's directory, so any later `lobot` process can reach it. Every aDom has a
+// TPM: qemu's TPM emulator backend on the control socket of the domain's TPM server, which starts
+// before qemu and stops after it, and the launch measurement log as a firmware file the guest reads.
 import CLibC
 import LoBotCore
 
@@ -9,10 +11,23 @@ struct DomainRuntime {
     let directory: DomainDirectory
     let config: DomainConfig
 
-    /// Starts qemu. With `incoming`, qemu waits paused for a saved state on that FIFO.
+    var tpmServer: TPMServerProcess { TPMServerProcess(directory: directory) }
+
+    /// Starts the domain's TPM server, then qemu. With `incoming`, qemu waits paused for a saved
+    /// state on that FIFO.
     func start(incoming fifo: String? = nil) throws(LoBotError) {
         guard !isRunning else { throw .alreadyExists("a running qemu for domain \(config.name)") }
         for file in [directory.pidPath, directory.qmpPath] { try Files.remove(file) }
+        try tpmServer.start()
+        do throws(LoBotError) {
+            try startQEMU(incoming: fifo)
+        } catch {
+            tpmServer.stop(destroying: false)
+            throw error
+        }
+    }
+
+    private func startQEMU(incoming fifo: String?) throws(LoBotError) {
         let accel = Console.environment("LOBOT_ADOM_ACCEL") ?? VMLauncher.knownAccelerator(kernel: config.kernel)
         var arguments = ["qemu-system-x86_64", "-machine", "pc", "-accel", accel, "-cpu", accel == "kvm" ? "host" : "max",
                          "-m", "\(config.memoryMiB)", "-nodefaults", "-no-user-config", "-display", "none", "-nic", "none",
@@ -20,8 +35,11 @@ struct DomainRuntime {
                          "-pidfile", directory.pidPath, "-daemonize",
                          "-kernel", config.kernel, "-initrd", config.initrd, "-append", config.commandLine]
         if let disk = directory.disk(config) {
-            arguments += ["-drive", "file=\(disk),format=raw,if=virtio,cache=writethrough"]
+            arguments += ["-drive", "file=\(Self.optionValue(disk)),format=raw,if=virtio,cache=writethrough"]
         }
+        arguments += ["-chardev", "socket,id=lobot-tpm,path=" + Self.optionValue(directory.tpmSocketPath),
+                      "-tpmdev", "emulator,id=tpm0,chardev=lobot-tpm", "-device", config.tpm.qemuDevice + ",tpmdev=tpm0",
+                      "-fw_cfg", "name=opt/org.lobot/tpm-log,file=" + Self.optionValue(directory.tpmLaunchLogPath)]
         if let fifo { arguments += ["-S", "-incoming", "exec:cat " + Self.shellQuoted(fifo)] }
         let log = Files.join(directory.path, "qemu.log")
         let qemu = try ChildProcess.spawn("/usr/bin/qemu-system-x86_64", arguments, outputPath: log)
@@ -95,7 +113,13 @@ struct DomainRuntime {
 
     /// Stops qemu and waits until it is gone: through QMP's quit, or at once with SIGKILL when the
     /// aDom is being destroyed (nothing of it is to be kept; SIGKILL also when QMP does not answer).
+    /// Then its TPM server: it checkpoints what the guest wrote and exits (killed when destroying).
     func stop(destroying: Bool = false) {
+        stopQEMU(destroying: destroying)
+        tpmServer.stop(destroying: destroying)
+    }
+
+    private func stopQEMU(destroying: Bool) {
         guard let pid else { return }
         if !destroying, let qmp = try? connect() { _ = try? qmp.execute("quit") }
         let deadline = monotonicMilliseconds() + (destroying ? 0 : 5000)
@@ -119,6 +143,11 @@ struct DomainRuntime {
     }
 
     static func shellQuoted(_ text: String) -> String { "'" + text + "'" }
+
+    /// A path as the value of a qemu suboption, where a comma ends the value unless doubled.
+    static func optionValue(_ path: String) -> String {
+        String(decoding: path.utf8.flatMap { $0 == UInt8(ascii: ",") ? [$0, $0] : [$0] }, as: UTF8.self)
+    }
 
     /// The string value of `"member":"..."` in a one-line JSON reply.
     static func jsonString(_ line: String, member: String) -> String? {

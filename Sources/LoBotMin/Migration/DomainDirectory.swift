@@ -1,16 +1,23 @@
-// An application domain on this platform: its config, its LoBot's vTPM, its disk when it travels
-// with it, and, while it runs, qemu's pid, QMP socket and console.
+// An application domain on this platform: its config, its LoBot's vTPM (and the live file of its
+// guest's TPM), its disk when it travels with it, and, while it runs, qemu's pid, QMP socket and
+// console, and the server of the guest's TPM: its pid, control socket, log, and the launch
+// measurement log the guest reads.
 //
 //   PLATFORM/domains/NAME/   domain  lobot/  disk.img  qemu.pid  qmp.sock  console.log
+//                            tpm.pid  tpm.sock  tpm-server.log  tpm-launch.log
 import CLibC
 import LoBotCore
 import LoBotPlatform
 
 struct DomainDirectory {
     let path: String
+    let platform: PlatformDirectory
+    let name: String
 
     init(_ platform: PlatformDirectory, name: String) {
         path = Files.join(platform.domainsPath, name)
+        self.platform = platform
+        self.name = name
     }
 
     var configPath: String { Files.join(path, "domain") }
@@ -19,6 +26,10 @@ struct DomainDirectory {
     var pidPath: String { Files.join(path, "qemu.pid") }
     var qmpPath: String { Files.join(path, "qmp.sock") }
     var consolePath: String { Files.join(path, "console.log") }
+    var tpmPidPath: String { Files.join(path, "tpm.pid") }
+    var tpmSocketPath: String { Files.join(path, "tpm.sock") }
+    var tpmServerLogPath: String { Files.join(path, "tpm-server.log") }
+    var tpmLaunchLogPath: String { Files.join(path, "tpm-launch.log") }
 
     var exists: Bool { Files.exists(configPath) }
 
@@ -44,8 +55,8 @@ struct DomainDirectory {
 
     /// Removes everything of the domain here (its vTPM must be retired first).
     func destroy() {
-        for file in [configPath, diskPath, pidPath, qmpPath, consolePath, lobot.statePath, lobot.pendingPath, lobot.boundKeyPath,
-                     lobot.lockPath] {
+        for file in [configPath, diskPath, pidPath, qmpPath, consolePath, tpmPidPath, tpmSocketPath, tpmServerLogPath, tpmLaunchLogPath,
+                     lobot.statePath, lobot.pendingPath, lobot.boundKeyPath, lobot.lockPath, GuestTPMStore.livePath(lobot)] {
             _ = try? Files.remove(file)
         }
         _ = rmdir(lobot.path)

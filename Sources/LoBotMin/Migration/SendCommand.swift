@@ -45,12 +45,15 @@ enum MigrateSendCommand {
             let vtpmID = try AnchoredFile<StoredVersionCounter>.peekIdentity(paths: domain.lobot.anchoredPaths)
             guard vtpmID == open.vtpmID else { throw .invalidArgument("the domain's LoBot is not the one the factory names") }
             // The LoBot must open here (its state authenticates and is current, its MSK unbinds)
-            // before anything is done: a damaged one is refused with the aDom still running.
-            let session = try domain.lobot.openOnPlatform(step.directory, tpm: step.tpm)
-            let state = try Files.read(domain.lobot.statePath, maximum: StateFile.maximumSize)
-            var msk = try step.participant.unbind(try Files.read(domain.lobot.boundKeyPath, maximum: 4096))
-            defer { wipe(&msk) }
-            let rewrapped = try BoundData.bind(msk, to: try proceed.bindKey.rsaPublicKey())
+            // before anything is done: a damaged one is refused with the aDom still running. It is
+            // let go at once: while qemu saves the aDom, the guest's TPM server checkpoints the
+            // guest's TPM into it.
+            let msk = try domain.lobot.masterKey(step.directory, tpm: step.tpm)
+            _ = try domain.lobot.open(step.directory, tpm: step.tpm, msk: msk)
+            guard TPMServerProcess(directory: domain).isRunning else {
+                throw .invalidArgument("the TPM server of domain \(open.domain.name) is not running here (see lobot domain status)")
+            }
+            let rewrapped = try BoundData.bind(msk.bytes, to: try proceed.bindKey.rsaPublicKey())
             var packed = [try DomainFiles.measureLocal("kernel", open.domain.kernel), try DomainFiles.measureLocal("initrd", open.domain.initrd)]
 
             var journal = SessionJournal(role: .source, state: .suspending, session: message.session, nonce: message.nonce, open: open)
@@ -73,7 +76,11 @@ enum MigrateSendCommand {
             }
             journal.files = packed
 
-            // Steps 5-6: the LoBot cloned, MSK rewrapped to the destination, all under K1 to it.
+            // Steps 5-6: the LoBot cloned -- as it is now, with the checkpoint of its guest's TPM
+            // the save made -- MSK rewrapped to the destination, all under K1 to it.
+            let session = try domain.lobot.open(step.directory, tpm: step.tpm, msk: msk)
+            guard session.vtpm.guestTPM != nil else { throw .invalidArgument("the LoBot holds no checkpoint of its guest's TPM after the save") }
+            let state = try Files.read(domain.lobot.statePath, maximum: StateFile.maximumSize)
             _ = consume session
             let package = try step.participant.message(.lobotPackage, journal: journal, to: open.destination,
                                                        body: LoBotPackageBody(state: state, boundMasterKey: rewrapped).bytes,

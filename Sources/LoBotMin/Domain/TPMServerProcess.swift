@@ -1,0 +1,76 @@
+// The process that serves an aDom's TPM (`lobot domain tpm-server`), seen from the commands that
+// start and stop domains: started before qemu, ready once its pid file names a live process (it
+// writes it after its socket listens), stopped after qemu, and asked about by `domain status`.
+import CLibC
+import LoBotCore
+
+struct TPMServerProcess {
+    let directory: DomainDirectory
+
+    /// How long a server may take to be ready: it unbinds the MSK with the platform TPM, may make a
+    /// new TPM (TPM 1.2: an endorsement key), hashes the domain's kernel and initrd, and commits a
+    /// checkpoint (a move of the platform TPM's counter).
+    static let startTimeout = 60_000  // milliseconds
+
+    /// The server's pid, if the process it names is alive.
+    var pid: Int32? {
+        guard let bytes = try? Files.read(directory.tpmPidPath, maximum: 64) else { return nil }
+        var value: Int32 = 0
+        for byte in bytes where byte >= 0x30 && byte <= 0x39 { value = value * 10 + Int32(byte - 0x30) }
+        return value > 0 && DomainRuntime.isAlive(value) ? value : nil
+    }
+
+    var isRunning: Bool { pid != nil }
+
+    /// Starts a server for the domain (stopping one left from an interrupted start) and waits until
+    /// it listens.
+    func start() throws(LoBotError) {
+        stop(destroying: false)
+        for file in [directory.tpmPidPath, directory.tpmSocketPath] { try Files.remove(file) }
+        let child = try ChildProcess.spawn("/proc/self/exe",
+                                           ["lobot", "domain", "tpm-server", "--platform", directory.platform.path, "--name", directory.name],
+                                           outputPath: directory.tpmServerLogPath)
+        let deadline = monotonicMilliseconds() + Self.startTimeout
+        while !isRunning {
+            if let outcome = child.wait(milliseconds: 0) {
+                throw .invalidArgument("the TPM server of domain \(directory.name) did not start (\(Self.describe(outcome)); "
+                                       + "see \(directory.tpmServerLogPath))")
+            }
+            guard monotonicMilliseconds() < deadline else {
+                child.terminate()
+                throw .invalidArgument("the TPM server of domain \(directory.name) did not get ready in "
+                                       + "\(Self.startTimeout / 1000) s (see \(directory.tpmServerLogPath))")
+            }
+            var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
+            _ = nanosleep(&pause, nil)
+        }
+    }
+
+    /// Stops the server: SIGTERM (it checkpoints what the guest wrote, then exits), SIGKILL after a
+    /// grace period or at once when the domain is being destroyed.
+    func stop(destroying: Bool) {
+        guard let pid else { return }
+        _ = kill(pid, destroying ? SIGKILL : SIGTERM)
+        let deadline = monotonicMilliseconds() + (destroying ? 5000 : 20_000)
+        while DomainRuntime.isAlive(pid) && monotonicMilliseconds() < deadline {
+            var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
+            _ = nanosleep(&pause, nil)
+        }
+        if DomainRuntime.isAlive(pid) { _ = kill(pid, SIGKILL) }
+    }
+
+    static func describe(_ outcome: ChildProcess.Outcome) -> String {
+        switch outcome {
+        case .exited(let status): return "exit status \(status)"
+        case .signaled(let signal): return "killed by signal \(signal)"
+        }
+    }
+
+    /// The server's last line of output (why it stopped, when it did).
+    var lastLogLine: String? {
+        guard let bytes = try? Files.read(directory.tpmServerLogPath, maximum: 1 << 20) else { return nil }
+        let lines = bytes.split(separator: 0x0a)
+        guard let last = lines.last else { return nil }
+        return LoBotError.oneLine(String(decoding: last, as: UTF8.self))
+    }
+}
