@@ -40,9 +40,12 @@ public final class MigrationWorld: @unchecked Sendable {
     deinit {
         for platform in platforms.values {
             for domain in (try? FileManager.default.contentsOfDirectory(atPath: platform.lobotDirectory + "/domains")) ?? [] {
-                if let pid = try? String(contentsOfFile: platform.lobotDirectory + "/domains/\(domain)/qemu.pid", encoding: .utf8),
-                    let value = Int32(pid.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                    kill(value, SIGKILL)
+                // qemu and the server of its guest's TPM.
+                for file in ["qemu.pid", "tpm.pid"] {
+                    if let pid = try? String(contentsOfFile: platform.lobotDirectory + "/domains/\(domain)/\(file)", encoding: .utf8),
+                        let value = Int32(pid.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                        kill(value, SIGKILL)
+                    }
                 }
             }
         }
@@ -279,11 +282,12 @@ public final class ProtocolRun: @unchecked Sendable {
 extension MigrationWorld {
     /// LSP: opens a provisioning of `domain` onto `platform` (run its steps with `runAll`). The
     /// aDom fills `fill` MiB of its memory with random data (by default most of what the kernel leaves).
-    public func provision(_ domain: String, onto platform: String, memory: Int = 128, fill: Int? = nil, disk: TestDisk = .local) throws -> ProtocolRun {
+    public func provision(_ domain: String, onto platform: String, memory: Int = 128, fill: Int? = nil, disk: TestDisk = .local,
+                          tpm: String = "2.0") throws -> ProtocolRun {
         let run = try ProtocolRun(world: self, domain: domain, source: "factory", destination: platform, provisioning: true)
         var arguments = ["provision", domain, platform, "--kernel", adom.file("vmlinuz"), "--initrd", adom.file("initrd.img"),
                          "--memory", "\(memory)", "--append", "console=ttyS0 quiet adom.fill=\(fill ?? memory * 3 / 4 - 50)",
-                         "--image", "host-lobot", "--platform-golden", "\(platform)-platform"]
+                         "--image", "host-lobot", "--platform-golden", "\(platform)-platform", "--tpm", tpm]
         switch disk {
         case .none: break
         case .local:
