@@ -12,6 +12,14 @@
 #   ADOM TPM unseal FAILED WHY     it did not
 #   ADOM TPM nv N                  the NV counter, read, incremented and written: now N
 #   ADOM TPM nv FAILED WHY
+#   ADOM TPM quote verified        TPM 2.0: a quote of PCRs 8-9 by an attestation key made under
+#                                  the TPM's EK (tpm2_createek/createak/quote), checked by
+#                                  tpm2_checkquote
+#   ADOM TPM quote made aik=HEX pcrhash=HEX nonce=HEX quote=HEX
+#                                  TPM 1.2: tpm-quote-tools' AIK blob, PCR 8-9 composite hash,
+#                                  nonce and quote (tpm_mkaik, tpm_getpcrhash, tpm_getquote)
+#   ADOM TPM quote FAILED WHY
+#   ADOM TPM ready                 setup is done
 #   ADOM TPM FAILED WHY            setup failed
 #
 # The sealed blob lives in /run (tmpfs): it travels with the guest's memory when the VM migrates.
@@ -23,6 +31,7 @@ log=/opt/org.lobot/tpm-log
 
 say() { echo "ADOM TPM $*"; }
 short() { sha256sum "$1" | cut -c1-16; }
+hex() { od -An -tx1 -v "$1" | tr -d ' \n'; }
 why() { tr '\n' ' ' < "$1" | cut -c1-160; }
 
 # --- TPM 2.0: tpm2-tools through the kernel's resource manager ------------------------------
@@ -59,6 +68,17 @@ setup20() {
         printf '%08d' 0 > $run/nv
         tpm2_nvwrite -Q 0x1500016 -C o -i $run/nv 2> $run/err || { say "FAILED nvwrite: $(why $run/err)"; return; }
     fi
+    nonce=$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    if tpm2_createek -Q -c $run/ek.ctx -G ecc -u $run/ek.pub 2> $run/err \
+        && tpm2_createak -Q -C $run/ek.ctx -c $run/ak.ctx -G ecc -g sha256 -s ecdsa -u $run/ak.pub -f pem -n $run/ak.name 2> $run/err \
+        && tpm2_quote -Q -c $run/ak.ctx -l sha256:8,9 -q $nonce -m $run/quote.msg -s $run/quote.sig -o $run/quote.pcrs -g sha256 2> $run/err \
+        && tpm2_checkquote -Q -u $run/ak.pub -m $run/quote.msg -s $run/quote.sig -f $run/quote.pcrs -g sha256 -q $nonce 2> $run/err; then
+        say "quote verified"
+    else
+        say "quote FAILED $(why $run/err)"
+    fi
+    tpm2_flushcontext -t 2> /dev/null
+    say "ready"
 }
 
 check20() {
@@ -97,7 +117,9 @@ setup12() {
     tcsd -f > $run/tcsd.log 2>&1 &
     i=0; while [ $i -lt 100 ] && ! tpm_version > /dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
     tpm_version > /dev/null 2>&1 || { say "FAILED tcsd: $(why $run/tcsd.log)"; return; }
-    tpm_takeownership -y -z > $run/err 2>&1 || grep -q -i "owner" $run/err || { say "FAILED takeownership: $(why $run/err)"; return; }
+    # tcsd keeps the SRK's registration in its store, which lives in this guest's memory: a TPM
+    # owned in an earlier boot cannot seal here (a real guest keeps /var/lib/tpm on its disk).
+    tpm_takeownership -y -z > $run/err 2>&1 || { say "FAILED takeownership (owned in an earlier boot?): $(why $run/err)"; return; }
     head -c 32 /dev/urandom > $run/secret
     tpm_sealdata -z -p 8 -p 9 -i $run/secret -o $run/sealed 2> $run/err || { say "FAILED seal: $(why $run/err)"; return; }
     say "sealed $(short $run/secret)"
@@ -108,6 +130,17 @@ setup12() {
         printf '%08d' 0 > $run/nv
         tpm_nvwrite -z -i 0x00011000 -f $run/nv > $run/err 2>&1 || { say "FAILED nvwrite: $(why $run/err)"; return; }
     fi
+    # Debian's tpm_verifyquote cannot read the DER key file its own tpm_mkaik writes (OpenSSL 3
+    # refuses its padded INTEGERs), so the guest prints what tpm_getquote made and the host
+    # checks it (lobot-factory verify-quote --aik, which reads tpm-quote-tools' files).
+    head -c 20 /dev/urandom > $run/nonce
+    if (cd $run && tpm_mkaik -z aik.blob aik.der > err 2>&1 && tpm_mkuuid aik.uuid >> err 2>&1 && tpm_loadkey aik.blob aik.uuid >> err 2>&1 \
+        && tpm_getpcrhash aik.uuid pcrhash pcrvals 8 9 >> err 2>&1 && tpm_getquote aik.uuid nonce quote 8 9 >> err 2>&1); then
+        say "quote made aik=$(hex $run/aik.blob) pcrhash=$(hex $run/pcrhash) nonce=$(hex $run/nonce) quote=$(hex $run/quote)"
+    else
+        say "quote FAILED $(why $run/err)"
+    fi
+    say "ready"
 }
 
 check12() {
