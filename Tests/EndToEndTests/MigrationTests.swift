@@ -12,11 +12,31 @@ import TestSupport
     /// SP and DP for the good paths; XP becomes untrusted (its PCR 4 moves); RP gets revoked.
     static let world = SharedFixture { try MigrationWorld(names: ["SP", "DP", "XP", "RP"]) }
 
-    /// Provisions `domain` onto SP and waits until it counts.
-    func provisioned(_ w: MigrationWorld, _ domain: String, memory: Int = 128, disk: TestDisk = .local) throws {
-        try w.provision(domain, onto: "SP", memory: memory, disk: disk).runAll()
+    /// Provisions `domain` onto SP and waits until it counts; with `guest`, the aDom uses a TPM of
+    /// that family with its own tools, and this waits until it has sealed its secret.
+    func provisioned(_ w: MigrationWorld, _ domain: String, memory: Int = 128, disk: TestDisk = .local, guest: String? = nil) throws {
+        try w.provision(domain, onto: "SP", memory: memory, disk: disk, tpm: guest ?? "2.0", guestUsesTPM: guest != nil).runAll()
         #expect(try w.status(domain, on: "SP") == ("running", true))
         try w.waitForCount(domain, on: "SP", atLeast: 3)
+        if guest != nil { try w.waitForTPMLine(domain, on: "SP", prefix: "ready") }
+    }
+
+    /// The hash of the secret the guest sealed, once it has unsealed it again on `platform`.
+    func sealedSecret(_ w: MigrationWorld, _ domain: String, on platform: String) throws -> String {
+        let sealed = String(try w.waitForTPMLine(domain, on: platform, prefix: "sealed ").dropFirst("sealed ".count))
+        try w.waitForTPMLine(domain, on: platform, prefix: "unseal ok \(sealed)")
+        return sealed
+    }
+
+    /// The guest read PCRs 8 and 9 of `bank` exactly as the factory predicted them at provisioning.
+    func expectLaunchPredicted(_ w: MigrationWorld, _ domain: String, on platform: String, bank: String) throws {
+        let golden = try succeed(try w.factory.run(group: "golden", ["show", "--name", "launch-\(domain)"]), "golden show")
+        for pcr in [8, 9] {
+            let read = try #require(w.tpmLines(domain, on: platform).first { $0.hasPrefix("pcr \(bank):\(pcr)=") })
+            let value = String(read.dropFirst("pcr \(bank):\(pcr)=".count))
+            #expect(value.count >= 40 && value != String(repeating: "0", count: value.count), "PCR \(pcr) was not measured: \(read)")
+            #expect(golden.contains("\(bank):0\(pcr): \(value)"), "the guest's PCR \(pcr) (\(value)) is not the prediction:\n\(golden)")
+        }
     }
 
     func stop(_ w: MigrationWorld, _ domain: String) {
@@ -29,12 +49,24 @@ import TestSupport
 
     @Test func provisioningThenMigrationMovesTheRunningADomAndLeavesNoSecretInClear() throws {
         let w = try Self.world.get()
-        try provisioned(w, "adom-a")
+        try provisioned(w, "adom-a", guest: "2.0")
         defer { stop(w, "adom-a") }
+        // The guest's TPM 2.0: LoBot measured its launch as the factory predicted, the log LoBot
+        // hands it replays to those PCRs (tpm2_eventlog), and its own quote checks out.
+        try expectLaunchPredicted(w, "adom-a", on: "SP", bank: "sha256")
+        #expect(w.tpmLines("adom-a", on: "SP").contains("eventlog replays"), "\(w.tpmLines("adom-a", on: "SP"))")
+        #expect(w.tpmLines("adom-a", on: "SP").contains("quote verified"), "\(w.tpmLines("adom-a", on: "SP"))")
+        let secret = try sealedSecret(w, "adom-a", on: "SP")
         let run = try w.migrate("adom-a", from: "SP", to: "DP")
         try run.runAll()
+        let nvBefore = try #require(w.lastNV("adom-a", on: "SP"))
         let before = w.lastCount("adom-a", on: "DP") ?? 0
         try w.waitForCount("adom-a", on: "DP", atLeast: before + 3)
+        // On DP the guest's TPM is the same TPM: its secret sealed on SP unseals, its NV counter goes on.
+        try w.waitForTPMLine("adom-a", on: "DP", prefix: "unseal ok \(secret)")
+        try w.waitForTPMLine("adom-a", on: "DP", prefix: "nv ")
+        #expect(try #require(w.lastNV("adom-a", on: "DP")) > nvBefore)
+        #expect(!w.tpmLines("adom-a", on: "DP").contains { $0.contains("FAILED") }, "\(w.tpmLines("adom-a", on: "DP"))")
         // 13a: the aDom goes on counting on DP from where it stopped, with the disk it had.
         let console = w.console("adom-a", on: "DP")
         #expect(!console.contains("ADOM start"), "the aDom was rebooted, not restored")
@@ -47,8 +79,13 @@ import TestSupport
 
     @Test func untrustedDestinationDestroysLoBotDAndTheSourceResumes() throws {
         let w = try Self.world.get()
-        try provisioned(w, "adom-b", disk: .none)
+        try provisioned(w, "adom-b", disk: .none, guest: "1.2")
         defer { stop(w, "adom-b") }
+        // The guest's TPM 1.2: LoBot measured its launch as predicted, and a quote made in the
+        // guest by tpm-quote-tools verifies with the factory.
+        try expectLaunchPredicted(w, "adom-b", on: "SP", bank: "sha1")
+        try expectGuestQuoteVerifies(w, "adom-b", on: "SP")
+        let secret = try sealedSecret(w, "adom-b", on: "SP")
         // XP's firmware measurements change after its golden values were recorded.
         try succeed(try w.lobot("XP", ["platform", "extend", "--pcr", "4", "--digest", String(repeating: "ab", count: 20)]), "extend")
         let run = try w.migrate("adom-b", from: "SP", to: "XP")
@@ -66,12 +103,32 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: staged), "LoBot_D's state is still on XP")
         let count = w.lastCount("adom-b", on: "SP") ?? 0
         try w.waitForCount("adom-b", on: "SP", atLeast: count + 2)
+        // The source's guest still opens what it sealed with its TPM.
+        let seen = w.tpmLines("adom-b", on: "SP").count
+        try w.waitForTPMLine("adom-b", on: "SP", prefix: "unseal ok \(secret)", skipping: seen)
+    }
+
+    /// A quote the TPM 1.2 guest made with tpm-quote-tools (its AIK blob, the PCR 8-9 composite
+    /// hash, the nonce, the signature) verifies with `lobot-factory verify-quote --aik`.
+    func expectGuestQuoteVerifies(_ w: MigrationWorld, _ domain: String, on platform: String) throws {
+        let line = try w.waitForTPMLine(domain, on: platform, prefix: "quote made ")
+        var fields: [String: String] = [:]
+        for field in line.dropFirst("quote made ".count).split(separator: " ") {
+            let parts = field.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { fields[parts[0]] = parts[1] }
+        }
+        let files = try TemporaryDirectory("lobot-guest-quote")
+        for name in ["aik", "pcrhash", "quote"] { _ = try files.write(name, hexBytes(try #require(fields[name]))) }
+        let verified = try w.factory.run(["verify-quote", "--aik", files.file("aik"), "--pcr-hash", files.file("pcrhash"),
+                                          "--signature", files.file("quote"), "--nonce", try #require(fields["nonce"])])
+        #expect(verified.status == 0, "\(verified.stderr)")
     }
 
     @Test func tamperedADomStateIsRefusedWithNothingDoneAndTheSessionEndsWithTheSourceRunning() throws {
         let w = try Self.world.get()
-        try provisioned(w, "adom-c")
+        try provisioned(w, "adom-c", guest: "2.0")
         defer { stop(w, "adom-c") }
+        let secret = try sealedSecret(w, "adom-c", on: "SP")
         let run = try w.migrate("adom-c", from: "SP", to: "DP")
         for step in run.steps.prefix(6) { try succeed(try step.run(), step.name) }
         // One byte of the sealed memory state changes on its way to DP: refused, with nothing done,
@@ -91,14 +148,20 @@ import TestSupport
         #expect(try w.status("adom-c", on: "SP") == ("running", true))
         #expect(try w.status("adom-c", on: "DP").state == "absent")
         #expect(!w.console("adom-c", on: "SP").contains("DISK-MISMATCH"))
+        // 13b: the source's guest TPM is unchanged: what it sealed still opens.
+        let seen = w.tpmLines("adom-c", on: "SP").count
+        try w.waitForTPMLine("adom-c", on: "SP", prefix: "unseal ok \(secret)", skipping: seen)
     }
 
     @Test func replayedSwappedAndRevokedMessagesAreRefused() throws {
         let w = try Self.world.get()
-        try provisioned(w, "adom-d", disk: .none)
+        try provisioned(w, "adom-d", disk: .none, guest: "1.2")
         defer { stop(w, "adom-d") }
+        let secret = try sealedSecret(w, "adom-d", on: "SP")
         let run = try w.migrate("adom-d", from: "SP", to: "DP")
         try run.runAll()
+        // 13a with a TPM 1.2 guest: on DP it opens what it sealed on SP.
+        try w.waitForTPMLine("adom-d", on: "DP", prefix: "unseal ok \(secret)")
         let replay = w.transport.file("replay")
         // Every message of the finished session, presented again, is refused with no effect.
         for (party, command, message) in [("DP", "accept", "open"), ("SP", "send", "proceed"), ("DP", "receive", "lobot-package"),
@@ -197,6 +260,65 @@ import TestSupport
             try w.waitForCount("adom-e", on: holder, atLeast: count + 2)
             #expect(!w.console("adom-e", on: holder).contains("DISK-MISMATCH"), "after \(point)")
         }
+    }
+
+    /// The guest's TPM under attack and accident: its server killed at random moments while the
+    /// guest writes NV never loses a write the guest was told of, nor corrupts the state; an older
+    /// copy of the state is refused; the state opens on no other platform.
+    @Test func theGuestTPMKeepsEveryAcknowledgedWriteAndOpensOnlyWhereItIsCurrent() throws {
+        let w = try Self.world.get()
+        let domain = "adom-g"
+        try w.provision(domain, onto: "SP", disk: .none, tpm: "2.0", guestUsesTPM: true, tpmEvery: 1).runAll()
+        defer { stop(w, domain) }
+        try w.waitForTPMLine(domain, on: "SP", prefix: "ready")
+        try w.waitForTPMLine(domain, on: "SP", prefix: "nv ")
+        let directory = w.platform("SP").lobotDirectory + "/domains/\(domain)"
+        for round in 0..<3 {
+            // Kill the server somewhere in the guest's stream of NV writes (one every tick).
+            Thread.sleep(forTimeInterval: Double.random(in: 0.1...1.5))
+            let pid = try #require(Int32(try String(contentsOfFile: directory + "/tpm.pid", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)))
+            kill(pid, SIGKILL)
+            Thread.sleep(forTimeInterval: 1.5)
+            let acknowledged = try #require(w.lastNV(domain, on: "SP"))
+            let status = try w.statusLine(domain, on: "SP")
+            #expect(status.contains("server DEAD"), "round \(round): \(status)")
+            // The domain starts again, its TPM server resuming from the last state written.
+            try succeed(try w.lobot("SP", ["domain", "stop", "--name", domain]), "domain stop")
+            try succeed(try w.lobot("SP", ["domain", "start", "--name", domain]), "domain start")
+            try w.waitForTPMLine(domain, on: "SP", prefix: "ready")
+            let first = try w.waitForTPMLine(domain, on: "SP", prefix: "nv ")
+            let resumed = try #require(Int(first.dropFirst(3))) - 1
+            // The write in flight may or may not have been durable; nothing acknowledged is lost.
+            #expect(resumed == acknowledged || resumed == acknowledged + 1, "round \(round): acknowledged \(acknowledged), resumed at \(resumed)")
+        }
+        // An older copy of the LoBot's state (so of the guest's TPM checkpoint) is refused.
+        try succeed(try w.lobot("SP", ["domain", "stop", "--name", domain]), "domain stop")
+        let state = directory + "/lobot/vtpm.state"
+        let older = try Data(contentsOf: URL(fileURLWithPath: state))
+        try succeed(try w.lobot("SP", ["domain", "start", "--name", domain]), "domain start")
+        try w.waitForTPMLine(domain, on: "SP", prefix: "ready")
+        try succeed(try w.lobot("SP", ["domain", "stop", "--name", domain]), "domain stop")
+        let current = try Data(contentsOf: URL(fileURLWithPath: state))
+        try older.write(to: URL(fileURLWithPath: state))
+        let rolledBack = try w.lobot("SP", ["domain", "start", "--name", domain])
+        #expect(rolledBack.status == 1 && oneLine(rolledBack) && rolledBack.stderr.contains("rolled back"), "\(rolledBack.stderr)")
+        try current.write(to: URL(fileURLWithPath: state))
+        // The domain, copied whole to another platform, does not open there: its MSK is bound to SP's TPM.
+        let elsewhere = w.platform("XP").lobotDirectory + "/domains/\(domain)"
+        try FileManager.default.createDirectory(atPath: elsewhere + "/lobot", withIntermediateDirectories: true)
+        for file in ["domain", "lobot/vtpm.state", "lobot/msk.bound"] {
+            try FileManager.default.copyItem(atPath: directory + "/" + file, toPath: elsewhere + "/" + file)
+        }
+        let copied = try w.lobot("XP", ["domain", "start", "--name", domain])
+        #expect(copied.status == 1 && oneLine(copied), "\(copied.stderr)")
+        #expect(try w.status(domain, on: "XP").state == "off")
+        try FileManager.default.removeItem(atPath: elsewhere)
+        // The genuine state still starts here, with the NV counter where the guest left it.
+        let before = try #require(w.lastNV(domain, on: "SP"))
+        try succeed(try w.lobot("SP", ["domain", "start", "--name", domain]), "domain start")
+        let again = try w.waitForTPMLine(domain, on: "SP", prefix: "nv ")
+        #expect(try #require(Int(again.dropFirst(3))) == before + 1)
     }
 
     @Test func aProcessOfOnePlatformCannotSeeTheOthersFiles() throws {

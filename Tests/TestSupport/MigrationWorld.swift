@@ -10,6 +10,17 @@ public final class MigrationWorld: @unchecked Sendable {
     public let platforms: [String: TestPlatform]
     public let adom: TemporaryDirectory
     public let transport: TemporaryDirectory
+    /// The test aDom that uses its TPM with real tools (make-adom --tpm), made on first use.
+    public var tpmADom: TemporaryDirectory {
+        get throws {
+            if let made = tpmADomMade { return made }
+            let made = try TemporaryDirectory("lobot-adom-tpm")
+            try succeed(try runProcess(Binaries.packageRoot + "/scripts/make-adom", ["--tpm", made.path]), "make-adom --tpm")
+            tpmADomMade = made
+            return made
+        }
+    }
+    private var tpmADomMade: TemporaryDirectory? = nil
     /// Set for every `lobot` run: LOBOT_FAILPOINT makes it SIGKILL itself at that point.
     public var failpoint: String? = nil
     /// Run every `lobot` under GNU time, so its ProcessResult carries its true peak RSS.
@@ -98,6 +109,36 @@ public final class MigrationWorld: @unchecked Sendable {
     /// `lobot domain status` as printed: NAME STATE; vtpm opens|refused; tpm FAMILY server SERVER.
     public func statusLine(_ domain: String, on name: String) throws -> String {
         try succeed(try lobot(name, ["domain", "status", "--name", domain])).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The "ADOM TPM ..." lines the aDom printed on platform `name`, without the prefix.
+    public func tpmLines(_ domain: String, on name: String) -> [String] {
+        console(domain, on: name).split(whereSeparator: \.isNewline).compactMap { line in
+            line.range(of: "ADOM TPM ").map { String(line[$0.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines) }
+        }
+    }
+
+    /// Waits until the aDom on `name` has printed a TPM line starting with `prefix` after the first
+    /// `skipping` TPM lines; returns it.
+    @discardableResult
+    public func waitForTPMLine(_ domain: String, on name: String, prefix: String, skipping: Int = 0, seconds: Double = 180) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let found = tpmLines(domain, on: name).dropFirst(skipping).first(where: { $0.hasPrefix(prefix) }) { return found }
+            if let failed = tpmLines(domain, on: name).first(where: { $0.hasPrefix("FAILED") }) {
+                throw TestSupportError.failed("\(domain) on \(name): its TPM setup failed: \(failed)")
+            }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        throw TestSupportError.failed("\(domain) on \(name) never printed 'ADOM TPM \(prefix)': \(tpmLines(domain, on: name).suffix(5))")
+    }
+
+    /// The last NV counter value the aDom on `name` reported.
+    public func lastNV(_ domain: String, on name: String) -> Int? {
+        tpmLines(domain, on: name).reversed().lazy.compactMap { line -> Int? in
+            guard line.hasPrefix("nv ") else { return nil }
+            return Int(line.dropFirst(3))
+        }.first
     }
 
     public func console(_ domain: String, on name: String) -> String {
@@ -282,11 +323,17 @@ public final class ProtocolRun: @unchecked Sendable {
 extension MigrationWorld {
     /// LSP: opens a provisioning of `domain` onto `platform` (run its steps with `runAll`). The
     /// aDom fills `fill` MiB of its memory with random data (by default most of what the kernel leaves).
+    /// With `guestUsesTPM`, the aDom is the one that seals, unseals, quotes and counts in NV
+    /// with its TPM's own tools every `tpmEvery` ticks (its lines: `tpmLines`).
     public func provision(_ domain: String, onto platform: String, memory: Int = 128, fill: Int? = nil, disk: TestDisk = .local,
-                          tpm: String = "2.0") throws -> ProtocolRun {
+                          tpm: String = "2.0", guestUsesTPM: Bool = false, tpmEvery: Int = 5) throws -> ProtocolRun {
         let run = try ProtocolRun(world: self, domain: domain, source: "factory", destination: platform, provisioning: true)
-        var arguments = ["provision", domain, platform, "--kernel", adom.file("vmlinuz"), "--initrd", adom.file("initrd.img"),
-                         "--memory", "\(memory)", "--append", "console=ttyS0 quiet adom.fill=\(fill ?? memory * 3 / 4 - 50)",
+        let image = guestUsesTPM ? try tpmADom : adom
+        // The TPM aDom's tools take some 30 MiB of its memory: it fills less.
+        var append = "console=ttyS0 quiet adom.fill=\(fill ?? (guestUsesTPM ? 16 : memory * 3 / 4 - 50))"
+        if guestUsesTPM { append += " adom.tpm=\(tpm == "1.2" ? "1.2" : "2") adom.tpmevery=\(tpmEvery)" }
+        var arguments = ["provision", domain, platform, "--kernel", image.file("vmlinuz"), "--initrd", image.file("initrd.img"),
+                         "--memory", "\(memory)", "--append", append,
                          "--image", "host-lobot", "--platform-golden", "\(platform)-platform", "--tpm", tpm]
         switch disk {
         case .none: break
