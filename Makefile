@@ -188,7 +188,7 @@ vm-test: deps all $(TROUSERS)
 size: lobot factory factory-static
 	@rm -rf $(SIZE_IMAGE) && mkdir -p $(SIZE_IMAGE)
 	@$(FACTORY) init --factory $(SIZE_IMAGE)/factory > /dev/null
-	@$(FACTORY) bake --factory $(SIZE_IMAGE)/factory --lobot $(LOBOT) --out $(SIZE_IMAGE)/image > /dev/null
+	@$(FACTORY) bake --factory $(SIZE_IMAGE)/factory --agent $(LOBOT) --out $(SIZE_IMAGE)/image > /dev/null
 	@status=0; \
 	scripts/size-report $(LOBOT) $(LOBOT_MAP) || status=1; \
 	scripts/size-report --file lobot-factory $(FACTORY_STATIC) || status=1; \

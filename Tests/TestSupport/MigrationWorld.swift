@@ -205,7 +205,7 @@ public final class ProtocolRun: @unchecked Sendable {
         var arguments = ["migrate", "receive", "--in", try message("lobot-package")]
         guard let image = lobotImage else { return try platformStep(destination, arguments) }
         let platform = world.platform(destination)
-        arguments += ["--image", image, "--tpm-state", platform.tpmState, "--system-data", systemData ?? platform.systemData,
+        arguments += ["--image-dir", image, "--tpm-state", platform.tpmState, "--system-data", systemData ?? platform.systemData,
                       "--timeout", "120", "--console", area + "/lobot-vm-console.log"]
         try platform.stop()
         let result: ProcessResult
@@ -277,7 +277,7 @@ extension MigrationWorld {
         let run = try ProtocolRun(world: self, domain: domain, source: "factory", destination: platform, provisioning: true)
         var arguments = ["provision", domain, platform, "--kernel", adom.file("vmlinuz"), "--initrd", adom.file("initrd.img"),
                          "--memory", "\(memory)", "--append", "console=ttyS0 quiet adom.fill=\(fill ?? memory * 3 / 4 - 50)",
-                         "--image", "host-lobot", "--platform-golden", "\(platform)-platform"]
+                         "--lobot-golden", "host-lobot", "--platform-golden", "\(platform)-platform"]
         switch disk {
         case .none: break
         case .local:

@@ -17,7 +17,7 @@ struct VMSuite {
         try factory.registerBindKey(platform, as: "bench-platform")
         try succeed(try platform.lobot(["platform", "counter", "--platform", platform.lobotDirectory, "--create"]))
         let image = factory.temp.file("image")
-        try succeed(try factory.run(["bake", "--lobot", lobot, "--out", image]), "bake")
+        try succeed(try factory.run(["bake", "--agent", lobot, "--out", image]), "bake")
         try succeed(try factory.run(group: "lobot", ["new", "--name", "bench-lobot", "--platform", "bench-platform",
                                                       "--out", factory.temp.file("vtpm")]), "lobot new")
         try platform.stop()
@@ -36,7 +36,7 @@ struct VMSuite {
             let vtpmNonce = try factory.nonce(for: "bench-lobot", purpose: "quote")
             let start = Clock.now()
             let out = try succeed(try runProcess(lobot, [
-                "platform", "launch", "--platform", platform.lobotDirectory, "--vtpm", factory.temp.file("vtpm"), "--image", image,
+                "platform", "launch", "--platform", platform.lobotDirectory, "--vtpm", factory.temp.file("vtpm"), "--image-dir", image,
                 "--platform-nonce", platformNonce, "--vtpm-nonce", vtpmNonce, "--out", factory.temp.file("result"),
                 "--system-data", platform.systemData, "--tpm-state", platform.tpmState,
             ]), "platform launch")

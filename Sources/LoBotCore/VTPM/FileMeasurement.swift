@@ -16,6 +16,7 @@ public enum FileMeasurement {
             let count = try file.read(into: buffer, count: chunkSize)
             if count == 0 { break }
             try hasher.update(UnsafeRawPointer(buffer), count: count)
+            Progress.advance(count)
         }
         return try hasher.finish()
     }

@@ -22,7 +22,8 @@ enum PlatformBindKeyCommand {
               --out FILE           where to write the certified bind key
               --signing-out FILE   where to write the certified signing key
             """,
-        options: PlatformAccess.options + ["nonce", "out", "signing-out"])
+        options: PlatformAccess.options + ["nonce", "out", "signing-out"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try PlatformAccess.directory(arguments)
@@ -60,7 +61,8 @@ enum PlatformUnbindCommand {
               --in FILE        the bound blob (TPM_BOUND_DATA under RSA-OAEP)
               --out FILE       where to write the data (mode 0600)
             """,
-        options: PlatformAccess.options + ["in", "out"])
+        options: PlatformAccess.options + ["in", "out"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try PlatformAccess.directory(arguments)

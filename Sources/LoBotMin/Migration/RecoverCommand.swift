@@ -27,13 +27,17 @@ enum MigrateRecoverCommand {
               --session ID     the session id (32 hex digits)
               --in FILE        the peer's latest message, if any
               --out DIR        where to write any message
+              --quiet          no progress line (on a terminal) and no summary line
             """,
-        options: MigrationStep.options + ["session"])
+        options: MigrationStep.options + ["session"],
+        flags: [StepProgress.flag],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let session = try arguments.hexBytes("session", length: 16)
         let message = arguments.value("in") == nil ? nil : try incomingMessage(arguments)
         let step = try MigrationStep(arguments)
+        StepProgress.begin(arguments)
         let waiting = try core { () throws(LoBotError) -> Bool in
             let files = step.files(session)
             guard files.exists else {
@@ -69,6 +73,17 @@ enum MigrateRecoverCommand {
                 try MigrateReleaseCommand.sendRelease(step, journal: journal)
                 Console.out("released to \(journal.open.destination): waiting for its launched or launch-failed message")
                 return true
+            case .destination where journal.state == .accepted:
+                // LoBot_D never arrived: no copy of it, no package, nothing in the version store
+                // (which a platform that never held a LoBot does not even have). The session only
+                // ends here, so that a late lobot-package is refused.
+                journal.state = .destroyed
+                try files.save(journal)
+                let sent = try step.sendOutcome(launched: false, reason: "the destination ended the session before LoBot_D arrived",
+                                                journal: journal, quietly: true)
+                Console.out("session \(Hex.string(session)): nothing to recover here, LoBot_D never arrived; the session is ended "
+                            + "(launch-failed for \(journal.open.source): \(sent))")
+                return false
             case .destination:
                 let kept = Files.join(files.path, "release.msg")
                 var release = message
@@ -86,5 +101,6 @@ enum MigrateRecoverCommand {
             }
         }
         if waiting { throw .failed(.tpmRule("waiting for the destination's outcome")) }
+        StepProgress.finish("checked and opened the aDom's files, and started it", always: false)
     }
 }
