@@ -32,7 +32,13 @@ import TestSupport
         try provisioned(w, "adom-a")
         defer { stop(w, "adom-a") }
         let run = try w.migrate("adom-a", from: "SP", to: "DP")
-        try run.runAll()
+        for step in run.steps {
+            let output = try succeed(try step.run(), step.name)
+            // The steps that move the aDom end with their one summary line (StepProgress).
+            let summary = ["send": "sealed adom-a's memory state and disk: ", "check": "checked the aDom package: ",
+                           "launch": "checked and opened the aDom's files, and started it: ", "receive": "received LoBot_D: "][step.name]
+            if let summary { #expect(output.contains(summary) && output.contains("/s)\n"), "\(step.name): \(output)") }
+        }
         let before = w.lastCount("adom-a", on: "DP") ?? 0
         try w.waitForCount("adom-a", on: "DP", atLeast: before + 3)
         // 13a: the aDom goes on counting on DP from where it stopped, with the disk it had.
