@@ -1,10 +1,11 @@
 // The README's and image/README's command blocks, run as written. Every fenced block carries a
 // marker on the line before it, and nothing else is allowed (an indented block, or a fence
 // without a marker, fails), so no command a user is told to type escapes a test:
-//   <!-- doc: run NAME -->     a walkthrough: bash runs it verbatim (DocumentationTests.walkthroughs
-//                              says how its world is set up and what it must leave)
+//   <!-- doc: run NAME -->     a walkthrough: bash runs it verbatim, after the walkthroughs it
+//                              continues (DocumentationTests.walkthroughs names every one)
 //   <!-- doc: make -->         every line is a make command: `make -n` must accept it, and every
-//                              variable it sets must be one the Makefile reads
+//                              variable it sets must be one the Makefile reads; `make demo` also
+//                              runs for real (`make test` cannot run inside itself: CI runs it)
 //   <!-- doc: launcher-line -->  the qemu line `lobot platform launch` runs, compared with the one
 //                              a launch of the image-boot walkthrough really ran
 //   <!-- doc: text -->         not commands (a directory listing): no line may start with one
@@ -207,6 +208,25 @@ final class WalkthroughRoom {
                 let script = String(text[Range(match.range, in: text)!])
                 #expect(FileManager.default.isExecutableFile(atPath: Binaries.packageRoot + "/" + script), "\(name) names \(script)")
             }
+        }
+    }
+
+    /// `make demo`, the README's first command, run as written: it installs what is missing, builds
+    /// (nothing, when the binaries are current: a stale build is reported instead of rebuilt under
+    /// the running tests) and runs LSP then LSM on two platforms to the aDom counting on DP.
+    @Test func makeDemoRunsAsWritten() throws {
+        let current = try runProcess("/usr/bin/make", ["-q", "all"], currentDirectory: Binaries.packageRoot)
+        guard current.status == 0 else {
+            Issue.record("build/lobot or build/lobot-factory is older than its sources: run make (make test does) first")
+            return
+        }
+        let demo = try runProcess("/usr/bin/make", ["--no-print-directory", "demo"], currentDirectory: Binaries.packageRoot)
+        #expect(demo.status == 0, "make demo failed:\n\(demo.stdout.suffix(1500))\n\(demo.stderr.suffix(1500))")
+        #expect(demo.stdout.contains("SP: adom1 absent") && demo.stdout.contains("DP: adom1 running vtpm opens"), "\(demo.stdout.suffix(800))")
+        // Its files are kept for inspection, as the README says; the test removes them.
+        if let range = demo.stdout.range(of: #"files kept in (/tmp/lobot-demo\.[A-Za-z0-9]+)"#, options: .regularExpression) {
+            let path = String(demo.stdout[range].dropFirst("files kept in ".count))
+            try? FileManager.default.removeItem(atPath: path)
         }
     }
 
