@@ -124,7 +124,8 @@ import TestSupport
         let rpDirectory = w.platform("RP").lobotDirectory
         try FileManager.default.moveItem(atPath: rpDirectory + "/bind.blob", toPath: rpDirectory + "/bind.blob.registered")
         let nonce = try w.factory.nonce(for: "RP", purpose: "bind-key")
-        try succeed(try w.lobot("RP", ["platform", "bind-key", "--nonce", nonce, "--out", w.transport.file("rp-bind.cert")]), "bind-key")
+        try succeed(try w.lobot("RP", ["platform", "bind-key", "--nonce", nonce, "--out", w.transport.file("rp-bind.cert"),
+                                       "--signing-out", w.transport.file("rp-signing.cert")]), "bind-key")
         try succeed(try rp.accept(), "accept")
         let swapped = try rp.proceed()
         #expect(swapped.status != 0 && swapped.stderr.contains("bind key RP presents is not the one registered"), "\(swapped.stderr)")

@@ -105,7 +105,9 @@ enum MigrateCheckCommand {
 enum DestinationRollback {
     static func destroy(_ step: MigrationStep, journal: inout SessionJournal, package: String?) throws(LoBotError) {
         let files = step.files(journal.session)
-        try VersionStore(directory: step.directory, tpm: step.tpm).retire(id: journal.open.vtpmID)
+        // A platform without a version store never adopted LoBot_D: there is nothing to retire.
+        let store = VersionStore(directory: step.directory, tpm: try step.tpm)
+        if store.exists { try store.retire(id: journal.open.vtpmID) }
         let lobot = VTPMDirectory(Files.join(files.path, "lobot"))
         for path in [lobot.statePath, lobot.pendingPath, lobot.boundKeyPath, lobot.lockPath] { try Files.remove(path) }
         var names = [DomainFiles.memory, DomainFiles.disk]

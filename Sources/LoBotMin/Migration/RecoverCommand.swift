@@ -73,12 +73,12 @@ enum MigrateRecoverCommand {
                 try MigrateReleaseCommand.sendRelease(step, journal: journal)
                 Console.out("released to \(journal.open.destination): waiting for its launched or launch-failed message")
                 return true
-            case .destination where journal.state == .accepted:
-                // LoBot_D never arrived: no copy of it, no package, nothing in the version store
-                // (which a platform that never held a LoBot does not even have). The session only
-                // ends here, so that a late lobot-package is refused.
-                journal.state = .destroyed
-                try files.save(journal)
+            case .destination where journal.state == .accepted && !Self.holdsLoBotD(files):
+                // LoBot_D never arrived: no copy of it and no package here (a receive killed after
+                // installing it leaves its files, and takes the path below). The session only ends
+                // here, so that a late lobot-package is refused; its vTPM is retired in the version
+                // store if this platform has one (a receive may have adopted it before it was killed).
+                try DestinationRollback.destroy(step, journal: &journal, package: nil)
                 let sent = try step.sendOutcome(launched: false, reason: "the destination ended the session before LoBot_D arrived",
                                                 journal: journal, quietly: true)
                 Console.out("session \(Hex.string(session)): nothing to recover here, LoBot_D never arrived; the session is ended "
@@ -102,5 +102,11 @@ enum MigrateRecoverCommand {
         }
         if waiting { throw .failed(.tpmRule("waiting for the destination's outcome")) }
         StepProgress.finish("checked and opened the aDom's files, and started it", always: false)
+    }
+
+    /// Whether any of LoBot_D is staged in the session: its state, a pending state or its bound MSK.
+    static func holdsLoBotD(_ files: SessionFiles) -> Bool {
+        let staged = VTPMDirectory(Files.join(files.path, "lobot"))
+        return staged.holdsState || Files.exists(staged.boundKeyPath)
     }
 }
