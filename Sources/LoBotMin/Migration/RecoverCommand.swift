@@ -20,7 +20,9 @@ enum MigrateRecoverCommand {
             destination, before the launch: with the release (--in, or the one kept when a
             launch was interrupted), launches; without, destroys LoBot_D and the package and
             writes launch-failed for the source. A final session is left as it is; the
-            destination sends its outcome (launched or launch-failed) again.
+            destination sends its outcome (launched or launch-failed) again. A session that
+            never reached this platform, or whose LoBot_D never arrived here, has nothing to
+            recover: one line says so (exit status 0).
 
             options:
               --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
