@@ -180,6 +180,18 @@ static inline long lobot_send_with_fd(int fd, const void *buffer, unsigned long 
     return n;
 }
 
+/* SIGTERM and SIGINT as a descriptor to poll (the guest TPM server checkpoints and exits on them);
+ * sigset_t is a macro-built type Swift imports poorly. -1 on failure. */
+#include <sys/signalfd.h>
+static inline int lobot_signalfd_term(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0) return -1;
+    return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
 /* F_SETPIPE_SZ (1031 on Linux): a bigger pipe for streaming an aDom's memory state; fcntl is
    variadic, which Swift cannot call. Fails harmlessly on anything but a pipe or FIFO. */
 static inline int lobot_set_pipe_size(int fd, int size) { return fcntl(fd, 1031, size); }

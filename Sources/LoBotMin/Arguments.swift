@@ -3,15 +3,21 @@
 // not declared by the command is a usage error naming it.
 import LoBotCore
 
-struct CommandSpec {
+/// One command of the agent: its name, help, what it accepts, and the function that runs it.
+/// The table of these in Entry.swift is the only list of commands: help and dispatch read it.
+struct CommandSpec: Sendable {
     let name: String
     let summary: String
-    /// The full help text, printed by `lobot NAME --help`.
+    /// The full help text, printed by `lobot NAME --help` and `lobot help NAME`.
     let help: String
     /// Options that take a value.
     var options: [String] = []
     var flags: [String] = []
     var positionals: ClosedRange<Int> = 0...0
+    /// Options this command once had under another name: each is refused with the new name.
+    var renamed: [(old: String, new: String)] = []
+    /// Runs the command on its parsed arguments.
+    let run: @Sendable (ParsedArguments) throws(AgentError) -> Void
 }
 
 struct ParsedArguments {
@@ -53,6 +59,8 @@ struct ParsedArguments {
             } else if spec.flags.contains(name) {
                 guard inlineValue == nil else { throw usage("option --\(name) takes no value") }
                 flags.append(name)
+            } else if let renamed = spec.renamed.first(where: { $0.old == name }) {
+                throw usage("--\(name) is now --\(renamed.new)")
             } else {
                 throw usage("unknown option --\(name)")
             }

@@ -24,45 +24,115 @@ func lobotEntry(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer
     return Agent.main(arguments)
 }
 
+/// A role of the agent and its commands, as `lobot --help` and `lobot GROUP --help` list them.
+/// The vTPM's commands are one word (`lobot quote`); the others are two (`lobot platform quote`).
+struct CommandGroup: Sendable {
+    /// The first word of its commands, or "" for the vTPM's.
+    let word: String
+    /// Its heading in the overview.
+    let heading: String
+    /// What `lobot GROUP --help` says before the list.
+    let about: String
+    let commands: [CommandSpec]
+}
+
+/// The agent's command table: every command, by role, and the dispatch that reads it.
 enum Agent {
-    static let commands: [CommandSpec] = [
-        CreateCommand.spec, ExtendCommand.spec, MeasureCommand.spec, ResetCommand.spec, PCRsCommand.spec,
-        QuoteCommand.spec, VerifyQuoteCommand.spec, PubkeyCommand.spec, SealCommand.spec, UnsealCommand.spec,
-        BindCommand.spec, UnbindCommand.spec, CounterCommand.spec, LogCommand.spec,
-        PlatformEKCommand.spec, PlatformEnrollCommand.spec, PlatformActivateCommand.spec, PlatformBindKeyCommand.spec,
-        PlatformUnbindCommand.spec, PlatformQuoteCommand.spec, PlatformPCRsCommand.spec, PlatformExtendCommand.spec,
-        PlatformCounterCommand.spec, PlatformLaunchCommand.spec,
-        DomainStatusCommand.spec, DomainStartCommand.spec, DomainStopCommand.spec,
-        MigrateAcceptCommand.spec, MigrateSendCommand.spec, MigrateReceiveCommand.spec, MigrateOfferCommand.spec,
-        MigrateCheckCommand.spec, MigrateReleaseCommand.spec, MigrateLaunchCommand.spec, MigrateFinishCommand.spec,
-        MigrateRecoverCommand.spec,
+    static let groups: [CommandGroup] = [
+        CommandGroup(
+            word: "", heading: "vTPM commands (--vtpm DIR or $LOBOT_VTPM)",
+            about: "",
+            commands: [
+                CreateCommand.spec, ExtendCommand.spec, MeasureCommand.spec, ResetCommand.spec, PCRsCommand.spec,
+                QuoteCommand.spec, VerifyQuoteCommand.spec, PubkeyCommand.spec, SealCommand.spec, UnsealCommand.spec,
+                BindCommand.spec, UnbindCommand.spec, CounterCommand.spec, LogCommand.spec,
+            ]),
+        CommandGroup(
+            word: "platform", heading: "platform commands: the platform's TPM 1.2 (lobot platform --help)",
+            about: """
+                The platform's TPM 1.2, reached through TrouSerS' tcsd at $TSS_TCSD_HOSTNAME:$TSS_TCSD_PORT,
+                and LoBot's TPM-wrapped keys, kept in the platform directory (--platform DIR or
+                $LOBOT_PLATFORM). Owner and SRK secrets are the TPM 1.2 well-known secret.
+
+                A platform takes part in provisioning and migration once it has run, in this order:
+                ek (for lobot-factory ek-certify), enroll, activate, bind-key --signing-out (for
+                lobot-factory register-bind-key --signing) and counter --create.
+                """,
+            commands: [
+                PlatformEKCommand.spec, PlatformEnrollCommand.spec, PlatformActivateCommand.spec, PlatformBindKeyCommand.spec,
+                PlatformCounterCommand.spec, PlatformQuoteCommand.spec, PlatformPCRsCommand.spec, PlatformExtendCommand.spec,
+                PlatformUnbindCommand.spec, PlatformLaunchCommand.spec,
+            ]),
+        CommandGroup(
+            word: "domain", heading: "domain commands: the aDoms this platform runs under qemu (lobot domain --help)",
+            about: """
+                The aDoms this platform runs, each under its own qemu, in PLATFORM/domains/NAME, each
+                with a TPM its LoBot serves (tpm-server, started before qemu). A domain arrives by
+                provisioning or migration (lobot migrate launch); these commands look at it, stop
+                it and start it again.
+                """,
+            commands: [DomainStatusCommand.spec, DomainStartCommand.spec, DomainStopCommand.spec, TPMServerCommand.spec]),
+        CommandGroup(
+            word: "migrate", heading: "migration commands: this platform's steps of LSP and LSM (lobot migrate --help)",
+            about: """
+                This platform's steps of provisioning (LSP) and migration (LSM). Each reads one
+                message file (--in) and writes its answer into --out and the session's outbox; the
+                session's journal in PLATFORM/sessions/ID says where it stands. The destination
+                runs accept, receive, check, launch; the source send, offer, release, finish (in
+                LSP the factory is the source). After a crash or a lost message, recover.
+                """,
+            commands: [
+                MigrateAcceptCommand.spec, MigrateSendCommand.spec, MigrateReceiveCommand.spec, MigrateOfferCommand.spec,
+                MigrateCheckCommand.spec, MigrateReleaseCommand.spec, MigrateLaunchCommand.spec, MigrateFinishCommand.spec,
+                MigrateRecoverCommand.spec,
+            ]),
     ]
 
+    static let version = "0.1.0"
+
     static func main(_ arguments: [String]) -> Int32 {
-        let words = Array(arguments.dropFirst())
-        guard let name = words.first, name != "--help", name != "-h", name != "help" else {
-            Console.out(usage)
-            return words.isEmpty ? 2 : 0
-        }
-        if name == "--version" {
-            Console.out("lobot \(version)")
-            return 0
-        }
-        // Platform commands are two words: `lobot platform quote ...`.
-        let grouped = ["platform", "domain", "migrate"].contains(name) && words.count > 1 ? name + " " + words[1] : name
-        guard let spec = commands.first(where: { $0.name == grouped }) else {
-            Console.error("unknown command \"\(grouped)\" (see lobot --help)")
+        var words = Array(arguments.dropFirst())
+        guard let first = words.first else {
+            Console.error("no command given (see lobot --help)")
             return 2
         }
-        let rest = Array(words.dropFirst(grouped == name ? 1 : 2))
+        switch first {
+        case "--help", "-h":
+            Console.out(overview)
+            return 0
+        case "--version":
+            Console.out("lobot \(version)")
+            return 0
+        case "help":
+            return help(Array(words.dropFirst()))
+        default:
+            break
+        }
+        // A group's commands are two words: `lobot platform quote ...`.
+        if let group = groups.first(where: { !$0.word.isEmpty && $0.word == first }) {
+            guard words.count > 1 else {
+                Console.error("\(first) needs a command (see lobot \(first) --help)")
+                return 2
+            }
+            if words[1] == "--help" || words[1] == "-h" {
+                Console.out(groupHelp(group))
+                return 0
+            }
+            words = [first + " " + words[1]] + Array(words.dropFirst(2))
+        }
+        guard let spec = command(words[0]) else {
+            let see = words[0].contains(" ") ? "lobot \(first) --help" : "lobot --help"
+            Console.error("unknown command \"\(words[0])\" (see \(see))")
+            return 2
+        }
+        let rest = Array(words.dropFirst())
         if rest.contains("--help") || rest.contains("-h") {
             Console.out(spec.help)
             return 0
         }
         Failpoint.install()
         do throws(AgentError) {
-            let parsed = try ParsedArguments(rest, spec: spec)
-            try dispatch(parsed)
+            try spec.run(try ParsedArguments(rest, spec: spec))
             return 0
         } catch {
             Console.error(error.message)
@@ -70,65 +140,71 @@ enum Agent {
         }
     }
 
-    static func dispatch(_ arguments: ParsedArguments) throws(AgentError) {
-        switch arguments.spec.name {
-        case CreateCommand.spec.name: try CreateCommand.run(arguments)
-        case ExtendCommand.spec.name: try ExtendCommand.run(arguments)
-        case MeasureCommand.spec.name: try MeasureCommand.run(arguments)
-        case ResetCommand.spec.name: try ResetCommand.run(arguments)
-        case PCRsCommand.spec.name: try PCRsCommand.run(arguments)
-        case QuoteCommand.spec.name: try QuoteCommand.run(arguments)
-        case VerifyQuoteCommand.spec.name: try VerifyQuoteCommand.run(arguments)
-        case PubkeyCommand.spec.name: try PubkeyCommand.run(arguments)
-        case SealCommand.spec.name: try SealCommand.run(arguments)
-        case UnsealCommand.spec.name: try UnsealCommand.run(arguments)
-        case BindCommand.spec.name: try BindCommand.run(arguments)
-        case UnbindCommand.spec.name: try UnbindCommand.run(arguments)
-        case CounterCommand.spec.name: try CounterCommand.run(arguments)
-        case LogCommand.spec.name: try LogCommand.run(arguments)
-        case PlatformEKCommand.spec.name: try PlatformEKCommand.run(arguments)
-        case PlatformEnrollCommand.spec.name: try PlatformEnrollCommand.run(arguments)
-        case PlatformActivateCommand.spec.name: try PlatformActivateCommand.run(arguments)
-        case PlatformBindKeyCommand.spec.name: try PlatformBindKeyCommand.run(arguments)
-        case PlatformUnbindCommand.spec.name: try PlatformUnbindCommand.run(arguments)
-        case PlatformQuoteCommand.spec.name: try PlatformQuoteCommand.run(arguments)
-        case PlatformPCRsCommand.spec.name: try PlatformPCRsCommand.run(arguments)
-        case PlatformExtendCommand.spec.name: try PlatformExtendCommand.run(arguments)
-        case PlatformCounterCommand.spec.name: try PlatformCounterCommand.run(arguments)
-        case PlatformLaunchCommand.spec.name: try PlatformLaunchCommand.run(arguments)
-        case DomainStatusCommand.spec.name: try DomainStatusCommand.run(arguments)
-        case DomainStartCommand.spec.name: try DomainStartCommand.run(arguments)
-        case DomainStopCommand.spec.name: try DomainStopCommand.run(arguments)
-        case MigrateAcceptCommand.spec.name: try MigrateAcceptCommand.run(arguments)
-        case MigrateSendCommand.spec.name: try MigrateSendCommand.run(arguments)
-        case MigrateReceiveCommand.spec.name: try MigrateReceiveCommand.run(arguments)
-        case MigrateOfferCommand.spec.name: try MigrateOfferCommand.run(arguments)
-        case MigrateCheckCommand.spec.name: try MigrateCheckCommand.run(arguments)
-        case MigrateReleaseCommand.spec.name: try MigrateReleaseCommand.run(arguments)
-        case MigrateLaunchCommand.spec.name: try MigrateLaunchCommand.run(arguments)
-        case MigrateFinishCommand.spec.name: try MigrateFinishCommand.run(arguments)
-        case MigrateRecoverCommand.spec.name: try MigrateRecoverCommand.run(arguments)
-        default: throw .usage("unknown command \(arguments.spec.name)")
+    /// The command named `name` ("quote", "platform quote"), from the table.
+    static func command(_ name: String) -> CommandSpec? {
+        for group in groups {
+            for spec in group.commands where spec.name == name { return spec }
         }
+        return nil
     }
 
-    static let version = "0.1.0"
+    /// `lobot help [GROUP] [COMMAND]`: the overview, a group's help or a command's.
+    static func help(_ words: [String]) -> Int32 {
+        guard !words.isEmpty else {
+            Console.out(overview)
+            return 0
+        }
+        var name = words[0]
+        for word in words.dropFirst() { name += " " + word }
+        if let group = groups.first(where: { !$0.word.isEmpty && $0.word == name }) {
+            Console.out(groupHelp(group))
+            return 0
+        }
+        guard let spec = command(name) else {
+            Console.error("help: unknown command \"\(name)\" (see lobot --help)")
+            return 2
+        }
+        Console.out(spec.help)
+        return 0
+    }
 
-    static var usage: String {
+    static func line(_ name: String, _ summary: String) -> String {
+        var padded = "  " + name
+        while padded.utf8.count < 22 { padded += " " }
+        return padded + summary + "\n"
+    }
+
+    static var overview: String {
         var text = """
             usage: lobot COMMAND [OPTIONS]
+                   lobot GROUP COMMAND [OPTIONS]
 
-            The LoBot agent: a vTPM with TPM 1.2 semantics, kept in one encrypted state file.
-
-            commands:
+            The LoBot agent. It holds vTPMs with TPM 1.2 semantics, each kept in one encrypted
+            state file; reaches the platform's TPM 1.2 through TrouSerS; runs aDoms under qemu; and
+            plays the platform's part of provisioning (LSP) and migration (LSM) with the offline
+            factory, lobot-factory.
 
             """
-        for spec in commands {
-            var name = spec.name
-            while name.utf8.count < 20 { name += " " }
-            text += "  \(name)\(spec.summary)\n"
+        for group in groups {
+            text += "\n\(group.heading):\n"
+            for spec in group.commands { text += line(spec.name, spec.summary) }
         }
-        text += "\nRun lobot COMMAND --help for a command's options. Exit status: 0 success, 1 failure, 2 usage."
+        text += "\nother commands:\n"
+        text += line("tcsd ARGS", "Run the TrouSerS daemon linked into lobot (tcsd's own options).")
+        text += line("help [COMMAND]", "Print the help of a command or a group.")
+        text += """
+
+            Run lobot help COMMAND (or lobot COMMAND --help) for a command's options.
+            Exit status: 0 success, 1 the operation failed (one line on stderr says why), 2 the
+            command line was wrong.
+            """
+        return text
+    }
+
+    static func groupHelp(_ group: CommandGroup) -> String {
+        var text = "usage: lobot \(group.word) COMMAND [OPTIONS]\n\n\(group.about)\n\ncommands:\n"
+        for spec in group.commands { text += line(String(spec.name.dropFirst(group.word.utf8.count + 1)), spec.summary) }
+        text += "\nRun lobot help \(group.word) COMMAND (or lobot \(group.word) COMMAND --help) for a command's options."
         return text
     }
 }

@@ -1,13 +1,17 @@
 // The options of the commands that boot the LoBot VM on this platform (`platform launch` and
-// `migrate receive --image`): the baked image, how the platform TPM is handed to the VM, the
+// `migrate receive --image-dir`): the baked image, how the platform TPM is handed to the VM, the
 // TrouSerS registration the in-VM tcsd needs, and qemu's memory, accelerator, deadline and console.
 import LoBotCore
 
 enum VMOptions {
-    static let options = ["image", "system-data", "tpm-state", "memory", "accel", "timeout", "console"]
+    static let options = ["image-dir", "system-data", "tpm-state", "memory", "accel", "timeout", "console"]
+
+    /// `--image` named the image directory before golden-record names and image directories got one
+    /// name each (--lobot-golden NAME in the factory, --image-dir DIR here).
+    static let renamed = [(old: "image", new: "image-dir")]
 
     static let help = """
-          --image DIR          the baked image (from lobot-factory bake)
+          --image-dir DIR      the baked image's directory (lobot-factory bake --out)
           --system-data FILE   the platform tcsd's system.data (default /var/lib/tpm/system.data)
           --tpm-state DIR      the platform TPM's swtpm state directory (stop its swtpm and tcsd first);
                                without it /dev/tpm0 is passed through
@@ -17,10 +21,10 @@ enum VMOptions {
           --console FILE       keep the VM's serial console here
         """
 
-    /// A launcher for the image in --image with the TPM, memory, accelerator, deadline and
+    /// A launcher for the image in --image-dir with the TPM, memory, accelerator, deadline and
     /// console the options ask for; `noTPM` boots without any TPM.
     static func launcher(_ arguments: ParsedArguments, noTPM: Bool = false) throws(AgentError) -> VMLauncher {
-        let image = try arguments.required("image")
+        let image = try arguments.required("image-dir")
         let accel = arguments.value("accel") ?? "auto"
         guard ["auto", "kvm", "tcg"].contains(accel) else { throw arguments.usage("--accel must be auto, kvm or tcg") }
         let tpm: VMLauncher.TPM

@@ -58,7 +58,13 @@ import TestSupport
         #expect(w.tpmLines("adom-a", on: "SP").contains("quote verified"), "\(w.tpmLines("adom-a", on: "SP"))")
         let secret = try sealedSecret(w, "adom-a", on: "SP")
         let run = try w.migrate("adom-a", from: "SP", to: "DP")
-        try run.runAll()
+        for step in run.steps {
+            let output = try succeed(try step.run(), step.name)
+            // The steps that move the aDom end with their one summary line (StepProgress).
+            let summary = ["send": "sealed adom-a's memory state and disk: ", "check": "checked the aDom package: ",
+                           "launch": "checked and opened the aDom's files, and started it: ", "receive": "received LoBot_D: "][step.name]
+            if let summary { #expect(output.contains(summary) && output.contains("/s)\n"), "\(step.name): \(output)") }
+        }
         let nvBefore = try #require(w.lastNV("adom-a", on: "SP"))
         let before = w.lastCount("adom-a", on: "DP") ?? 0
         try w.waitForCount("adom-a", on: "DP", atLeast: before + 3)
@@ -181,7 +187,8 @@ import TestSupport
         let rpDirectory = w.platform("RP").lobotDirectory
         try FileManager.default.moveItem(atPath: rpDirectory + "/bind.blob", toPath: rpDirectory + "/bind.blob.registered")
         let nonce = try w.factory.nonce(for: "RP", purpose: "bind-key")
-        try succeed(try w.lobot("RP", ["platform", "bind-key", "--nonce", nonce, "--out", w.transport.file("rp-bind.cert")]), "bind-key")
+        try succeed(try w.lobot("RP", ["platform", "bind-key", "--nonce", nonce, "--out", w.transport.file("rp-bind.cert"),
+                                       "--signing-out", w.transport.file("rp-signing.cert")]), "bind-key")
         try succeed(try rp.accept(), "accept")
         let swapped = try rp.proceed()
         #expect(swapped.status != 0 && swapped.stderr.contains("bind key RP presents is not the one registered"), "\(swapped.stderr)")

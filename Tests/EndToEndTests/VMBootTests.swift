@@ -23,7 +23,7 @@ import TestSupport
             try factory.registerBindKey(platform, as: "vm-platform")
             try succeed(try platform.lobot(["platform", "counter", "--platform", platform.lobotDirectory, "--create"]))
             image = factory.temp.file("image")
-            let baked = try succeed(try factory.run(["bake", "--lobot", try Binaries.lobot(), "--out", image, "--json"]), "bake")
+            let baked = try succeed(try factory.run(["bake", "--agent", try Binaries.lobot(), "--out", image, "--json"]), "bake")
             guard let fields = try JSONSerialization.jsonObject(with: Data(baked.utf8)) as? [String: Any],
                 let name = fields["golden"] as? String
             else { throw TestSupportError.failed("bake printed no golden name: \(baked)") }
@@ -38,7 +38,7 @@ import TestSupport
             let vtpmNonce = try factory.nonce(for: "vm-lobot", purpose: "quote")
             let result = factory.temp.file("result-\(platformNonce.prefix(8))")
             var arguments = ["platform", "launch", "--platform", platform.lobotDirectory, "--vtpm", factory.temp.file("vtpm"),
-                             "--image", image ?? self.image, "--platform-nonce", platformNonce, "--vtpm-nonce", vtpmNonce,
+                             "--image-dir", image ?? self.image, "--platform-nonce", platformNonce, "--vtpm-nonce", vtpmNonce,
                              "--out", result, "--system-data", platform.systemData, "--timeout", "120",
                              "--console", result + ".console"]
             if !extra.contains("--no-tpm") { arguments += ["--tpm-state", platform.tpmState] }
@@ -50,7 +50,7 @@ import TestSupport
 
         func verify(_ result: String, nonces: (String, String), image golden: String? = nil) throws -> ProcessResult {
             try factory.run(["verify-boot", "--result", result, "--platform", "vm-platform", "--lobot", "vm-lobot",
-                             "--image", golden ?? self.golden, "--platform-nonce", nonces.0, "--vtpm-nonce", nonces.1])
+                             "--lobot-golden", golden ?? self.golden, "--platform-nonce", nonces.0, "--vtpm-nonce", nonces.1])
         }
     }
 
@@ -60,7 +60,7 @@ import TestSupport
     @Test func twoBakesOfTheSameInputsAreByteIdentical() throws {
         let w = try Self.shared()
         let again = w.factory.temp.file("image-again")
-        try succeed(try w.factory.run(["bake", "--lobot", try Binaries.lobot(), "--out", again]))
+        try succeed(try w.factory.run(["bake", "--agent", try Binaries.lobot(), "--out", again]))
         for file in ["vmlinuz", "initrd.img", "cmdline", "image.golden", "image.events"] {
             let first = try Data(contentsOf: URL(fileURLWithPath: w.image + "/" + file))
             let second = try Data(contentsOf: URL(fileURLWithPath: again + "/" + file))
@@ -96,7 +96,7 @@ import TestSupport
         // One byte of the agent changed, in a help text so the binary still runs.
         let tampered = try Binaries.tamperedLoBot(at: w.factory.temp.file("lobot-tampered"))
         let tamperedImage = w.factory.temp.file("image-tampered")
-        let baked = try succeed(try w.factory.run(["bake", "--lobot", tampered, "--out", tamperedImage]))
+        let baked = try succeed(try w.factory.run(["bake", "--agent", tampered, "--out", tamperedImage]))
         // The bake predicts a different PCR 0.
         let original = try GoldenRecord(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: w.image + "/image.golden"))))
         let changed = try GoldenRecord(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: tamperedImage + "/image.golden"))))

@@ -21,7 +21,7 @@ import TestSupport
         init() throws {
             world = try MigrationWorld(names: ["SP", "DP"])
             image = world.transport.file("image")
-            let baked = try succeed(try world.factory.run(["bake", "--lobot", try Binaries.lobot(), "--out", image, "--json"]), "bake")
+            let baked = try succeed(try world.factory.run(["bake", "--agent", try Binaries.lobot(), "--out", image, "--json"]), "bake")
             guard let fields = try JSONSerialization.jsonObject(with: Data(baked.utf8)) as? [String: Any],
                 let name = fields["golden"] as? String
             else { throw TestSupportError.failed("bake printed no golden name: \(baked)") }
@@ -115,7 +115,7 @@ import TestSupport
         let v = try Self.shared.get()
         let w = v.world
         let tampered = w.transport.file("image-tampered")
-        try succeed(try w.factory.run(["bake", "--lobot", try Binaries.tamperedLoBot(at: w.transport.file("lobot-tampered")),
+        try succeed(try w.factory.run(["bake", "--agent", try Binaries.tamperedLoBot(at: w.transport.file("lobot-tampered")),
                                        "--out", tampered]), "bake")
         let domain = try v.adomOnSP()
         let run = try v.migrationToDP(domain, image: tampered)
@@ -142,7 +142,7 @@ import TestSupport
             let result = try step.run()
             try succeed(result, step.name)
             if step.name == "receive" {
-                print("receive --image (LoBot_D as the LoBot VM): \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+                print("receive --image-dir (LoBot_D as the LoBot VM): \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
                 #expect(result.stdout.contains("LoBot_D measured and quoted as the LoBot VM"), "\(result.stdout)")
             }
             if step.name == "verdict" { #expect(result.stdout.contains("10a trusted"), "\(result.stdout)") }
@@ -184,7 +184,7 @@ extension MigrationWorld {
         let result = transport.file("\(platformName)-floor-boot")
         try platform.stop()
         let launch = try runProcess(try Binaries.lobot(), [
-            "platform", "launch", "--platform", platform.lobotDirectory, "--vtpm", vtpm, "--image", image, "--platform-nonce", nonce,
+            "platform", "launch", "--platform", platform.lobotDirectory, "--vtpm", vtpm, "--image-dir", image, "--platform-nonce", nonce,
             "--vtpm-nonce", String(repeating: "00", count: 20), "--out", result, "--tpm-state", platform.tpmState,
             "--system-data", platform.systemData, "--timeout", "120"])
         try platform.start()

@@ -255,7 +255,7 @@ public final class ProtocolRun: @unchecked Sendable {
         var arguments = ["migrate", "receive", "--in", try message("lobot-package")]
         guard let image = lobotImage else { return try platformStep(destination, arguments) }
         let platform = world.platform(destination)
-        arguments += ["--image", image, "--tpm-state", platform.tpmState, "--system-data", systemData ?? platform.systemData,
+        arguments += ["--image-dir", image, "--tpm-state", platform.tpmState, "--system-data", systemData ?? platform.systemData,
                       "--timeout", "120", "--console", area + "/lobot-vm-console.log"]
         try platform.stop()
         let result: ProcessResult
@@ -334,7 +334,7 @@ extension MigrationWorld {
         if guestUsesTPM { append += " adom.tpm=\(tpm == "1.2" ? "1.2" : "2") adom.tpmevery=\(tpmEvery)" }
         var arguments = ["provision", domain, platform, "--kernel", image.file("vmlinuz"), "--initrd", image.file("initrd.img"),
                          "--memory", "\(memory)", "--append", append,
-                         "--image", "host-lobot", "--platform-golden", "\(platform)-platform", "--tpm", tpm]
+                         "--lobot-golden", "host-lobot", "--platform-golden", "\(platform)-platform", "--tpm", tpm]
         switch disk {
         case .none: break
         case .local:

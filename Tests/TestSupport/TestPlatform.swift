@@ -24,7 +24,8 @@ public final class TestPlatform: @unchecked Sendable {
         var env: [String: String] = [:]
         let text = try String(contentsOfFile: machine + "/platform.env", encoding: .utf8)
         for line in text.split(separator: "\n") {
-            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+            let assignment = line.hasPrefix("export ") ? line.dropFirst("export ".count) : line[...]
+            let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
             if parts.count == 2 { env[parts[0]] = parts[1] }
         }
         environment = env

@@ -1,22 +1,24 @@
 // Migration benchmark: the same aDom (128 and 512 MiB guests that fill most of their memory with
-// random data, disk travelling with them) moved by LSM between two real TPM 1.2 platforms,
-// against an insecure migration measured in the same run: QMP stop + migrate to a file, cp of
-// the state and the disk, a new qemu with -incoming from the copy, cont. Reported: wall time,
-// CPU time of the protocol's own processes (lobot and lobot-factory; cp for the baseline; qemu's
-// own work is the same in both and not counted), peak RSS of each (measured under GNU time), and
-// bytes moved.
+// random data, disk travelling with them; 128 MiB alone in the smoke run) moved by LSM between
+// two real TPM 1.2 platforms, against an insecure migration measured in the same run: QMP stop +
+// migrate to a file, cp of the state and the disk, a new qemu with -incoming from the copy, cont.
+// Reported: wall time; CPU time of the processes each side runs and waits for -- LSM: every lobot
+// and lobot-factory step, including the qemu launcher process `lobot migrate launch` starts and
+// waits for until it daemonizes; insecure: cp and that same qemu launcher process -- while the
+// daemonized qemus (the guest running, saving into the FIFO, restoring) are counted on neither
+// side; peak RSS of each (measured under GNU time); and bytes moved.
 import Foundation
 import TestSupport
 
 struct MigrationSuite {
     let work: String
-    let sizes: [Int]
+    let sizes: BenchSizes
 
     func run(into results: inout ResultsFile) throws {
         let world = try MigrationWorld(names: ["SP", "DP"])
         world.measureMemory = true
         world.factory.measureMemory = true
-        for memory in sizes {
+        for memory in sizes.migrationMiB {
             let domain = "bench-\(memory)"
             print("  \(memory) MiB aDom: provisioning and filling its memory")
             try world.provision(domain, onto: "SP", memory: memory, disk: .local).runAll()
@@ -49,19 +51,17 @@ struct MigrationSuite {
             let baseline = try insecureMigration(world.platform("DP").lobotDirectory + "/domains/" + domain, memory: memory)
 
             let label = "migration \(memory) MiB"
-            results.record(ResultRow(metric: "\(label): wall time, LSM vs insecure", value: secure, unit: "s", baseline: baseline.wall,
-                                     ratio: secure / baseline.wall, note: "LSM 13a with every message and file copied; insecure: QMP save, cp, -incoming"))
-            results.record(ResultRow(metric: "\(label): CPU time of lobot + lobot-factory vs cp", value: cpu, unit: "s",
-                                     baseline: baseline.cpu, ratio: baseline.cpu > 0 ? cpu / baseline.cpu : nil,
-                                     note: "qemu's own CPU is the same in both and not counted"))
+            results.record("\(label): wall time, LSM vs insecure", secure, "s", baseline: baseline.wall,
+                           note: "one run; LSM 13a with every message and file copied; insecure: QMP save, cp, -incoming")
+            results.record("\(label): CPU time, LSM's processes vs the insecure one's", cpu, "s", baseline: baseline.cpu,
+                           note: "LSM: lobot and lobot-factory steps; insecure: cp; both with the qemu launcher process they wait for "
+                               + "until it daemonizes (the running qemus on neither side)")
             for (party, kib) in peak.sorted(by: { $0.key < $1.key }) {
-                results.record(ResultRow(metric: "\(label): peak RSS, \(party)", value: Double(kib) / 1024, unit: "MiB",
-                                         baseline: Double(baseline.rssKiB) / 1024, ratio: Double(kib) / Double(max(baseline.rssKiB, 1)),
-                                         note: "baseline: cp"))
+                results.record("\(label): peak RSS, \(party)", Double(kib) / 1024, "MiB", baseline: Double(baseline.rssKiB) / 1024,
+                               note: "baseline: cp")
             }
-            results.record(ResultRow(metric: "\(label): bytes moved", value: Double(moved) / 1048576, unit: "MiB",
-                                     baseline: Double(baseline.bytes) / 1048576, ratio: Double(moved) / Double(baseline.bytes),
-                                     note: "every message and sealed file carried vs state file + disk"))
+            results.record("\(label): bytes moved", Double(moved) / 1048576, "MiB", baseline: Double(baseline.bytes) / 1048576,
+                           note: "every message and sealed file carried vs state file + disk")
         }
     }
 

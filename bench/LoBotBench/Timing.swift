@@ -1,5 +1,5 @@
-// Clocks and statistics for the benchmarks: monotonic wall time, child CPU time, medians and
-// 99th percentiles, and a posix_spawn runner cheap enough to time short commands.
+// Clocks and statistics for the benchmarks: monotonic wall time, child CPU time, medians,
+// quartiles and 99th percentiles, and a posix_spawn runner cheap enough to time short commands.
 import Foundation
 
 enum Clock {
@@ -22,13 +22,18 @@ struct Samples {
 
     mutating func add(_ value: Double) { values.append(value) }
 
+    /// The p-th percentile, interpolated linearly between the two nearest samples (so the median
+    /// of an even count is the mean of the middle two).
     func percentile(_ p: Double) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return .nan }
-        let rank = Int((p / 100 * Double(sorted.count - 1)).rounded(.up))
-        return sorted[min(rank, sorted.count - 1)]
+        let position = p / 100 * Double(sorted.count - 1)
+        let below = Int(position.rounded(.down))
+        let above = min(below + 1, sorted.count - 1)
+        return sorted[below] + (sorted[above] - sorted[below]) * (position - Double(below))
     }
 
+    var count: Int { values.count }
     var median: Double { percentile(50) }
     var p99: Double { percentile(99) }
 }

@@ -1,7 +1,7 @@
 // LoBot VM benchmarks: the baked image's size (kernel, initramfs, total), and boot-to-quote -- a
 // whole `lobot platform launch`, from starting the VM to holding both quotes, with a real TPM
-// 1.2 -- over 3 boots against 3 boots of the same kernel with a trivial static init that only
-// powers off (same qemu machine, CPU model and accelerator, same run).
+// 1.2 -- over 3 boots (1 in the smoke run) against as many boots of the same kernel with a
+// trivial static init that only powers off (same qemu machine, CPU model and accelerator, same run).
 import FactoryKit
 import Foundation
 import TestSupport
@@ -9,6 +9,7 @@ import TestSupport
 struct VMSuite {
     let lobot: String
     let work: String
+    let sizes: BenchSizes
 
     func run(into results: inout ResultsFile) throws {
         let factory = try FactoryUnderTest()
@@ -17,26 +18,25 @@ struct VMSuite {
         try factory.registerBindKey(platform, as: "bench-platform")
         try succeed(try platform.lobot(["platform", "counter", "--platform", platform.lobotDirectory, "--create"]))
         let image = factory.temp.file("image")
-        try succeed(try factory.run(["bake", "--lobot", lobot, "--out", image]), "bake")
+        try succeed(try factory.run(["bake", "--agent", lobot, "--out", image]), "bake")
         try succeed(try factory.run(group: "lobot", ["new", "--name", "bench-lobot", "--platform", "bench-platform",
                                                       "--out", factory.temp.file("vtpm")]), "lobot new")
         try platform.stop()
 
         let kernel = (try FileManager.default.attributesOfItem(atPath: image + "/vmlinuz")[.size] as? Int) ?? 0
         let initramfs = (try FileManager.default.attributesOfItem(atPath: image + "/initrd.img")[.size] as? Int) ?? 0
-        results.record(ResultRow(metric: "LoBot image: kernel", value: Double(kernel) / 1_048_576, unit: "MiB", note: "Debian's bzImage"))
-        results.record(ResultRow(metric: "LoBot image: initramfs (gzip)", value: Double(initramfs) / 1_048_576, unit: "MiB",
-                                 note: "target at most 4 MiB"))
-        results.record(ResultRow(metric: "LoBot image: total", value: Double(kernel + initramfs) / 1_048_576, unit: "MiB"))
+        results.record("LoBot image: kernel", Double(kernel) / 1_048_576, "MiB", note: "Debian's bzImage")
+        results.record("LoBot image: initramfs (gzip)", Double(initramfs) / 1_048_576, "MiB", note: "size gate: at most 2 MiB (size-budgets)")
+        results.record("LoBot image: total", Double(kernel + initramfs) / 1_048_576, "MiB")
 
         var lobotBoots = Samples()
         var accelerator = "tcg"
-        for _ in 0..<3 {
+        for _ in 0..<sizes.boots {
             let platformNonce = try factory.nonce(for: "bench-platform", purpose: "quote")
             let vtpmNonce = try factory.nonce(for: "bench-lobot", purpose: "quote")
             let start = Clock.now()
             let out = try succeed(try runProcess(lobot, [
-                "platform", "launch", "--platform", platform.lobotDirectory, "--vtpm", factory.temp.file("vtpm"), "--image", image,
+                "platform", "launch", "--platform", platform.lobotDirectory, "--vtpm", factory.temp.file("vtpm"), "--image-dir", image,
                 "--platform-nonce", platformNonce, "--vtpm-nonce", vtpmNonce, "--out", factory.temp.file("result"),
                 "--system-data", platform.systemData, "--tpm-state", platform.tpmState,
             ]), "platform launch")
@@ -45,7 +45,7 @@ struct VMSuite {
         }
         let trivial = try trivialImage()
         var trivialBoots = Samples()
-        for _ in 0..<3 {
+        for _ in 0..<sizes.boots {
             let cmdline = try String(contentsOfFile: image + "/cmdline", encoding: .utf8)
             trivialBoots.add(try Clock.time {
                 try spawn("/usr/bin/qemu-system-x86_64", [
@@ -55,10 +55,8 @@ struct VMSuite {
                 ])
             })
         }
-        results.record(ResultRow(
-            metric: "LoBot VM boot-to-quote, median of 3", value: lobotBoots.median, unit: "s", baseline: trivialBoots.median,
-            ratio: lobotBoots.median / trivialBoots.median,
-            note: "whole lobot platform launch (\(accelerator)) vs the same kernel with a trivial init that powers off; target ratio at most 1.3"))
+        results.record("LoBot VM boot-to-quote", lobotBoots, scale: 1, "s", baseline: trivialBoots,
+                       note: "whole lobot platform launch (\(accelerator)) vs the same kernel with a trivial init that powers off")
     }
 
     /// A gzip newc initramfs whose /init (static C) only powers off.

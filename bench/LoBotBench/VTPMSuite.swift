@@ -1,13 +1,15 @@
-// Foundation benchmarks: `lobot measure` throughput on a 1 GiB file against `openssl dgst
-// -sha256` on the same file in the same run, and vTPM extend/quote/seal/unseal latency over
-// 1,000 runs each, in process (LoBotCore) and through the `lobot` binary (which also loads,
-// decrypts and, for extend, commits the state file each time).
+// Foundation benchmarks: `lobot measure` throughput on a 1 GiB file (64 MiB in the smoke run)
+// against `openssl dgst -sha256` on the same file in the same run, and vTPM extend/quote/seal/
+// unseal latency over 1,000 runs each (50 and 20 in the smoke run), in process (LoBotCore) and
+// through the `lobot` binary (which also loads, decrypts and, for extend, commits the state file
+// each time).
 import Foundation
 import LoBotCore
 
 struct VTPMSuite {
     let lobot: String
     let work: String
+    let sizes: BenchSizes
 
     func run(into results: inout ResultsFile) throws {
         try measureThroughput(into: &results)
@@ -15,14 +17,14 @@ struct VTPMSuite {
         try commandLatency(into: &results)
     }
 
-    /// A 1 GiB file of random bytes, made once and reused.
+    /// A file of random bytes (1 GiB, or 64 MiB in the smoke run), made once and reused.
     func bigFile() throws -> String {
-        let path = work + "/measure-1gib.bin"
-        let size = 1 << 30
+        let size = sizes.measureFileBytes
+        let path = work + "/measure-\(size >> 20)mib.bin"
         if let attributes = try? FileManager.default.attributesOfItem(atPath: path), (attributes[.size] as? Int) == size {
             return path
         }
-        print("  making a 1 GiB test file")
+        print("  making a \(size >> 20) MiB test file")
         guard FileManager.default.createFile(atPath: path, contents: nil) else {
             throw BenchError(description: "cannot create \(path)")
         }
@@ -39,20 +41,17 @@ struct VTPMSuite {
         try? FileManager.default.removeItem(atPath: vtpm)
         try spawn(lobot, ["create", "--vtpm", vtpm])
         let openssl = "/usr/bin/openssl"
-        // Warm the page cache, then alternate the two, 5 runs each; take the median.
+        // Warm the page cache, then alternate the two; the rate of each run, its median.
         try spawn(openssl, ["dgst", "-sha256", file])
         var ours = Samples()
         var theirs = Samples()
-        for _ in 0..<5 {
-            theirs.add(try Clock.time { try spawn(openssl, ["dgst", "-sha256", file]) })
-            ours.add(try Clock.time { try spawn(lobot, ["measure", "--vtpm", vtpm, "--pcr", "8", file]) })
+        let mib = Double(sizes.measureFileBytes) / 1_048_576
+        for _ in 0..<sizes.measureRuns {
+            theirs.add(mib / (try Clock.time { try spawn(openssl, ["dgst", "-sha256", file]) }))
+            ours.add(mib / (try Clock.time { try spawn(lobot, ["measure", "--vtpm", vtpm, "--pcr", "8", file]) }))
         }
-        let mib = Double(1 << 30) / 1_048_576
-        let lobotRate = mib / ours.median
-        let opensslRate = mib / theirs.median
-        results.record(ResultRow(
-            metric: "lobot measure throughput, 1 GiB file", value: lobotRate, unit: "MiB/s", baseline: opensslRate,
-            ratio: lobotRate / opensslRate, note: "baseline: openssl dgst -sha256, same file, page cache warm; median of 5"))
+        results.record("lobot measure throughput, \(sizes.measureFileBytes >> 20) MiB file", ours, scale: 1, "MiB/s", baseline: theirs,
+                       note: "baseline: openssl dgst -sha256, same file, page cache warm, runs alternated")
     }
 
     func inProcessLatency(into results: inout ResultsFile) throws {
@@ -63,15 +62,13 @@ struct VTPMSuite {
         let blob = try vtpm.seal(payload, selection: selection)
         func sample(_ name: String, _ body: () throws(LoBotError) -> Void) throws {
             var samples = Samples()
-            for _ in 0..<1000 {
+            for _ in 0..<sizes.inProcessRuns {
                 let start = Clock.now()
                 try body()
                 samples.add(Clock.now() - start)
             }
-            results.record(ResultRow(metric: "vTPM \(name) latency, in process, median", value: samples.median * 1e6, unit: "µs",
-                                     note: "LoBotCore, 1,000 runs"))
-            results.record(ResultRow(metric: "vTPM \(name) latency, in process, p99", value: samples.p99 * 1e6, unit: "µs",
-                                     note: "LoBotCore, 1,000 runs"))
+            results.record("vTPM \(name) latency, in process", samples, scale: 1e6, "µs", note: "LoBotCore")
+            results.record("vTPM \(name) latency, in process, p99", samples.p99 * 1e6, "µs", note: "LoBotCore, \(samples.count) runs")
         }
         try sample("extend") { () throws(LoBotError) in _ = try vtpm.extend(pcr: 9, digest: .ones, name: "bench") }
         try sample("quote") { () throws(LoBotError) in _ = try vtpm.quote(selection: selection, nonce: nonce) }
@@ -96,11 +93,11 @@ struct VTPMSuite {
         ]
         for (name, arguments) in commands {
             var samples = Samples()
-            for _ in 0..<1000 { samples.add(try Clock.time { try spawn(lobot, arguments) }) }
-            let note = name == "extend" ? "whole lobot process: open, decrypt, extend, commit (3 fsyncs); 1,000 runs"
-                                        : "whole lobot process: open, decrypt, operate; 1,000 runs"
-            results.record(ResultRow(metric: "lobot \(name) command latency, median", value: samples.median * 1e3, unit: "ms", note: note))
-            results.record(ResultRow(metric: "lobot \(name) command latency, p99", value: samples.p99 * 1e3, unit: "ms", note: note))
+            for _ in 0..<sizes.commandRuns { samples.add(try Clock.time { try spawn(lobot, arguments) }) }
+            let note = name == "extend" ? "whole lobot process: open, decrypt, extend, commit (3 fsyncs)"
+                                        : "whole lobot process: open, decrypt, operate"
+            results.record("lobot \(name) command latency", samples, scale: 1e3, "ms", note: note)
+            results.record("lobot \(name) command latency, p99", samples.p99 * 1e3, "ms", note: note + ", \(samples.count) runs")
         }
     }
 }

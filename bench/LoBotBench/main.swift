@@ -1,40 +1,59 @@
-// `lobot-bench`: runs the benchmark suites and writes bench/results.{json,md}.
-//   usage: lobot-bench [--out DIR] [--suite NAME]...   (suites: vtpm, platform, keydb, vm, migration)
+// `lobot-bench`: runs the benchmark suites and writes DIR/results.{json,md}.
+//   usage: lobot-bench [--out DIR] [--suite NAME]... [--smoke]
+//   suites: vtpm, platform, keydb, vm, migration (default: all). --smoke runs every suite at its
+//   smallest size with few repetitions (minutes, for `make test`): it shows that each suite still
+//   runs, and its figures are not the benchmark's.
 import Foundation
 
 var outDirectory = "bench"
 var suites: [String] = []
+var smoke = false
 var arguments = Array(CommandLine.arguments.dropFirst())
+func usage(_ text: String) -> Never {
+    FileHandle.standardError.write(Data("lobot-bench: \(text) (usage: lobot-bench [--out DIR] [--suite NAME]... [--smoke])\n".utf8))
+    exit(2)
+}
 while !arguments.isEmpty {
     let option = arguments.removeFirst()
-    guard !arguments.isEmpty else { fatalError("lobot-bench: \(option) needs a value") }
     switch option {
-    case "--out": outDirectory = arguments.removeFirst()
-    case "--suite": suites.append(arguments.removeFirst())
-    default:
-        FileHandle.standardError.write(Data("lobot-bench: unknown option \(option)\n".utf8))
-        exit(2)
+    case "--smoke": smoke = true
+    case "--out", "--suite":
+        guard !arguments.isEmpty else { usage("\(option) needs a value") }
+        if option == "--out" { outDirectory = arguments.removeFirst() } else { suites.append(arguments.removeFirst()) }
+    default: usage("unknown option \(option)")
     }
 }
-if suites.isEmpty { suites = ["vtpm", "platform", "keydb", "vm", "migration"] }
+let allSuites = ["vtpm", "platform", "keydb", "vm", "migration"]
+if suites.isEmpty { suites = allSuites }
+for suite in suites where !allSuites.contains(suite) { usage("unknown suite \(suite) (suites: \(allSuites.joined(separator: ", ")))") }
 
+let sizes = BenchSizes(smoke: smoke)
 let environment = ProcessInfo.processInfo.environment
 let root = FileManager.default.currentDirectoryPath
 let lobot = environment["LOBOT_BIN"] ?? root + "/build/lobot"
+let factory = environment["LOBOT_FACTORY_BIN"] ?? root + "/build/lobot-factory"
 let work = outDirectory + "/work"
 try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-var results = ResultsFile(directory: outDirectory)
+var results = ResultsFile(directory: outDirectory, title: smoke ? "LoBot benchmarks, smoke run (not figures to quote)" : "LoBot benchmarks")
+let machine = Machine.current()
+let commit = SuiteRun.commit(root: root)
+print("lobot-bench\(smoke ? " --smoke" : ""): \(machine.description); commit \(commit)")
 do {
     for suite in suites {
-        print("suite \(suite)")
+        print("suite \(suite) (load average \(SuiteRun.loadAverage()))")
+        results.begin(suite)
+        let date = SuiteRun.now()
+        let loadBefore = SuiteRun.loadAverage()
+        let started = Clock.now()
         switch suite {
-        case "vtpm": try VTPMSuite(lobot: lobot, work: work).run(into: &results)
-        case "platform": try PlatformSuite(lobot: lobot, work: work, root: root).run(into: &results)
-        case "vm": try VMSuite(lobot: lobot, work: work).run(into: &results)
-        case "migration": try MigrationSuite(work: work, sizes: [128, 512]).run(into: &results)
-        case "keydb": try KeyDatabaseSuite(work: work, count: Int(environment["LOBOT_BENCH_KEYS"] ?? "") ?? 1_000_000).run(into: &results)
-        default: throw BenchError(description: "unknown suite \(suite)")
+        case "vtpm": try VTPMSuite(lobot: lobot, work: work, sizes: sizes).run(into: &results)
+        case "platform": try PlatformSuite(lobot: lobot, sizes: sizes).run(into: &results)
+        case "vm": try VMSuite(lobot: lobot, work: work, sizes: sizes).run(into: &results)
+        case "migration": try MigrationSuite(work: work, sizes: sizes).run(into: &results)
+        default: try KeyDatabaseSuite(work: work, factory: factory, sizes: sizes).run(into: &results)
         }
+        results.end(SuiteRun(suite: suite, machine: machine, commit: commit, date: date, seconds: Clock.now() - started,
+                             loadBefore: loadBefore, loadAfter: SuiteRun.loadAverage()))
         try results.write()
     }
 } catch {
@@ -42,3 +61,18 @@ do {
     exit(1)
 }
 print("wrote \(results.jsonPath) and \(results.markdownPath)")
+
+/// How big and how often: the full benchmark, or the smoke run's smallest sizes.
+struct BenchSizes {
+    let smoke: Bool
+    var measureFileBytes: Int { smoke ? 64 << 20 : 1 << 30 }
+    var measureRuns: Int { smoke ? 2 : 5 }
+    var inProcessRuns: Int { smoke ? 50 : 1000 }
+    var commandRuns: Int { smoke ? 20 : 1000 }
+    var quoteRuns: Int { smoke ? 10 : 200 }
+    var keys: Int { smoke ? 10_000 : 1_000_000 }
+    var keyChecks: Int { smoke ? 200 : 2000 }
+    var factoryCommands: Int { smoke ? 10 : 200 }
+    var boots: Int { smoke ? 1 : 3 }
+    var migrationMiB: [Int] { smoke ? [128] : [128, 512] }
+}

@@ -12,7 +12,7 @@ extension Factory {
     /// LSP 1-3: a new LoBot for `platform` and a session to provision `domain` onto it. The
     /// aDom's disk (if any) is sealed now into `out`/disk.lbst; its key goes to the platform
     /// only in the release, which is made now, already encrypted to the platform's TPM.
-    package func provision(domain config: DomainConfig, platform: String, disk: String?, image: String, platformGolden: String,
+    package func provision(domain config: DomainConfig, platform: String, disk: String?, lobotGolden: String, platformGolden: String,
                            out: String) throws -> Outgoing {
         let lobotName = "lobot-" + config.name
         let made = try makeLoBot(name: lobotName, platform: platform)
@@ -20,7 +20,7 @@ extension Factory {
         try decide(action: "provision", subject: "\(config.name) onto \(platform)") { db in
             guard try domainRecord(config.name, in: db) == nil else { throw FactoryError("domain \(config.name) already exists") }
             let open = try openSession(kind: .provision, domain: config, lobot: lobotName, vtpmID: made.id, source: Self.party,
-                                       destination: platform, image: image, platformGolden: platformGolden, in: db)
+                                       destination: platform, image: lobotGolden, platformGolden: platformGolden, in: db)
             let session = try session(open.session, in: db)
             let registered = try registeredKey(platform, .bind, in: db)
             let bindKey = try factoryCore { () throws(LoBotError) in try registered.rsaPublicKey() }
@@ -41,7 +41,7 @@ extension Factory {
             let package = LoBotPackageBody(state: made.state, boundMasterKey: made.boundKey)
             try advance(session, from: ["opened"], to: "opened", in: db, release: release.bytes, files: files, package: package.bytes)
             try db.execute(sql: "INSERT INTO domains (name, lobot, platform, config, vtpm_id, image) VALUES (?, ?, '', ?, ?, ?)",
-                           arguments: [config.name, lobotName, Data(config.bytes), Data(made.id), image])
+                           arguments: [config.name, lobotName, Data(config.bytes), Data(made.id), lobotGolden])
             try recordLaunchGolden(config)
             outgoing.append(("01-open.msg", open))
             return "session \(Hex.string(session.id)): LoBot \(lobotName) and domain \(config.name) for \(platform)"

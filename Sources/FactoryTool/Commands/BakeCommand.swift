@@ -12,8 +12,8 @@ struct BakeCommand: ParsableCommand {
 
     @OptionGroup var options: FactoryOptions
 
-    @Option(name: .long, help: "The static lobot agent to make /init (default: build/lobot).")
-    var lobot = "build/lobot"
+    @Option(name: .long, help: "The static lobot agent to make /init (make builds it as build/lobot).")
+    var agent: String
 
     @Option(name: .long, help: "The Linux kernel (default: the newest /boot/vmlinuz-*).")
     var kernel: String?
@@ -28,11 +28,11 @@ struct BakeCommand: ParsableCommand {
     var out: String
 
     func run() throws {
+        let epoch = try sourceDateEpoch()
         let factory = try options.open()
         let defaults = kernel == nil || modules == nil ? try ImageRecipe.defaultKernel() : nil
-        let epoch = UInt32(ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] ?? "0") ?? 0
         let inputs = ImageRecipe.Inputs(
-            agent: try readInput(lobot, maximum: 64 << 20), kernelPath: kernel ?? defaults!.kernel,
+            agent: try readInput(agent, maximum: 64 << 20), kernelPath: kernel ?? defaults!.kernel,
             modulesDirectory: modules ?? defaults!.modules, caCertificate: try readInput(factory.directory + "/ca.cert"),
             commandLine: cmdline, modificationTime: epoch)
         let baked = try ImageRecipe.bake(inputs)
@@ -61,5 +61,15 @@ struct BakeCommand: ParsableCommand {
             "digest": digest, "golden": name, "kernel_bytes": baked.kernel.count, "initramfs_bytes": baked.initramfs.count,
             "initramfs_uncompressed_bytes": baked.uncompressedSize, "pcrs": pcrs, "out": out,
         ])
+    }
+
+    /// Every file's modification time: SOURCE_DATE_EPOCH (the reproducible-builds convention),
+    /// or 0 when it is unset; anything but a decimal number of seconds that fits is refused.
+    func sourceDateEpoch() throws -> UInt32 {
+        guard let text = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] else { return 0 }
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }), let epoch = UInt32(text) else {
+            throw FactoryError("SOURCE_DATE_EPOCH must be seconds since 1970 (0 to \(UInt32.max)), not \"\(text)\"")
+        }
+        return epoch
     }
 }

@@ -55,8 +55,8 @@ struct VerifyBootCommand: ParsableCommand {
     @Option(name: .long, help: "The LoBot.")
     var lobot: String
 
-    @Option(name: .long, help: "The baked image's golden values (image-... from lobot-factory bake).")
-    var image: String
+    @Option(name: .long, help: "The golden values the LoBot's vTPM PCRs 0-5 must equal (image-... from lobot-factory bake).")
+    var lobotGolden: String
 
     @Option(name: .long, help: "The nonce issued to the platform for its quote.")
     var platformNonce: String
@@ -70,11 +70,11 @@ struct VerifyBootCommand: ParsableCommand {
     func run() throws {
         let factory = try options.open()
         let parsed = try factoryCore { () throws(LoBotError) in try BootResult(bytes: try Files.read(result, maximum: 64 << 20)) }
-        try factory.verifyBoot(.init(result: parsed, platform: platform, lobot: lobot, image: image,
+        try factory.verifyBoot(.init(result: parsed, platform: platform, lobot: lobot, image: lobotGolden,
                                      platformNonce: try parseNonce(platformNonce), vtpmNonce: try parseNonce(vtpmNonce),
                                      platformGolden: platformGolden))
         let domains = parsed.domains.map { ["name": $0.name, "sha256": HexText.string($0.sha256), "size": $0.size] as [String: Any] }
-        try options.emit("trusted: \(lobot) booted \(image) on \(platform)",
-                         ["trusted": true, "lobot": lobot, "platform": platform, "image": image, "domains": domains])
+        try options.emit("trusted: \(lobot) booted \(lobotGolden) on \(platform)",
+                         ["trusted": true, "lobot": lobot, "platform": platform, "lobot_golden": lobotGolden, "domains": domains])
     }
 }

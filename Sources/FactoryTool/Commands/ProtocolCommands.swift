@@ -41,8 +41,9 @@ struct ProvisionCommand: ParsableCommand {
     @Option(name: .long, help: "The aDom's kernel command line.") var append: String = "console=ttyS0 quiet"
     @Option(name: .long, help: "A disk image that travels with the domain.") var disk: String?
     @Option(name: .long, help: "A disk on storage every platform mounts at this path.") var sharedDisk: String?
-    @Option(name: .long, help: "The family of the guest's TPM: 1.2 or 2.0.") var tpm: String = "2.0"
-    @Option(name: .long, help: "Golden values of the LoBot (image or host agent).") var image: String
+    @Option(name: .long, help: "The family of the TPM the domain's guest gets: 1.2 or 2.0.") var tpm: String = "2.0"
+    @Option(name: .long, help: "Golden values the LoBot must match: its image's (bake) or the host agent's (golden predict-host).")
+    var lobotGolden: String
     @Option(name: .long, help: "Golden values the platform's PCRs must match.") var platformGolden: String
     @Option(name: .long, help: "Where to write the messages and the sealed disk.") var out: String
 
@@ -60,7 +61,7 @@ struct ProvisionCommand: ParsableCommand {
                                       sharedPath: sharedDisk ?? "", tpm: GuestTPMFamily(name: tpm) ?? .tpm20)
             return try DomainConfig(bytes: config.bytes)
         }
-        let outgoing = try factory.provision(domain: config, platform: platform, disk: disk, image: image, platformGolden: platformGolden,
+        let outgoing = try factory.provision(domain: config, platform: platform, disk: disk, lobotGolden: lobotGolden, platformGolden: platformGolden,
                                              out: out)
         try deliver(outgoing, to: out, options: options, summary: "provisioning \(domain) onto \(platform)")
     }

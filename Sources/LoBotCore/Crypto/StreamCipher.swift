@@ -35,6 +35,7 @@ public enum StreamCipher {
                                   UInt8(truncatingIfNeeded: length)], hashing: streamHash)
             try writeAll(output, sealed.ciphertext, hashing: streamHash)
             try writeAll(output, sealed.tag, hashing: streamHash)
+            Progress.advance(current.count)
             if final { break }
             guard index < UInt32.max else { throw .invalidArgument("stream longer than 4 PiB") }
             index += 1
@@ -76,6 +77,7 @@ public enum StreamCipher {
                 final = true
             }
             try writeAll(output, plain, hashing: nil)
+            Progress.advance(plain.count)
             wipe(&plain)
             if final {
                 var probe = [UInt8](repeating: 0, count: 1)

@@ -172,9 +172,12 @@ public final class GuestTPMService<Engine: GuestTPMEngine, Store: GuestTPMPersis
         return EmulatorResult.success
     }
 
+    public var family: GuestTPMFamily { engine.family }
+
     /// Stops a running TPM, keeping its state (the volatile part is lost, as in a power cut) and
-    /// checkpointing what it wrote.
-    private func powerOff(now: Int) {
+    /// checkpointing what it wrote: at STOP, SHUTDOWN and INIT, and when qemu goes or the server is
+    /// told to stop.
+    public func powerOff(now: Int) {
         guard engine.isRunning else { return }
         engine.stop()
         if let stopped = try? engine.state(includingVolatile: false) { state = stopped }

@@ -20,6 +20,12 @@ public struct LaunchEvent: Equatable, Sendable {
     public var data: [UInt8]
     public var digests: [(algorithm: DigestAlgorithm, value: [UInt8])]
 
+    public init(pcr: Int, data: [UInt8], digests: [(algorithm: DigestAlgorithm, value: [UInt8])]) {
+        self.pcr = pcr
+        self.data = data
+        self.digests = digests
+    }
+
     public static func == (a: LaunchEvent, b: LaunchEvent) -> Bool {
         a.pcr == b.pcr && a.data == b.data && a.digests.count == b.digests.count
             && zip(a.digests, b.digests).allSatisfy { $0.algorithm == $1.algorithm && $0.value == $1.value }

@@ -23,6 +23,7 @@ public enum FileMeasurement {
             let count = try file.read(into: buffer, count: chunkSize)
             if count == 0 { break }
             for hasher in hashers { try hasher.update(UnsafeRawPointer(buffer), count: count) }
+            Progress.advance(count)
         }
         var out: [[UInt8]] = []
         for hasher in hashers { out.append(try hasher.finish()) }

@@ -18,7 +18,8 @@ enum BindCommand {
               --in FILE       data to bind
               --out FILE      where to write the blob
             """,
-        options: ["pubkey", "in", "out"])
+        options: ["pubkey", "in", "out"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let keyBytes = try Output.read(try arguments.required("pubkey"), maximum: 4096)
@@ -45,7 +46,8 @@ enum UnbindCommand {
               --in FILE     the bound blob
               --out FILE    where to write the data (mode 0600)
             """,
-        options: VTPMAccess.options + ["in", "out"])
+        options: VTPMAccess.options + ["in", "out"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let blob = try Output.read(try arguments.required("in"), maximum: 4096)

@@ -14,7 +14,8 @@ enum CounterCommand {
               --vtpm DIR     the vTPM (or $LOBOT_VTPM)
               --increment    add one before printing
             """,
-        options: VTPMAccess.options, flags: ["increment"])
+        options: VTPMAccess.options, flags: ["increment"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let increment = arguments.has("increment")

@@ -23,7 +23,8 @@ enum CreateCommand {
               --vtpm DIR       directory to create (or $LOBOT_VTPM); must not exist or be empty
               --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
             """,
-        options: VTPMAccess.options)
+        options: VTPMAccess.options,
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try VTPMAccess.directory(arguments)

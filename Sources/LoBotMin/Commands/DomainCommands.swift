@@ -23,7 +23,8 @@ enum DomainStatusCommand {
               --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
               --name NAME      the domain
             """,
-        options: PlatformAccess.options + ["name"])
+        options: PlatformAccess.options + ["name"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try PlatformAccess.directory(arguments)
@@ -62,7 +63,8 @@ enum DomainStopCommand {
               --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
               --name NAME      the domain
             """,
-        options: PlatformAccess.options + ["name"])
+        options: PlatformAccess.options + ["name"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try PlatformAccess.directory(arguments)
@@ -100,7 +102,8 @@ enum DomainStartCommand {
               --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
               --name NAME      the domain
             """,
-        options: PlatformAccess.options + ["name"])
+        options: PlatformAccess.options + ["name"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try PlatformAccess.directory(arguments)

@@ -17,7 +17,8 @@ enum ExtendCommand {
               --digest HEX   40 hex digits
               --name TEXT    what the digest stands for, in the event log (default "extend")
             """,
-        options: VTPMAccess.options + ["pcr", "digest", "name"])
+        options: VTPMAccess.options + ["pcr", "digest", "name"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let pcr = try arguments.pcr()

@@ -17,7 +17,8 @@ enum LogCommand {
               --vtpm DIR   the vTPM (or $LOBOT_VTPM)
               --out FILE   write the binary event log here
             """,
-        options: VTPMAccess.options + ["out"])
+        options: VTPMAccess.options + ["out"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let (log, bank) = try VTPMAccess.with(arguments, mutating: false) { (vtpm) throws(LoBotError) in (vtpm.log, vtpm.pcrs) }

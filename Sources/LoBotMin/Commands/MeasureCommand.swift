@@ -19,7 +19,8 @@ enum MeasureCommand {
               --name TEXT   name for the event log (default: the file's name; one FILE only)
             """,
         options: VTPMAccess.options + ["pcr", "name"],
-        positionals: 1...64)
+        positionals: 1...64,
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let pcr = try arguments.pcr()

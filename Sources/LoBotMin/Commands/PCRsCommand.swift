@@ -14,7 +14,8 @@ enum PCRsCommand {
               --vtpm DIR     the vTPM (or $LOBOT_VTPM)
               --pcrs LIST    e.g. 0-7,10 (default 0-23)
             """,
-        options: VTPMAccess.options + ["pcrs"])
+        options: VTPMAccess.options + ["pcrs"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let selection = try arguments.selection(default: "0-23")

@@ -21,7 +21,8 @@ enum PlatformCounterCommand {
               --create         create the counter
               --increment      add one before printing
             """,
-        options: PlatformAccess.options, flags: ["create", "increment"])
+        options: PlatformAccess.options, flags: ["create", "increment"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try PlatformAccess.directory(arguments)

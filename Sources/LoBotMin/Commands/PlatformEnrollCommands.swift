@@ -18,7 +18,8 @@ enum PlatformEKCommand {
               --out FILE       where to write it
               --certificate    the manufacturer's EK certificate instead of the key
             """,
-        options: ["out"], flags: ["certificate"])
+        options: ["out"], flags: ["certificate"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let out = try arguments.required("out")
@@ -49,7 +50,8 @@ enum PlatformEnrollCommand {
               --ek-cert FILE   the EK certificate (DER) to send: the manufacturer's or the factory's
               --out FILE       where to write the identity request
             """,
-        options: PlatformAccess.options + ["ca-key", "label", "ek-cert", "out"])
+        options: PlatformAccess.options + ["ca-key", "label", "ek-cert", "out"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try PlatformAccess.directory(arguments)
@@ -85,7 +87,8 @@ enum PlatformActivateCommand {
               --answer FILE    the factory's enrollment answer
               --ca-cert FILE   the factory CA certificate (DER)
             """,
-        options: PlatformAccess.options + ["answer", "ca-cert"])
+        options: PlatformAccess.options + ["answer", "ca-cert"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try PlatformAccess.directory(arguments)

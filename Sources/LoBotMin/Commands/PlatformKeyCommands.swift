@@ -8,13 +8,14 @@ enum PlatformBindKeyCommand {
         name: "platform bind-key",
         summary: "Create (once) and certify the platform's bind and signing keys with a nonce.",
         help: """
-            usage: lobot platform bind-key --platform DIR --nonce HEX --out FILE [--signing-out FILE]
+            usage: lobot platform bind-key --platform DIR --nonce HEX --out FILE --signing-out FILE
 
             Creates a non-migratable 2048-bit bind key under the SRK the first time
             (DIR/bind.blob), then has the AIK certify it with the verifier's nonce
             (TPM_CertifyKey). Writes the certified key: the public key, TPM_CERTIFY_INFO and
-            the AIK's signature. With --signing-out, does the same for the platform's signing
-            key (DIR/signing.blob), which signs every protocol message the platform sends.
+            the AIK's signature. Does the same for the platform's signing key
+            (DIR/signing.blob), which signs every protocol message the platform sends. Both go
+            to lobot-factory register-bind-key (--certified, --signing).
 
             options:
               --platform DIR       the platform's LoBot directory (or $LOBOT_PLATFORM)
@@ -22,13 +23,14 @@ enum PlatformBindKeyCommand {
               --out FILE           where to write the certified bind key
               --signing-out FILE   where to write the certified signing key
             """,
-        options: PlatformAccess.options + ["nonce", "out", "signing-out"])
+        options: PlatformAccess.options + ["nonce", "out", "signing-out"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try PlatformAccess.directory(arguments)
         let nonce = TPMNonce(unchecked: try arguments.hexBytes("nonce", length: 20))
         let out = try arguments.required("out")
-        let signingOut = arguments.value("signing-out")
+        let signingOut = try arguments.required("signing-out")
         let (bind, signing) = try PlatformAccess.with { (tpm) throws(LoBotError) in
             let aik = try directory.aikBlob()
             func certify(_ kind: PlatformKey, _ path: String, create: () throws(LoBotError) -> [UInt8]) throws(LoBotError) -> CertifiedKey {
@@ -36,15 +38,13 @@ enum PlatformBindKeyCommand {
                 return try tpm.certifiedKey(kind, keyBlob: try Files.read(path, maximum: 64 << 10), aikBlob: aik, nonce: nonce)
             }
             let bind = try certify(.bind, directory.bindBlobPath) { () throws(LoBotError) in try tpm.createBindKey() }
-            let signing = signingOut == nil ? nil : try certify(.signing, directory.signingBlobPath) { () throws(LoBotError) in try tpm.createSigningKey() }
+            let signing = try certify(.signing, directory.signingBlobPath) { () throws(LoBotError) in try tpm.createSigningKey() }
             return (bind, signing)
         }
         try Output.write(out, bind.bytes)
         Console.out("certified bind key written to \(out)")
-        if let signingOut, let signing {
-            try Output.write(signingOut, signing.bytes)
-            Console.out("certified signing key written to \(signingOut)")
-        }
+        try Output.write(signingOut, signing.bytes)
+        Console.out("certified signing key written to \(signingOut)")
     }
 }
 
@@ -60,7 +60,8 @@ enum PlatformUnbindCommand {
               --in FILE        the bound blob (TPM_BOUND_DATA under RSA-OAEP)
               --out FILE       where to write the data (mode 0600)
             """,
-        options: PlatformAccess.options + ["in", "out"])
+        options: PlatformAccess.options + ["in", "out"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try PlatformAccess.directory(arguments)

@@ -8,7 +8,7 @@ enum PlatformLaunchCommand {
         name: "platform launch",
         summary: "Boot a LoBot VM on this platform and collect its quotes.",
         help: """
-            usage: lobot platform launch --platform DIR --vtpm DIR --image DIR --platform-nonce HEX
+            usage: lobot platform launch --platform DIR --vtpm DIR --image-dir DIR --platform-nonce HEX
                                          --vtpm-nonce HEX --out FILE [--domain FILE[@SHA256]]...
                                          [--system-data FILE] [--tpm-state DIR | --no-tpm]
                                          [--memory MIB] [--accel auto|kvm|tcg] [--timeout SECONDS]
@@ -35,7 +35,9 @@ enum PlatformLaunchCommand {
             \(VMOptions.help)
             """,
         options: PlatformAccess.options + VMOptions.options + ["vtpm", "platform-nonce", "vtpm-nonce", "out", "domain"],
-        flags: ["no-tpm"])
+        flags: ["no-tpm"],
+        renamed: VMOptions.renamed,
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let platform = try PlatformAccess.directory(arguments)

@@ -24,7 +24,8 @@ enum PlatformQuoteCommand {
               --form FORM             quote (default) or quote2
               --tpm-quote-tools DIR   also write tpm-quote-tools files here
             """,
-        options: PlatformAccess.options + ["pcrs", "nonce", "out", "form", "tpm-quote-tools"])
+        options: PlatformAccess.options + ["pcrs", "nonce", "out", "form", "tpm-quote-tools"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try PlatformAccess.directory(arguments)
@@ -74,7 +75,8 @@ enum PlatformPCRsCommand {
             options:
               --pcrs LIST   e.g. 0-7 (default 0-23)
             """,
-        options: ["pcrs"])
+        options: ["pcrs"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let indices = try arguments.selection(default: "0-23").indices
@@ -98,7 +100,8 @@ enum PlatformExtendCommand {
               --pcr N        PCR index, 0 to 23
               --digest HEX   40 hex digits
             """,
-        options: ["pcr", "digest"])
+        options: ["pcr", "digest"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let pcr = try arguments.pcr()

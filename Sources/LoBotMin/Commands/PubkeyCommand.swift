@@ -16,7 +16,8 @@ enum PubkeyCommand {
               --key NAME    ek, srk, aik or bind
               --out FILE    where to write it
             """,
-        options: VTPMAccess.options + ["key", "out"])
+        options: VTPMAccess.options + ["key", "out"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let role: VTPM.KeyRole

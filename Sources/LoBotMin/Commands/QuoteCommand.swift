@@ -19,7 +19,8 @@ enum QuoteCommand {
               --out FILE      where to write the quote
               --form FORM     quote (default) or quote2
             """,
-        options: VTPMAccess.options + ["pcrs", "nonce", "out", "form"])
+        options: VTPMAccess.options + ["pcrs", "nonce", "out", "form"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let selection = try arguments.selection()

@@ -17,7 +17,8 @@ enum ResetCommand {
               --pcr N         PCR index, 0 to 23
               --locality L    0 to 4 (default 0)
             """,
-        options: VTPMAccess.options + ["pcr", "locality"])
+        options: VTPMAccess.options + ["pcr", "locality"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let pcr = try arguments.pcr()

@@ -17,7 +17,8 @@ enum SealCommand {
               --in FILE     data to seal (at most 64 MiB)
               --out FILE    where to write the sealed blob
             """,
-        options: VTPMAccess.options + ["pcrs", "in", "out"])
+        options: VTPMAccess.options + ["pcrs", "in", "out"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let selection = try arguments.selection()
@@ -48,7 +49,8 @@ enum UnsealCommand {
               --in FILE     the sealed blob
               --out FILE    where to write the data
             """,
-        options: VTPMAccess.options + ["in", "out"])
+        options: VTPMAccess.options + ["in", "out"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let input = try arguments.required("in")

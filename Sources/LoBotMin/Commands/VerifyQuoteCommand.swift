@@ -18,7 +18,8 @@ enum VerifyQuoteCommand {
               --nonce HEX    the nonce the quote must carry, 40 hex digits
               --quote FILE   the quote
             """,
-        options: ["aik", "nonce", "quote"])
+        options: ["aik", "nonce", "quote"],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let aikBytes = try Output.read(try arguments.required("aik"), maximum: 4096)

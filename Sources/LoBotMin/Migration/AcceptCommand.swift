@@ -20,7 +20,8 @@ enum MigrateAcceptCommand {
               --in FILE        the open message from the factory
               --out DIR        where to write the answer
             """,
-        options: MigrationStep.options)
+        options: MigrationStep.options,
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let message = try incomingMessage(arguments)

@@ -28,13 +28,17 @@ enum MigrateCheckCommand {
               --in FILE        the domain-offer message
               --package DIR    where the sealed aDom files were copied to
               --out DIR        where to write the answer
+              --quiet          no progress line (on a terminal) and no summary line
             """,
-        options: MigrationStep.options + ["package"])
+        options: MigrationStep.options + ["package"],
+        flags: [StepProgress.flag],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let message = try incomingMessage(arguments)
         let package = try arguments.required("package")
         let step = try MigrationStep(arguments)
+        StepProgress.begin(arguments)
         try core { () throws(LoBotError) in
             var journal = try step.journal(for: message, role: .destination, states: [.lobotReceived])
             try step.check(message, [.domainOffer, .verdict], journal: journal)
@@ -69,6 +73,7 @@ enum MigrateCheckCommand {
             // cut on its way (or this platform's kernel or initrd differ). Nothing is done here, so
             // the right file can be carried again, or the session ended on both platforms with
             // `lobot migrate recover`.
+            StepProgress.phase("checking the aDom package", total: secret.files.reduce(0) { $0 + $1.size })
             for file in secret.files {
                 let path = DomainFiles.path(of: file, config: journal.open.domain, package: package)
                 guard Files.exists(path), try DomainFiles.measureLocal(file.name, path) == file else {
@@ -76,6 +81,7 @@ enum MigrateCheckCommand {
                                            + "again, or end the session with lobot migrate recover on both platforms")
                 }
             }
+            StepProgress.endPhase()
             Failpoint.hit("check.measured")
             for file in secret.files where file.name != "kernel" && file.name != "initrd" {
                 _ = try session.vtpm.measure(pcr: BootMeasurements.domainPCR, sha256: file.sha256, name: "adom-" + file.name)
@@ -89,6 +95,7 @@ enum MigrateCheckCommand {
             try step.deliver(try step.participant.message(.domainReady, journal: journal, to: journal.open.source,
                                                           body: BytesBody(try DomainSecret.proof(confirmation: secret.confirmation, session: journal.session)).bytes),
                              journal: journal, as: "12-domain-ready.msg")
+            StepProgress.finish("checked the aDom package")
         }
     }
 }
@@ -98,7 +105,9 @@ enum MigrateCheckCommand {
 enum DestinationRollback {
     static func destroy(_ step: MigrationStep, journal: inout SessionJournal, package: String?) throws(LoBotError) {
         let files = step.files(journal.session)
-        try VersionStore(directory: step.directory, tpm: step.tpm).retire(id: journal.open.vtpmID)
+        // A platform without a version store never adopted LoBot_D: there is nothing to retire.
+        let store = VersionStore(directory: step.directory, tpm: try step.tpm)
+        if store.exists { try store.retire(id: journal.open.vtpmID) }
         let lobot = VTPMDirectory(Files.join(files.path, "lobot"))
         for path in [lobot.statePath, lobot.pendingPath, lobot.boundKeyPath, lobot.lockPath] { try Files.remove(path) }
         var names = [DomainFiles.memory, DomainFiles.disk]

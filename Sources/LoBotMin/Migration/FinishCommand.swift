@@ -20,7 +20,8 @@ enum MigrateFinishCommand {
               --in FILE        the launched or launch-failed message
               --out DIR        unused by this step (kept for symmetry)
             """,
-        options: MigrationStep.options)
+        options: MigrationStep.options,
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let message = try incomingMessage(arguments)

@@ -23,16 +23,21 @@ enum MigrateLaunchCommand {
               --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
               --in FILE        the release message
               --out DIR        where to write the outcome
+              --quiet          no progress line (on a terminal) and no summary line
             """,
-        options: MigrationStep.options)
+        options: MigrationStep.options,
+        flags: [StepProgress.flag],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let message = try incomingMessage(arguments)
         let step = try MigrationStep(arguments)
+        StepProgress.begin(arguments)
         try core { () throws(LoBotError) in
             var journal = try step.journal(for: message, role: .destination, states: [.ready])
             try launch(step, message: message, journal: &journal)
         }
+        StepProgress.finish("checked and opened the aDom's files, and started it", always: false)
     }
 
     static func launch(_ step: MigrationStep, message: Envelope, journal: inout SessionJournal) throws(LoBotError) {
@@ -59,12 +64,16 @@ enum MigrateLaunchCommand {
                 }
                 let package = files.packagePath
                 if journal.open.domain.disk == .local {
+                    StepProgress.phase("opening the aDom's disk", total: try size(Files.join(package, DomainFiles.disk)))
                     try StreamFiles.openToFile(inputPath: Files.join(package, DomainFiles.disk), outputPath: domain.diskPath, key: key,
                                                what: "aDom disk")
+                    StepProgress.endPhase()
                 }
                 let memory = Files.join(package, DomainFiles.memory)
                 if Files.exists(memory) {
+                    StepProgress.phase("restoring the aDom's memory state", total: try size(memory))
                     try runtime.restore(from: memory, key: key, fifo: Files.join(files.path, "fifo"))
+                    StepProgress.endPhase()
                 } else {
                     try runtime.start()
                 }
@@ -90,6 +99,7 @@ enum MigrateLaunchCommand {
     /// platform's disk is refused here, with nothing done, rather than found half-way through
     /// the launch (which would have to destroy everything here).
     static func checkStaged(_ step: MigrationStep, journal: SessionJournal, files: SessionFiles) throws(LoBotError) {
+        StepProgress.phase("checking the aDom package", total: journal.files.reduce(0) { $0 + $1.size })
         for file in journal.files {
             let path = DomainFiles.path(of: file, config: journal.open.domain, package: files.packagePath)
             guard Files.exists(path), try DomainFiles.measureLocal(file.name, path) == file else {
@@ -97,7 +107,12 @@ enum MigrateLaunchCommand {
                                        + "or end the session with lobot migrate recover on both platforms")
             }
         }
+        StepProgress.endPhase()
         let staged = VTPMDirectory(Files.join(files.path, "lobot"))
         if staged.holdsState { _ = try staged.openOnPlatform(step.directory, tpm: step.tpm) }
+    }
+
+    static func size(_ path: String) throws(LoBotError) -> UInt64 {
+        UInt64(try FileDescriptor(opening: path, .readOnly).size())
     }
 }

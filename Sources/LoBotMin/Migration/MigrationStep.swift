@@ -82,23 +82,24 @@ struct MigrationStep {
         try message.expect(oneOf: types, session: journal.session, nonce: journal.nonce, from: sender, to: participant.name)
     }
 
-    /// Writes the answer to the session's outbox and to --out; prints where it went.
+    /// Writes the answer to the session's outbox and to --out; prints where it went, unless `quietly`.
     @discardableResult
-    func deliver(_ envelope: Envelope, journal: SessionJournal, as name: String) throws(LoBotError) -> String {
+    func deliver(_ envelope: Envelope, journal: SessionJournal, as name: String, quietly: Bool = false) throws(LoBotError) -> String {
         let files = files(journal.session)
         _ = try files.send(envelope, as: name)
         try Files.makeDirectory(out, permissions: 0o755, existingOK: true)
         let target = Files.join(out, name)
         try Files.writeAtomically(target, envelope.bytes, permissions: 0o644)
-        Console.out("\(envelope.type.name) message for \(envelope.receiver): \(target)")
+        if !quietly { Console.out("\(envelope.type.name) message for \(envelope.receiver): \(target)") }
         return target
     }
 
     /// The destination's outcome for the source: launched, or launch-failed with `reason`.
-    func sendOutcome(launched: Bool, reason: String, journal: SessionJournal) throws(LoBotError) {
+    @discardableResult
+    func sendOutcome(launched: Bool, reason: String, journal: SessionJournal, quietly: Bool = false) throws(LoBotError) -> String {
         try deliver(try participant.message(launched ? .launched : .launchFailed, journal: journal, to: journal.open.source,
                                             body: BytesBody(text: reason).bytes),
-                    journal: journal, as: launched ? "13-launched.msg" : "13-launch-failed.msg")
+                    journal: journal, as: launched ? "13-launched.msg" : "13-launch-failed.msg", quietly: quietly)
     }
 
     /// The key the peer's messages are encrypted to.

@@ -22,7 +22,8 @@ enum MigrateOfferCommand {
               --in FILE        the verdict message from the factory
               --out DIR        where to write the offer
             """,
-        options: MigrationStep.options)
+        options: MigrationStep.options,
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let message = try incomingMessage(arguments)

@@ -1,5 +1,5 @@
 // `lobot migrate receive` (destination, steps 7-9): unbinds K1 with this platform's TPM, opens
-// the LoBot package, unbinds MSK, and starts LoBot_D: here as a host process, or, with --image,
+// the LoBot package, unbinds MSK, and starts LoBot_D: here as a host process, or, with --image-dir,
 // as the baked LoBot VM under qemu (MigrateReceiveInVM, InVMReceive). Either way its vTPM state
 // joins this platform's version store (so no older copy of it opens here), is measured into
 // PCRs 0-5, bound to the platform through PCR 6 both ways, and quoted -- the platform's PCRs
@@ -14,7 +14,7 @@ enum MigrateReceiveCommand {
         summary: "Destination: take in the LoBot, measure and quote it (steps 7-9).",
         help: """
             usage: lobot migrate receive --platform DIR --in LOBOT-PACKAGE.msg --out DIR
-                                         [--image DIR [--tpm-state DIR] [--system-data FILE]
+                                         [--image-dir DIR [--tpm-state DIR] [--system-data FILE]
                                           [--memory MIB] [--accel auto|kvm|tcg] [--timeout SECONDS]
                                           [--console FILE]]
 
@@ -25,8 +25,8 @@ enum MigrateReceiveCommand {
             platform quote of PCRs 0-15, vTPM quote) and writes the lobot-report message for
             the factory.
 
-            Without --image, LoBot_D is this process: it measures its own binary, and the
-            factory judges it by `golden predict-host` values. With --image, LoBot_D is the
+            Without --image-dir, LoBot_D is this process: it measures its own binary, and the
+            factory judges it by `golden predict-host` values. With --image-dir, LoBot_D is the
             baked LoBot VM: the platform TPM goes to the VM (stop the platform's tcsd, and with
             --tpm-state its swtpm, first: a TPM has one user at a time), the VM does all of the
             above and measures itself as its image's golden values predict; this process, which
@@ -38,17 +38,27 @@ enum MigrateReceiveCommand {
               --platform DIR       the platform's LoBot directory (or $LOBOT_PLATFORM)
               --in FILE            the lobot-package message
               --out DIR            where to write the report
+              --quiet              no progress line (on a terminal) and no summary line
             \(VMOptions.help)
             """,
-        options: MigrationStep.options + VMOptions.options)
+        options: MigrationStep.options + VMOptions.options,
+        flags: [StepProgress.flag],
+        renamed: VMOptions.renamed,
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
-        if arguments.value("image") != nil {
+        StepProgress.begin(arguments)
+        if arguments.value("image-dir") != nil {
             let launcher = try VMOptions.launcher(arguments)
-            return try MigrateReceiveInVM.run(arguments, message: try incomingMessage(arguments), launcher: launcher)
+            let message = try incomingMessage(arguments)
+            try MigrateReceiveInVM.run(arguments, message: message, launcher: launcher)
+            StepProgress.phase("received the LoBot package", total: UInt64(message.bytes.count))
+            StepProgress.advance(message.bytes.count)
+            StepProgress.finish("received LoBot_D (in the LoBot VM)")
+            return
         }
         for option in VMOptions.options where arguments.value(option) != nil {
-            throw arguments.usage("--\(option) is for LoBot_D as the LoBot VM: give --image too")
+            throw arguments.usage("--\(option) is for LoBot_D as the LoBot VM: give --image-dir too")
         }
         let message = try incomingMessage(arguments)
         let step = try MigrationStep(arguments)
@@ -86,6 +96,10 @@ enum MigrateReceiveCommand {
             try step.deliver(try step.participant.message(.lobotReport, journal: journal, to: factoryParty, body: report.bytes),
                              journal: journal, as: "07-lobot-report.msg")
         }
+        // What moved here is the package: LoBot_D's measurement of its own binary is not a transfer.
+        StepProgress.phase("received the LoBot package", total: UInt64(message.bytes.count))
+        StepProgress.advance(message.bytes.count)
+        StepProgress.finish("received LoBot_D")
     }
 }
 

@@ -1,4 +1,4 @@
-// `lobot migrate receive --image DIR` (destination, steps 7-9 with LoBot_D as the baked LoBot VM):
+// `lobot migrate receive --image-dir DIR` (destination, steps 7-9 with LoBot_D as the baked LoBot VM):
 // the platform's half. It checks the lobot-package message, then boots the image with the
 // platform TPM and hands it the message, the session journal, the platform's key blobs and its
 // version store; inside, the agent (InVMReceive) does what host-mode receive does and hands
@@ -31,7 +31,7 @@ enum MigrateReceiveInVM {
             let lock = try VersionStore.lock(step.directory)
             let store = storeFiles.filter { Files.exists(Files.join(step.directory.path, $0)) }
             guard !store.isEmpty else {
-                throw .notFound("version store in \(step.directory.path) (the LoBot VM adopts LoBot_D into an existing one: lobot platform counter --create makes it once the bind key exists, and so does a receive without --image)")
+                throw .notFound("version store in \(step.directory.path) (the LoBot VM adopts LoBot_D into an existing one: lobot platform counter --create makes it once the bind key exists, and so does a receive without --image-dir)")
             }
             var entries: [(name: String, data: [UInt8])] = []
             for name in platformFiles + store {

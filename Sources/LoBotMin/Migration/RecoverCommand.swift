@@ -20,20 +20,26 @@ enum MigrateRecoverCommand {
             destination, before the launch: with the release (--in, or the one kept when a
             launch was interrupted), launches; without, destroys LoBot_D and the package and
             writes launch-failed for the source. A final session is left as it is; the
-            destination sends its outcome (launched or launch-failed) again.
+            destination sends its outcome (launched or launch-failed) again. A session that
+            never reached this platform, or whose LoBot_D never arrived here, has nothing to
+            recover: one line says so (exit status 0).
 
             options:
               --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
               --session ID     the session id (32 hex digits)
               --in FILE        the peer's latest message, if any
               --out DIR        where to write any message
+              --quiet          no progress line (on a terminal) and no summary line
             """,
-        options: MigrationStep.options + ["session"])
+        options: MigrationStep.options + ["session"],
+        flags: [StepProgress.flag],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let session = try arguments.hexBytes("session", length: 16)
         let message = arguments.value("in") == nil ? nil : try incomingMessage(arguments)
         let step = try MigrationStep(arguments)
+        StepProgress.begin(arguments)
         let waiting = try core { () throws(LoBotError) -> Bool in
             let files = step.files(session)
             guard files.exists else {
@@ -69,6 +75,17 @@ enum MigrateRecoverCommand {
                 try MigrateReleaseCommand.sendRelease(step, journal: journal)
                 Console.out("released to \(journal.open.destination): waiting for its launched or launch-failed message")
                 return true
+            case .destination where journal.state == .accepted && !Self.holdsLoBotD(files):
+                // LoBot_D never arrived: no copy of it and no package here (a receive killed after
+                // installing it leaves its files, and takes the path below). The session only ends
+                // here, so that a late lobot-package is refused; its vTPM is retired in the version
+                // store if this platform has one (a receive may have adopted it before it was killed).
+                try DestinationRollback.destroy(step, journal: &journal, package: nil)
+                let sent = try step.sendOutcome(launched: false, reason: "the destination ended the session before LoBot_D arrived",
+                                                journal: journal, quietly: true)
+                Console.out("session \(Hex.string(session)): nothing to recover here, LoBot_D never arrived; the session is ended "
+                            + "(launch-failed for \(journal.open.source): \(sent))")
+                return false
             case .destination:
                 let kept = Files.join(files.path, "release.msg")
                 var release = message
@@ -86,5 +103,12 @@ enum MigrateRecoverCommand {
             }
         }
         if waiting { throw .failed(.tpmRule("waiting for the destination's outcome")) }
+        StepProgress.finish("checked and opened the aDom's files, and started it", always: false)
+    }
+
+    /// Whether any of LoBot_D is staged in the session: its state, a pending state or its bound MSK.
+    static func holdsLoBotD(_ files: SessionFiles) -> Bool {
+        let staged = VTPMDirectory(Files.join(files.path, "lobot"))
+        return staged.holdsState || Files.exists(staged.boundKeyPath)
     }
 }

@@ -23,7 +23,8 @@ enum MigrateReleaseCommand {
               --in FILE        the domain-ready or domain-refused message
               --out DIR        where to write the release
             """,
-        options: MigrationStep.options)
+        options: MigrationStep.options,
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let message = try incomingMessage(arguments)

@@ -25,12 +25,16 @@ enum MigrateSendCommand {
               --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
               --in FILE        the proceed message from the factory
               --out DIR        where to write the message and the sealed aDom files
+              --quiet          no progress line (on a terminal) and no summary line
             """,
-        options: MigrationStep.options)
+        options: MigrationStep.options,
+        flags: [StepProgress.flag],
+        run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let message = try incomingMessage(arguments)
         let step = try MigrationStep(arguments)
+        StepProgress.begin(arguments)
         try core { () throws(LoBotError) in
             let files = try step.firstMessage(message, .proceed)
             let proceed = try ProceedBody(bytes: message.body)
@@ -68,11 +72,16 @@ enum MigrateSendCommand {
             // Step 5: the aDom paused and saved; its files sealed under K.
             try Files.makeDirectory(step.out, permissions: 0o755, existingOK: true)
             Console.out("pausing \(open.domain.name) and saving its memory state")
+            StepProgress.phase("sealing \(open.domain.name)'s memory state", total: 0)
             packed.append(try runtime.save(to: Files.join(step.out, DomainFiles.memory), key: key, fifo: Files.join(files.path, "fifo")))
+            StepProgress.endPhase()
             Failpoint.hit("send.saved")
             if open.domain.disk == .local {
+                StepProgress.phase("sealing \(open.domain.name)'s disk",
+                                   total: UInt64(try FileDescriptor(opening: domain.diskPath, .readOnly).size()))
                 packed.append(try StreamFiles.seal(inputPath: domain.diskPath, outputPath: Files.join(step.out, DomainFiles.disk), key: key,
                                                    name: DomainFiles.disk))
+                StepProgress.endPhase()
             }
             journal.files = packed
 
@@ -92,6 +101,7 @@ enum MigrateSendCommand {
             for file in packed where file.name != "kernel" && file.name != "initrd" {
                 Console.out("sealed \(file.name) (\(file.size) bytes): \(Files.join(step.out, file.name))")
             }
+            StepProgress.finish("sealed \(open.domain.name)'s memory state" + (open.domain.disk == .local ? " and disk" : ""))
         }
     }
 }

@@ -1,0 +1,95 @@
+// `lobot domain tpm-server`: the process that is an aDom's TPM. `domain start` and the LSM steps
+// that start a domain run it before qemu; it opens the domain's LoBot on this platform (the
+// platform TPM unbinds its MSK), reads the newest committed state of the guest's TPM (or makes a
+// new TPM of the domain's family the first time), checkpoints it, writes the launch measurement
+// log, listens on the domain's control socket, and serves qemu until qemu goes.
+import CLibC
+import LoBotCore
+import LoBotGuestTPM
+import LoBotPlatform
+
+enum TPMServerCommand {
+    static let spec = CommandSpec(
+        name: "domain tpm-server",
+        summary: "Serve a domain's TPM to its qemu (started by lobot itself, before qemu).",
+        help: """
+            usage: lobot domain tpm-server --platform DIR --name NAME [--checkpoint-interval SECONDS]
+
+            The TPM of domain NAME, for qemu's TPM emulator backend on DIR/domains/NAME/tpm.sock
+            (swtpm's control channel protocol; commands on the data channel qemu hands over).
+            lobot starts it before each qemu of the domain and stops it after; it is not meant
+            to be run by hand. The engine is libtpms; the TPM's state is kept in the domain's
+            LoBot: each command that changed the TPM's NVRAM is written (encrypted under the
+            LoBot's MSK, atomically, fsynced) before its answer, and checkpointed into the
+            LoBot's state -- one move of the platform TPM's counter -- at start, at a
+            migration, when the TPM stops, and at most every SECONDS (default 5) while the
+            guest writes. Its pid is in tpm.pid, what it says in tpm-server.log.
+
+            options:
+              --platform DIR               the platform's LoBot directory (or $LOBOT_PLATFORM)
+              --name NAME                  the domain
+              --checkpoint-interval SECONDS
+                                           the longest a write waits for its checkpoint (0: each
+                                           write is checkpointed at once)
+            """,
+        options: PlatformAccess.options + ["name", "checkpoint-interval"],
+        run: run)
+
+    static func run(_ arguments: ParsedArguments) throws(AgentError) {
+        let directory = try PlatformAccess.directory(arguments)
+        let domain = DomainDirectory(directory, name: try arguments.required("name"))
+        let interval = try arguments.integer("checkpoint-interval", in: 0...3600) ?? 5
+        _ = setsid()
+        let signals = try core { () throws(LoBotError) -> Int32 in try Self.blockedSignals() }
+        let reason = try core { () throws(LoBotError) -> String in
+            guard domain.exists else { throw .notFound("domain \(domain.name) on this platform") }
+            let config = try domain.config()
+            let tpm = try PlatformTPM()
+            let (store, newest) = try GuestTPMStore.open(lobot: domain.lobot, platform: directory, tpm: tpm)
+            let engine = LibTPMSEngine(family: config.tpm)
+            let state = try newest ?? (try engine.manufacture())
+            guard state.family == config.tpm else {
+                throw .invalidArgument("the LoBot's guest TPM is a TPM \(state.family.name), the domain's config says \(config.tpm.name)")
+            }
+            // A restarted server resumes from here; no live file of an earlier epoch is read again.
+            try store.checkpoint(state)
+            let launch = try LaunchMeasurement.events(config: config, banks: DigestAlgorithm.allCases)
+            try Files.writeAtomically(domain.tpmLaunchLogPath, try Self.launchLog(launch, family: config.tpm), permissions: 0o644)
+            let service = GuestTPMService(engine: engine, store: store, state: state, launch: launch,
+                                          checkpointInterval: interval * 1000, now: monotonicMilliseconds())
+            let listener = lobot_unix_listen(domain.tpmSocketPath)
+            guard listener >= 0 else { throw .system(operation: "cannot listen on", path: domain.tpmSocketPath, errno: lobot_errno()) }
+            try Files.writeAtomically(domain.tpmPidPath, Array("\(getpid())\n".utf8), permissions: 0o644)
+            Console.out("tpm-server: serving the TPM \(config.tpm.name) of \(domain.name) on \(domain.tpmSocketPath) (state epoch \(store.epoch))")
+            let reason = TPMServerLoop(service: service, listener: listener, signals: signals).run()
+            if let failure = service.failure { return reason + "; the TPM had failed: " + failure }
+            if let late = service.checkpointError { return reason + "; the last checkpoint failed: " + late }
+            return reason
+        }
+        Console.out("tpm-server: \(reason)")
+        try? Files.remove(domain.tpmSocketPath)
+    }
+
+    /// SIGTERM and SIGINT, blocked and delivered through a descriptor the loop polls.
+    static func blockedSignals() throws(LoBotError) -> Int32 {
+        let fd = lobot_signalfd_term()
+        guard fd >= 0 else { throw .system(operation: "cannot take SIGTERM through a signalfd", path: "", errno: lobot_errno()) }
+        return fd
+    }
+
+    /// The log the guest reads through fw_cfg: TCG 1.2 (SHA-1) for a TPM 1.2, crypto-agile with
+    /// the family's default banks for a TPM 2.0.
+    static func launchLog(_ events: [LaunchEvent], family: GuestTPMFamily) throws(LoBotError) -> [UInt8] {
+        switch family {
+        case .tpm12: return try LaunchMeasurement.sha1Log(events).bytes
+        case .tpm20:
+            let banks = family.defaultBanks
+            let trimmed = events.map { event in
+                LaunchEvent(pcr: event.pcr, data: event.data, digests: event.digests.filter { banks.contains($0.algorithm) })
+            }
+            return LaunchMeasurement.agileLog(trimmed, banks: banks).bytes
+        }
+    }
+}
+
+extension GuestTPMService: TPMServerRules {}

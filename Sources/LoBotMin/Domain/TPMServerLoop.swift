@@ -1,0 +1,165 @@
+// The guest TPM server's event loop: one poll over the listening control socket, qemu's control
+// connection and the data channel qemu hands over, so that the process never blocks on any one
+// peer. Bytes are only moved here: requests are decoded by EmulatorCodec and answered by the
+// service's rules; a guest's command goes to the service whole.
+//
+// A command is whole when its header's size has arrived. qemu writes a guest's command in one
+// piece and then waits for the answer, but the guest chooses the header: a command whose size field
+// lies (too small, or larger than what arrives) is taken as it stands once nothing more has come
+// for `commandPatience` ms, and libtpms answers it with an error -- the channel never stalls on a
+// guest's bytes. Anything above the TPM's buffer size is refused with a size error.
+import CLibC
+import LoBotCore
+
+final class TPMServerLoop<Service: TPMServerRules> {
+    let service: Service
+    let listener: Int32
+    private var control: Int32 = -1
+    private var controlBuffer: [UInt8] = []
+    /// A descriptor passed with the control bytes, until a SET_DATAFD claims it.
+    private var passed: Int32 = -1
+    private var data: Int32 = -1
+    private var dataBuffer: [UInt8] = []
+    private var dataSince = 0
+    /// The signalfd that reports SIGTERM and SIGINT.
+    let signals: Int32
+
+    static var commandPatience: Int { 100 }
+    /// A command longer than this is refused unread (libtpms' buffers are 4 KiB; qemu's too).
+    static var maximumCommand: Int { 64 << 10 }
+
+    init(service: Service, listener: Int32, signals: Int32) {
+        self.service = service
+        self.listener = listener
+        self.signals = signals
+    }
+
+    /// Runs until qemu shuts the TPM down, its control connection ends, or a signal asks; returns
+    /// why, for the log.
+    func run() -> String {
+        while true {
+            var fds: [pollfd] = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+                                 pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
+            if control >= 0 { fds.append(pollfd(fd: control, events: Int16(POLLIN), revents: 0)) }
+            if data >= 0 { fds.append(pollfd(fd: data, events: Int16(POLLIN), revents: 0)) }
+            let now = monotonicMilliseconds()
+            var timeout = service.nextTick(now: now) ?? -1
+            if !dataBuffer.isEmpty { timeout = timeout < 0 ? Self.commandPatience : min(timeout, Self.commandPatience) }
+            let ready = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), Int32(clamping: timeout)) }
+            if ready < 0 && lobot_errno() != EINTR { return "poll failed: errno \(lobot_errno())" }
+            let at = monotonicMilliseconds()
+            for entry in fds where entry.revents != 0 {
+                if entry.fd == signals {
+                    service.powerOff(now: at)
+                    return "stopped by a signal"
+                }
+                if entry.fd == listener { accept() }
+                if entry.fd == control, control >= 0, let reason = readControl(now: at) { return reason }
+                if entry.fd == data, data >= 0 { readData(now: at) }
+            }
+            if !dataBuffer.isEmpty && at - dataSince >= Self.commandPatience { answerCommand(now: at) }
+            service.tick(now: at)
+        }
+    }
+
+    /// One control connection at a time: qemu's. Any other is closed at once.
+    private func accept() {
+        let fd = accept4(listener, nil, nil, Int32(SOCK_CLOEXEC))
+        guard fd >= 0 else { return }
+        if control >= 0 {
+            _ = close(fd)
+            return
+        }
+        control = fd
+    }
+
+    /// Reads what qemu sent and answers every whole request; a reason to stop, or nil.
+    private func readControl(now: Int) -> String? {
+        var chunk = [UInt8](repeating: 0, count: 8192)
+        var fd: Int32 = -1
+        let n = chunk.withUnsafeMutableBytes { lobot_recv_with_fd(control, $0.baseAddress, UInt($0.count), &fd) }
+        if fd >= 0 {
+            if passed >= 0 { _ = close(passed) }
+            passed = fd
+        }
+        guard n > 0 else {
+            // qemu is gone: the TPM is off from now on, and what it wrote is checkpointed.
+            service.powerOff(now: now)
+            return n == 0 ? "qemu closed the control channel" : "the control channel failed: errno \(lobot_errno())"
+        }
+        controlBuffer += chunk[0..<n]
+        while true {
+            let decoded: (request: EmulatorRequest, consumed: Int)?
+            do throws(LoBotError) {
+                decoded = try EmulatorCodec.decode(controlBuffer)
+            } catch {
+                service.powerOff(now: now)
+                return "refused the control channel: \(error.message)"
+            }
+            guard let (request, consumed) = decoded else { return nil }
+            controlBuffer.removeFirst(consumed)
+            let reply: EmulatorReply
+            var exit = false
+            if request == .setDataFD {
+                reply = .result(adoptDataChannel())
+            } else {
+                (reply, exit) = service.control(request, now: now)
+            }
+            do throws(LoBotError) {
+                try RawIO.writeAll(control, EmulatorCodec.encode(reply))
+            } catch {
+                service.powerOff(now: now)
+                return "could not answer qemu: \(error.message)"
+            }
+            if exit { return "qemu shut the TPM down" }
+        }
+    }
+
+    private func adoptDataChannel() -> UInt32 {
+        guard data < 0 else { return EmulatorResult.ioError }
+        guard passed >= 0 else { return EmulatorResult.badParameter }
+        data = passed
+        passed = -1
+        return EmulatorResult.success
+    }
+
+    private func readData(now: Int) {
+        var chunk = [UInt8](repeating: 0, count: 8192)
+        let n = chunk.withUnsafeMutableBytes { read(data, $0.baseAddress, $0.count) }
+        guard n > 0 else {
+            if n == 0 || lobot_errno() != EINTR {
+                _ = close(data)
+                data = -1
+                dataBuffer = []
+            }
+            return
+        }
+        if dataBuffer.isEmpty { dataSince = now }
+        dataBuffer += chunk[0..<n]
+        if dataBuffer.count >= 10 {
+            let size = Int(dataBuffer[2]) << 24 | Int(dataBuffer[3]) << 16 | Int(dataBuffer[4]) << 8 | Int(dataBuffer[5])
+            if size == dataBuffer.count || dataBuffer.count > Self.maximumCommand { answerCommand(now: now) }
+        }
+    }
+
+    /// Answers what arrived as one command.
+    private func answerCommand(now: Int) {
+        let command = dataBuffer
+        dataBuffer = []
+        let response = command.count > Self.maximumCommand ? TPMResponses.failure(service.family) : service.command(command, now: now)
+        if (try? RawIO.writeAll(data, response)) == nil {
+            _ = close(data)
+            data = -1
+        }
+    }
+}
+
+/// What the loop needs of the service (GuestTPMService, whatever its engine and store).
+protocol TPMServerRules: AnyObject {
+    var family: GuestTPMFamily { get }
+    func control(_ request: EmulatorRequest, now: Int) -> (reply: EmulatorReply, exit: Bool)
+    func command(_ bytes: [UInt8], now: Int) -> [UInt8]
+    func tick(now: Int)
+    func nextTick(now: Int) -> Int?
+    func powerOff(now: Int)
+}
