@@ -1,14 +1,63 @@
-// SHA-1 (the TPM 1.2 PCR and quote hash) and SHA-256 (measurements, message digests) through
-// EVP, one-shot and streaming. The streaming hasher owns its EVP_MD_CTX and frees it in deinit.
+// SHA-1 (the TPM 1.2 PCR and quote hash), SHA-256 (measurements, message digests) and, for the
+// PCR banks a TPM 2.0 may allocate, SHA-384 and SHA-512, through EVP, one-shot and streaming. The
+// streaming hasher owns its EVP_MD_CTX and frees it in deinit.
 import CLibCrypto
 
-public enum DigestAlgorithm: Sendable {
-    case sha1, sha256
+public enum DigestAlgorithm: Sendable, CaseIterable {
+    case sha1, sha256, sha384, sha512
 
-    public var length: Int { self == .sha1 ? 20 : 32 }
+    public var length: Int {
+        switch self {
+        case .sha1: return 20
+        case .sha256: return 32
+        case .sha384: return 48
+        case .sha512: return 64
+        }
+    }
 
-    var evp: OpaquePointer? { self == .sha1 ? EVP_sha1() : EVP_sha256() }
-    var name: String { self == .sha1 ? "SHA-1" : "SHA-256" }
+    /// The algorithm's TPM_ALG_ID (TPM 2.0 Part 2, 6.3), as PCR banks and event logs name it.
+    public var tpmAlgorithmID: UInt16 {
+        switch self {
+        case .sha1: return 0x0004
+        case .sha256: return 0x000B
+        case .sha384: return 0x000C
+        case .sha512: return 0x000D
+        }
+    }
+
+    /// The algorithm a TPM_ALG_ID names, if it is one of these.
+    public init?(tpmAlgorithmID: UInt16) {
+        guard let found = Self.allCases.first(where: { $0.tpmAlgorithmID == tpmAlgorithmID }) else { return nil }
+        self = found
+    }
+
+    var evp: OpaquePointer? {
+        switch self {
+        case .sha1: return EVP_sha1()
+        case .sha256: return EVP_sha256()
+        case .sha384: return EVP_sha384()
+        case .sha512: return EVP_sha512()
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .sha1: return "SHA-1"
+        case .sha256: return "SHA-256"
+        case .sha384: return "SHA-384"
+        case .sha512: return "SHA-512"
+        }
+    }
+
+    /// The lower-case name tools use (`sha256`), as in tpm2-tools' PCR selections.
+    public var shortName: String {
+        switch self {
+        case .sha1: return "sha1"
+        case .sha256: return "sha256"
+        case .sha384: return "sha384"
+        case .sha512: return "sha512"
+        }
+    }
 }
 
 public final class Hasher {
