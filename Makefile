@@ -20,21 +20,31 @@ TROUSERS_MUSL := $(BUILD)/trousers-musl/lib/libtspi.a
 OPENSSL_DIR  := $(BUILD)/openssl
 OPENSSL      := $(OPENSSL_DIR)/lib/libcrypto.a
 LIBCRYPTO_DIR ?= $(abspath $(OPENSSL_DIR)/lib)
-# What musl's headers lack and the agent's C needs -- the kernel's headers and TrouSerS' API
-# headers (libtspi-dev) -- as links in one directory searched after musl's, so no glibc header
-# is ever picked up.
+# libtpms, the guest TPM engine: Debian's static archive (libtpms-dev), copied into the build so
+# that no link searches the system's library directory for it (on musl that would find glibc's
+# libc.a); it was built against glibc, so the musl link adds the fortify entry points it calls
+# (third_party/libtpms/fortify.c), compiled by musl-gcc.
+LIBTPMS_SYSTEM  := /usr/lib/x86_64-linux-gnu/libtpms.a
+LIBTPMS_DIR     := $(BUILD)/libtpms
+LIBTPMS         := $(LIBTPMS_DIR)/libtpms.a
+LIBTPMS_FORTIFY := $(LIBTPMS_DIR)/libtpms_fortify.a
+# What musl's headers lack and the agent's C needs -- the kernel's headers, TrouSerS' API headers
+# (libtspi-dev) and libtpms' (libtpms-dev) -- as links in one directory searched after musl's, so
+# no glibc header is ever picked up.
 MUSL_INCLUDE := $(BUILD)/musl-include
+MUSL_HEADERS := linux asm-generic tss trousers libtpms
 MUSL_ENV     := CC=musl-gcc EXTRA_CFLAGS="-idirafter $(abspath $(MUSL_INCLUDE))"
 
 # ---- Flags ---------------------------------------------------------------------------------
 SWIFT        ?= swift
 EMBEDDED_ENV := LOBOT_EMBEDDED=1 LOBOT_LINK_MAP=$(abspath $(LOBOT_MAP)) LOBOT_LIBCRYPTO_DIR=$(LIBCRYPTO_DIR) \
                 LOBOT_OPENSSL_INCLUDE=$(abspath $(OPENSSL_DIR)/include) \
-                LOBOT_TROUSERS_DIR=$(abspath $(dir $(TROUSERS_MUSL))) \
+                LOBOT_TROUSERS_DIR=$(abspath $(dir $(TROUSERS_MUSL))) LOBOT_LIBTPMS_DIR=$(abspath $(LIBTPMS_DIR)) \
                 LOBOT_MUSL_EXTRA_INCLUDE=$(abspath $(MUSL_INCLUDE)) LOBOT_LIBGCC=$(shell gcc -print-libgcc-file-name)
 TEST_ENV     := LOBOT_BIN=$(abspath $(LOBOT)) LOBOT_FACTORY_BIN=$(abspath $(FACTORY)) \
                 LOBOT_FACTORY_STATIC_BIN=$(abspath $(FACTORY_STATIC))
-SOURCES_CORE := $(shell find Sources/LoBotCore Sources/LoBotPlatform Sources/LoBotMin Sources/CLibC Sources/CLibCrypto Sources/CTSPI -type f) Package.swift
+SOURCES_CORE := $(shell find Sources/LoBotCore Sources/LoBotPlatform Sources/LoBotGuestTPM Sources/LoBotMin Sources/CLibC \
+                  Sources/CLibCrypto Sources/CTSPI Sources/CLibTPMS -type f) Package.swift
 SOURCES_ALL  := $(shell find Sources -type f) Package.swift
 
 # The libFuzzer targets (fuzz/LoBotFuzz): one binary, built with its own scratch path only when
@@ -49,7 +59,7 @@ FUZZ_TIME    ?= 600
 FUZZ_JOBS    ?= 2
 FUZZ_SOURCES := $(shell find fuzz/LoBotFuzz fuzz/CFuzzer -type f 2>/dev/null)
 
-.PHONY: all lobot factory factory-static openssl trousers deps demo demo-vtpm test test-sanitize test-only removals vm-test tamper size bench bench-smoke clean \
+.PHONY: all lobot factory factory-static openssl trousers libtpms deps demo demo-vtpm test test-sanitize test-only removals vm-test tamper size bench bench-smoke clean \
         fuzz fuzz-build fuzz-smoke
 
 all: lobot factory
@@ -65,8 +75,29 @@ $(OPENSSL): scripts/build-openssl scripts/fetch-debian-source $(wildcard third_p
 
 $(MUSL_INCLUDE):
 	@mkdir -p $@
-	@for h in linux asm-generic tss trousers; do ln -sfn /usr/include/$$h $@/$$h; done
+	@for h in $(MUSL_HEADERS); do ln -sfn /usr/include/$$h $@/$$h; done
 	@ln -sfn /usr/include/x86_64-linux-gnu/asm $@/asm
+
+# A musl-include made before a header directory joined the list gets the missing link.
+$(MUSL_INCLUDE)/libtpms: | $(MUSL_INCLUDE)
+	@ln -sfn /usr/include/libtpms $@
+
+libtpms: $(LIBTPMS) $(LIBTPMS_FORTIFY)
+
+# Without its unwind tables (about 135 KB of `lobot`): nothing unwinds through libtpms (C without
+# thread cancellation; Embedded Swift has no unwinding), which is why OpenSSL and TrouSerS are
+# built with -fno-asynchronous-unwind-tables.
+$(LIBTPMS): $(LIBTPMS_SYSTEM)
+	@echo "==> libtpms (Debian's static archive, libtpms-dev $$(dpkg-query -W -f='$${Version}' libtpms-dev), without unwind tables)"
+	@mkdir -p $(LIBTPMS_DIR)
+	@objcopy --remove-section=.eh_frame --remove-section=.rela.eh_frame $< $@.tmp
+	@mv $@.tmp $@
+
+$(LIBTPMS_FORTIFY): third_party/libtpms/fortify.c
+	@echo "==> glibc fortify entry points for libtpms on musl"
+	@mkdir -p $(LIBTPMS_DIR)
+	@musl-gcc -Os -Wall -Wextra -Werror -ffunction-sections -c -o $(LIBTPMS_DIR)/fortify.o $<
+	@rm -f $@ && ar rcs $@ $(LIBTPMS_DIR)/fortify.o
 
 trousers: $(TROUSERS) $(TROUSERS_MUSL)
 
@@ -84,7 +115,7 @@ $(TROUSERS_MUSL): $(TROUSERS_DEPS) | $(MUSL_INCLUDE)
 
 lobot: $(LOBOT)
 
-$(LOBOT): $(TROUSERS_MUSL) $(OPENSSL) $(SOURCES_CORE)
+$(LOBOT): $(TROUSERS_MUSL) $(OPENSSL) $(LIBTPMS) $(LIBTPMS_FORTIFY) $(SOURCES_CORE) | $(MUSL_INCLUDE)/libtpms
 	@echo "==> lobot (Embedded Swift, static on musl, release)"
 	@mkdir -p $(BUILD) $(EMBEDDED_DIR)
 	@# SwiftPM does not recompile when only flags change: start the agent's build afresh then.
@@ -132,8 +163,8 @@ define TAMPER_RUN
 	@$(TEST_ENV) $$($(SWIFT) build --show-bin-path)/lobot-tamper --out $(BUILD)/tamper $(TAMPER_FLAGS)
 endef
 
-# The test binaries link the glibc TrouSerS (LoBotPlatform's tests).
-test: deps all factory-static $(TROUSERS)
+# The test binaries link the glibc TrouSerS (LoBotPlatform's tests) and libtpms (LoBotGuestTPM's).
+test: deps all factory-static $(TROUSERS) $(LIBTPMS)
 	@echo "==> swift test"
 	@$(TEST_ENV) $(SWIFT) test
 	$(TAMPER_RUN)
@@ -160,7 +191,7 @@ $(TROUSERS_SAN): $(TROUSERS_DEPS)
 	@echo "==> TrouSerS 0.3.15 (ASan + UBSan, clang, for make test-sanitize)"
 	@CC=clang EXTRA_CFLAGS="$(SAN_CFLAGS)" scripts/build-trousers $(BUILD)/trousers-sanitize $(abspath $(OPENSSL_DIR))
 
-test-sanitize: deps $(TROUSERS_SAN)
+test-sanitize: deps $(TROUSERS_SAN) $(LIBTPMS)
 	@echo "==> lobot and lobot-factory with sanitizers (debug, $(SAN_DIR))"
 	@# SwiftPM does not relink when only libtspi.a changed: relink what links it.
 	@rm -f $(SAN_DIR)/debug/lobot $(SAN_DIR)/debug/LoBotPackageTests.xctest

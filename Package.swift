@@ -31,6 +31,10 @@ let factoryStaticLink = [
 let linkMap = environment["LOBOT_LINK_MAP"] ?? ".build-embedded/lobot.map"
 /// Where scripts/build-trousers put libtspi.a and libtcsd.a (the Makefile builds them first).
 let trousersDir = environment["LOBOT_TROUSERS_DIR"] ?? Context.packageDirectory + "/build/trousers/lib"
+/// Where the Makefile put libtpms.a (Debian's libtpms-dev archive, copied there so that no link
+/// searches the system's library directory for it: on musl that would find glibc's libc.a) and,
+/// for the musl link only, libtpms_fortify.a (the glibc fortify entry points it calls).
+let libtpmsDir = environment["LOBOT_LIBTPMS_DIR"] ?? Context.packageDirectory + "/build/libtpms"
 let embeddedLibDir = environment["LOBOT_EMBEDDED_LIBDIR"]
     ?? "/opt/swift/usr/lib/swift/embedded/x86_64-unknown-linux-gnu"
 
@@ -73,14 +77,16 @@ let agentLink: [LinkerSetting] =
             "-Xlinker", "--defsym=main=LoBotMin_main",
             "-Xlinker", "--gc-sections",
             "-Xlinker", "-Map=\(linkMap)",
-            "-L\(trousersDir)", "-L\(libcryptoDir)", "-L\(embeddedLibDir)",
-            "-ltcsd", "-ltspi", "-lcrypto", "-lswiftUnicodeDataTables",
-        ] + libcLink)
+            "-L\(trousersDir)", "-L\(libtpmsDir)", "-L\(libcryptoDir)", "-L\(embeddedLibDir)",
+            "-ltcsd", "-ltspi", "-ltpms",
+        ] + (muslExtraInclude == nil ? [] : ["-ltpms_fortify"]) + ["-lcrypto", "-lswiftUnicodeDataTables"] + libcLink)
     ]
     : [.unsafeFlags(["-Xlinker", "--defsym=main=LoBotMin_main", "-L\(trousersDir)", "-ltcsd", "-ltspi", "-lcrypto"])]
 
 /// The static TrouSerS archives for the normal build (tests); the agent's link names them itself.
 let platformLink: [LinkerSetting] = embedded ? [] : [.unsafeFlags(["-L\(trousersDir)", "-ltspi", "-lcrypto"])]
+/// The static libtpms for the normal build (tests), with the system's libcrypto; the agent's link names it itself.
+let guestTPMLink: [LinkerSetting] = embedded ? [] : [.unsafeFlags(["-L\(libtpmsDir)", "-ltpms", "-lcrypto"])]
 
 let package = Package(
     name: "LoBot",
@@ -102,6 +108,7 @@ let package = Package(
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto"),
         .systemLibrary(name: "CTSPI", path: "Sources/CTSPI"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CLibTPMS", path: "Sources/CLibTPMS"),
         .target(
             name: "LoBotCore",
             dependencies: ["CLibC", "CLibCrypto"],
@@ -113,9 +120,15 @@ let package = Package(
             swiftSettings: embeddedSwift + fuzzSwift,
             linkerSettings: platformLink
         ),
+        .target(
+            name: "LoBotGuestTPM",
+            dependencies: ["LoBotCore", "CLibTPMS", "CLibC"],
+            swiftSettings: embeddedSwift + fuzzSwift,
+            linkerSettings: guestTPMLink
+        ),
         .executableTarget(
             name: "LoBotMin",
-            dependencies: ["LoBotCore", "LoBotPlatform", "CLibC", "CTSPI"],
+            dependencies: ["LoBotCore", "LoBotPlatform", "LoBotGuestTPM", "CLibC", "CTSPI"],
             swiftSettings: embeddedSwift,
             linkerSettings: agentLink
         ),
@@ -148,7 +161,10 @@ let package = Package(
             name: "LoBotTamper", dependencies: ["LoBotCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "tamper/LoBotTamper"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "LoBotCoreTests", dependencies: ["LoBotCore", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "LoBotCoreTests",
+            dependencies: ["LoBotCore", "LoBotGuestTPM", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "FactoryToolTests", dependencies: ["FactoryKit", "LoBotCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LoBotCore", "LoBotPlatform", "TestSupport"]),
     ]

@@ -130,6 +130,14 @@ static inline int lobot_unix_listen(const char *path) {
     return fd;
 }
 
+/* accept(2) with the new descriptor close-on-exec (accept4 needs _GNU_SOURCE; fcntl is variadic). */
+static inline int lobot_accept(int fd) {
+    int accepted;
+    do { accepted = accept(fd, NULL, NULL); } while (accepted < 0 && errno == EINTR);
+    if (accepted >= 0) fcntl(accepted, F_SETFD, FD_CLOEXEC);
+    return accepted;
+}
+
 /* recvmsg with room for one SCM_RIGHTS descriptor (qemu hands the TPM's data channel over the
  * control channel that way); the CMSG_* accessors are macros. Returns the byte count (0 at end of
  * stream, -1 on error); *passed is the descriptor received with these bytes, or -1. Any further

@@ -69,6 +69,10 @@ public enum LoBotError: Error, Equatable, Sendable {
     case tpmRule(String)
     /// A platform TPM command failed; `code` is the TSS result, `detail` TrouSerS' text for it.
     case tpm(operation: String, code: UInt32, detail: String)
+    /// The guest TPM engine (libtpms) or a TPM command LoBot sent it failed; `code` is the TPM
+    /// result code: libtpms' TPM_RESULT, or the command's response code (a TPM 1.2 TPM_RESULT or
+    /// a TPM 2.0 TPM_RC).
+    case guestTPM(operation: String, code: UInt32)
     /// A user-supplied value that is not acceptable.
     case invalidArgument(String)
     /// A file or object that should exist does not, or should not exist and does.
@@ -112,6 +116,8 @@ public enum LoBotError: Error, Equatable, Sendable {
             return what
         case .tpm(let operation, let code, let detail):
             return "failed to \(operation) with the platform TPM (TSS error 0x\(Hex.string(UInt(code))): \(detail))"
+        case .guestTPM(let operation, let code):
+            return "failed to \(operation) in the guest TPM (TPM result 0x\(Hex.string(UInt(code))))"
         case .invalidArgument(let what):
             return what
         case .notFound(let what):

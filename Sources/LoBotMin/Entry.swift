@@ -86,6 +86,13 @@ enum Agent {
                 MigrateCheckCommand.spec, MigrateReleaseCommand.spec, MigrateLaunchCommand.spec, MigrateFinishCommand.spec,
                 MigrateRecoverCommand.spec,
             ]),
+        CommandGroup(
+            word: "guest-tpm", heading: "guest TPM commands: the engine of the aDoms' TPMs (lobot guest-tpm --help)",
+            about: """
+                The engine behind every aDom's TPM: libtpms, linked into lobot, emulating a TPM 1.2
+                or a TPM 2.0.
+                """,
+            commands: [GuestTPMSelfTestCommand.spec]),
     ]
 
     static let version = "0.1.0"

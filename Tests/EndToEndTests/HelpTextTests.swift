@@ -67,7 +67,7 @@ import TestSupport
             texts.append((words.joined(separator: "-"), text))
             if words.count == 2 { groups.insert(words[0]) }
         }
-        #expect(groups == ["platform", "domain", "migrate"])
+        #expect(groups == ["platform", "domain", "migrate", "guest-tpm"])
         for group in groups.sorted() {
             let text = try output(lobot, [group, "--help"])
             #expect(try output(lobot, ["help", group]) == text, "lobot help \(group)")

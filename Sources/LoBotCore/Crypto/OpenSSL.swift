@@ -49,6 +49,14 @@ enum OpenSSL {
     }
 }
 
+/// libcrypto for a C library outside the core that calls it itself (libtpms, under LoBotGuestTPM):
+/// initialised as the core does it, so that the digests it looks up by name are registered.
+public enum LibCrypto {
+    public static func initialize() throws(LoBotError) {
+        try OpenSSL.check(OpenSSL.initialized, "initialise libcrypto")
+    }
+}
+
 /// Overwrites `bytes` with zeros in a way the optimiser may not remove, then empties it.
 public func wipe(_ bytes: inout [UInt8]) {
     bytes.withUnsafeMutableBytes { buf in

@@ -23,5 +23,13 @@ public enum GuestTPMFamily: UInt8, Sendable, CaseIterable {
 
     /// The PCR banks LoBot extends its launch measurements into: SHA-1 on a TPM 1.2; on a TPM 2.0,
     /// the banks its guest TPM has allocated (LoBot creates it with SHA-1 and SHA-256).
-    public var defaultBanks: [DigestAlgorithm] { self == .tpm12 ? [.sha1] : [.sha1, .sha256] }
+    public var defaultBanks: [DigestAlgorithm] {
+        // One array literal only: Embedded Swift 6.3 numbers a function's static arrays one way in
+        // the module that defines it and may number them another way in a module that inlines it,
+        // which then reads the wrong one (`lobot` saw [.sha1, .sha1] for a TPM 2.0 from
+        // `self == .tpm12 ? [.sha1] : [.sha1, .sha256]`).
+        var banks: [DigestAlgorithm] = [.sha1]
+        if self == .tpm20 { banks.append(.sha256) }
+        return banks
+    }
 }

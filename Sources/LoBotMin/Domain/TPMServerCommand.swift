@@ -46,8 +46,9 @@ enum TPMServerCommand {
             let config = try domain.config()
             let tpm = try PlatformTPM()
             let (store, newest) = try GuestTPMStore.open(lobot: domain.lobot, platform: directory, tpm: tpm)
-            let engine = LibTPMSEngine(family: config.tpm)
-            let state = try newest ?? (try engine.manufacture())
+            let engine = try LibTPMSEngine(family: config.tpm)
+            let state: GuestTPMBlobs
+            if let newest { state = newest } else { state = try engine.manufacture() }
             guard state.family == config.tpm else {
                 throw .invalidArgument("the LoBot's guest TPM is a TPM \(state.family.name), the domain's config says \(config.tpm.name)")
             }

@@ -10,6 +10,7 @@
 // guest's bytes. Anything above the TPM's buffer size is refused with a size error.
 import CLibC
 import LoBotCore
+import LoBotGuestTPM
 
 final class TPMServerLoop<Service: TPMServerRules> {
     let service: Service
@@ -64,7 +65,7 @@ final class TPMServerLoop<Service: TPMServerRules> {
 
     /// One control connection at a time: qemu's. Any other is closed at once.
     private func accept() {
-        let fd = accept4(listener, nil, nil, Int32(SOCK_CLOEXEC))
+        let fd = lobot_accept(listener)
         guard fd >= 0 else { return }
         if control >= 0 {
             _ = close(fd)
@@ -146,7 +147,7 @@ final class TPMServerLoop<Service: TPMServerRules> {
     private func answerCommand(now: Int) {
         let command = dataBuffer
         dataBuffer = []
-        let response = command.count > Self.maximumCommand ? TPMResponses.failure(service.family) : service.command(command, now: now)
+        let response = command.count > Self.maximumCommand ? TPMErrorResponse.failure(service.family).bytes : service.command(command, now: now)
         if (try? RawIO.writeAll(data, response)) == nil {
             _ = close(data)
             data = -1

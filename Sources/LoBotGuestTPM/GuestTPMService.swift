@@ -1,8 +1,8 @@
 // The rules of a guest TPM's server: what each request of qemu's TPM emulator protocol does to the
 // TPM, when its state is written and checkpointed, when LoBot's launch measurements go in, and
-// what a guest's command gets when the TPM cannot answer it. No socket, file or C library here:
-// the engine (GuestTPMEngine) and the store (GuestTPMPersistence) are handed in, and the server
-// loop (lobot domain tpm-server) only moves bytes.
+// what a guest's command gets when the TPM cannot answer it. No socket or file here: the engine
+// (LibTPMSEngine) and the store (GuestTPMPersistence: on a platform, GuestTPMStore) are handed
+// in, and the server loop (lobot domain tpm-server) only moves bytes.
 //
 // The rules, in brief (swtpm's control channel semantics, with LoBot's persistence):
 // - INIT powers the TPM on from the newest committed state. It resumes the volatile state only
@@ -11,55 +11,16 @@
 //   PCRs 8-9 right after the guest's first successful Startup(CLEAR).
 // - Every command that changed the TPM's NVRAM is made durable before its answer goes back; if
 //   that fails, the TPM is stopped and every later command gets a failure, never a lie.
+// - A TPM that is stopped (STOP, a new INIT) is first shut down in order (LibTPMSEngine.stop), so
+//   qemu's resets never count against the guest's dictionary-attack lockout.
 // - GET_STATEBLOB (qemu saving the VM) checkpoints the whole state, volatile part included, and
 //   gives qemu only a reference to it (GuestTPMReference); SET_STATEBLOB takes a reference back.
 // - A checkpoint is also made when the TPM stops or shuts down, on STORE_VOLATILE, and while the
 //   guest keeps writing NVRAM, at most once per checkpoint interval.
+import LoBotCore
 
-/// qemu's requests, as the server loop decoded them from the control channel.
-public enum EmulatorRequest: Equatable, Sendable {
-    case getCapability
-    case initialize(flags: UInt32)
-    case shutdown
-    case getEstablished
-    case setLocality(UInt8)
-    case cancelCommand
-    case storeVolatile
-    case resetEstablished(locality: UInt8)
-    case getStateBlob(flags: UInt32, type: UInt32, offset: UInt32)
-    case setStateBlob(flags: UInt32, type: UInt32, data: [UInt8])
-    case stop
-    case getConfig
-    case setDataFD
-    case setBufferSize(UInt32)
-    /// A request the protocol has but this server does not offer (hashing for a dynamic launch,
-    /// GET_INFO, LOCK_STORAGE): answered TPM_BAD_ORDINAL.
-    case unsupported(code: UInt32)
-}
-
-/// The server's answers, for the loop to encode.
-public enum EmulatorReply: Equatable, Sendable {
-    /// A bare result word.
-    case result(UInt32)
-    case capability(UInt32)
-    case established(result: UInt32, flag: Bool)
-    case stateBlob(result: UInt32, flags: UInt32, data: [UInt8])
-    case config(result: UInt32, flags: UInt32)
-    case bufferSize(result: UInt32, size: UInt32, minimum: UInt32, maximum: UInt32)
-}
-
-/// Result codes the control channel answers with (TPM 1.2 return codes, as swtpm uses them).
-public enum EmulatorResult {
-    public static let success: UInt32 = 0
-    public static let badParameter: UInt32 = 0x03
-    public static let fail: UInt32 = 0x09
-    public static let badOrdinal: UInt32 = 0x0A
-    public static let ioError: UInt32 = 0x1F
-    public static let badLocality: UInt32 = 0x3D
-}
-
-public final class GuestTPMService<Engine: GuestTPMEngine, Store: GuestTPMPersistence> {
-    public let engine: Engine
+public final class GuestTPMService<Store: GuestTPMPersistence> {
+    public let engine: LibTPMSEngine
     public let store: Store
     /// What LoBot measures at each cold start (one digest per bank it may find allocated).
     public let launch: [LaunchEvent]
@@ -93,7 +54,7 @@ public final class GuestTPMService<Engine: GuestTPMEngine, Store: GuestTPMPersis
     static var stateFlagEncrypted: UInt32 { 2 }
 
     /// `state` is the newest committed state (GuestTPMStore.open's), already checkpointed.
-    public init(engine: Engine, store: Store, state: GuestTPMBlobs, launch: [LaunchEvent], checkpointInterval: Int, now: Int) {
+    public init(engine: LibTPMSEngine, store: Store, state: GuestTPMBlobs, launch: [LaunchEvent], checkpointInterval: Int, now: Int) {
         self.engine = engine
         self.store = store
         self.state = state
@@ -116,7 +77,8 @@ public final class GuestTPMService<Engine: GuestTPMEngine, Store: GuestTPMPersis
             return (.result(EmulatorResult.success), true)
         case .getEstablished:
             guard engine.isRunning else { return (.established(result: EmulatorResult.badOrdinal, flag: false), false) }
-            return (.established(result: EmulatorResult.success, flag: engine.establishedFlag()), false)
+            guard let flag = try? engine.establishedFlag() else { return (.established(result: EmulatorResult.fail, flag: false), false) }
+            return (.established(result: EmulatorResult.success, flag: flag), false)
         case .setLocality(let value):
             guard value <= 4 else { return (.result(EmulatorResult.badLocality), false) }
             locality = value
@@ -130,7 +92,14 @@ public final class GuestTPMService<Engine: GuestTPMEngine, Store: GuestTPMPersis
         case .resetEstablished(let value):
             guard engine.isRunning else { return (.result(EmulatorResult.badOrdinal), false) }
             guard value <= 4 else { return (.result(EmulatorResult.badLocality), false) }
-            return (.result(engine.resetEstablishedFlag(locality: value)), false)
+            do throws(LoBotError) {
+                try engine.resetEstablishedFlag(locality: value)
+                return (.result(EmulatorResult.success), false)
+            } catch {
+                // The TPM's own refusal (a locality below 3) keeps its code.
+                if case .guestTPM(_, let code) = error { return (.result(code), false) }
+                return (.result(EmulatorResult.fail), false)
+            }
         case .getStateBlob(_, let type, let offset):
             return (getStateBlob(type: type, offset: offset, now: now), false)
         case .setStateBlob(let flags, let type, let data):
@@ -147,7 +116,9 @@ public final class GuestTPMService<Engine: GuestTPMEngine, Store: GuestTPMPersis
             guard wanted == 0 || !engine.isRunning else {
                 return (.bufferSize(result: EmulatorResult.badOrdinal, size: 0, minimum: 0, maximum: 0), false)
             }
-            let sizes = engine.setBufferSize(wanted)
+            guard let sizes = try? engine.setBufferSize(wanted) else {
+                return (.bufferSize(result: EmulatorResult.fail, size: 0, minimum: 0, maximum: 0), false)
+            }
             return (.bufferSize(result: EmulatorResult.success, size: sizes.size, minimum: sizes.minimum, maximum: sizes.maximum), false)
         case .unsupported:
             return (.result(EmulatorResult.badOrdinal), false)
@@ -219,15 +190,29 @@ public final class GuestTPMService<Engine: GuestTPMEngine, Store: GuestTPMPersis
 
     /// Answers one command from the guest.
     public func command(_ bytes: [UInt8], now: Int) -> [UInt8] {
-        guard failure == nil, engine.isRunning else { return TPMResponses.failure(engine.family) }
-        let startup = TPMResponses.startupType(bytes, family: engine.family)
+        guard failure == nil, engine.isRunning else { return TPMErrorResponse.failure(engine.family).bytes }
+        let startup = Self.startup(bytes, family: engine.family)
         let response = engine.process(bytes, locality: locality)
-        if engine.takeStoredChanges() && !record() { return TPMResponses.failure(engine.family) }
-        if let startup, TPMResponses.succeeded(response) {
-            if measurePending && startup == .clear && !measure() { return TPMResponses.failure(engine.family) }
+        if engine.takeStoredChanges() && !record() { return TPMErrorResponse.failure(engine.family).bytes }
+        if let startup, TPMFrame.returnCode(of: response) == 0 {
+            if measurePending && startup == .clear && !measure() { return TPMErrorResponse.failure(engine.family).bytes }
             measurePending = false
         }
         return response
+    }
+
+    enum Startup { case clear, state }
+
+    /// The kind of startup `command` is, if it is a well-formed TPM_Startup / TPM2_Startup.
+    static func startup(_ command: [UInt8], family: GuestTPMFamily) -> Startup? {
+        switch family {
+        case .tpm12:
+            guard let parsed = try? TPM12StartupCommand(bytes: command) else { return nil }
+            return parsed.startupType == .clear ? .clear : parsed.startupType == .state ? .state : nil
+        case .tpm20:
+            guard let parsed = try? TPM2StartupCommand(bytes: command) else { return nil }
+            return parsed.startupType == .clear ? .clear : parsed.startupType == .state ? .state : nil
+        }
     }
 
     /// The checkpoint the interval calls for, if the guest wrote since the last one.
