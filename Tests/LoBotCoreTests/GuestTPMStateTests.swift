@@ -7,7 +7,7 @@ import LoBotCore
 import Testing
 import TestSupport
 
-@Suite struct GuestTPMStructureTests {
+@Suite struct GuestTPMStateTests {
     static let blobs = GuestTPMBlobs(family: .tpm20, permanent: [1, 2, 3], volatile: [4], saveState: [])
 
     @Test func blobsHaveTheirLayout() throws {
