@@ -3,6 +3,7 @@
 // writes it after its socket listens), stopped after qemu, and asked about by `domain status`.
 import CLibC
 import LoBotCore
+import LoBotPlatform
 
 struct TPMServerProcess {
     let directory: DomainDirectory
