@@ -18,10 +18,4 @@ import TestSupport
             #expect(random != String(repeating: "0", count: 32))
         }
     }
-
-    @Test func itsHelpSaysWhatItDoes() throws {
-        let result = try runProcess(try Binaries.lobot(), ["guest-tpm", "selftest", "--help"])
-        #expect(result.status == 0)
-        #expect(result.stdout.hasPrefix("usage: lobot guest-tpm selftest\n"))
-    }
 }
