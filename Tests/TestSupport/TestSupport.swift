@@ -36,7 +36,8 @@ public final class TemporaryDirectory: @unchecked Sendable {
     }
 
     deinit {
-        try? FileManager.default.removeItem(atPath: path)
+        // LOBOT_KEEP_TEST_DIRS=1 keeps every directory (and its logs) for a look after a failure.
+        if ProcessInfo.processInfo.environment["LOBOT_KEEP_TEST_DIRS"] != "1" { try? FileManager.default.removeItem(atPath: path) }
         unlink(path + ".lock")
         close(lock)
     }

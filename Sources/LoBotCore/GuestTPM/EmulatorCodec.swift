@@ -5,6 +5,12 @@
 //
 //   request:  UINT32 command;  the command's request part (fixed size per command; SET_STATEBLOB:
 //             UINT32 flags; UINT32 type; UINT32 length; BYTE data[length])
+//
+// One irregularity, from the C structures both ends were written against: SET_LOCALITY's and
+// RESET_TPMESTABLISHED's request is one byte (the locality), but qemu sends the whole union it
+// sits in -- 4 bytes, 3 of them padding (for RESET_TPMESTABLISHED not even zeroed) -- while
+// tpm2-tss' swtpm TCTI sends the one byte. Every client waits for the answer before it sends
+// again, so the bytes that arrived with the request are the request: up to 3 more are its padding.
 //   reply:    the command's response part, starting with its UINT32 result
 
 public enum EmulatorCodec {
@@ -28,7 +34,7 @@ public enum EmulatorCodec {
         case 0x04: return (.getEstablished, 4)
         case 0x05:
             guard body(1) else { return nil }
-            return (.setLocality(try reader.readUInt8()), 5)
+            return (.setLocality(try reader.readUInt8()), min(buffer.count, 8))
         case 0x06, 0x08: return (.unsupported(code: code), 4)  // HASH_START, HASH_END
         case 0x07:  // HASH_DATA: UINT32 length; BYTE data[4096] (the whole buffer goes, whatever length says)
             guard body(4 + 4096) else { return nil }
@@ -37,7 +43,7 @@ public enum EmulatorCodec {
         case 0x0A: return (.storeVolatile, 4)
         case 0x0B:
             guard body(1) else { return nil }
-            return (.resetEstablished(locality: try reader.readUInt8()), 5)
+            return (.resetEstablished(locality: try reader.readUInt8()), min(buffer.count, 8))
         case 0x0C:
             guard body(12) else { return nil }
             return (.getStateBlob(flags: try reader.readUInt32(), type: try reader.readUInt32(), offset: try reader.readUInt32()), 16)
