@@ -57,6 +57,8 @@ import TestSupport
         #expect(w.tpmLines("adom-a", on: "SP").contains("eventlog replays"), "\(w.tpmLines("adom-a", on: "SP"))")
         #expect(w.tpmLines("adom-a", on: "SP").contains("quote verified"), "\(w.tpmLines("adom-a", on: "SP"))")
         let secret = try sealedSecret(w, "adom-a", on: "SP")
+        try w.waitForTPMLine("adom-a", on: "SP", prefix: "nv ")
+        let nvBefore = try #require(w.lastNV("adom-a", on: "SP"))
         let run = try w.migrate("adom-a", from: "SP", to: "DP")
         for step in run.steps {
             let output = try succeed(try step.run(), step.name)
@@ -65,7 +67,6 @@ import TestSupport
                            "launch": "checked and opened the aDom's files, and started it: ", "receive": "received LoBot_D: "][step.name]
             if let summary { #expect(output.contains(summary) && output.contains("/s)\n"), "\(step.name): \(output)") }
         }
-        let nvBefore = try #require(w.lastNV("adom-a", on: "SP"))
         let before = w.lastCount("adom-a", on: "DP") ?? 0
         try w.waitForCount("adom-a", on: "DP", atLeast: before + 3)
         // On DP the guest's TPM is the same TPM: its secret sealed on SP unseals, its NV counter goes on.
@@ -304,8 +305,9 @@ import TestSupport
         let state = directory + "/lobot/vtpm.state"
         let older = try Data(contentsOf: URL(fileURLWithPath: state))
         try succeed(try w.lobot("SP", ["domain", "start", "--name", domain]), "domain start")
-        try w.waitForTPMLine(domain, on: "SP", prefix: "ready")
+        try w.waitForTPMLine(domain, on: "SP", prefix: "nv ")
         try succeed(try w.lobot("SP", ["domain", "stop", "--name", domain]), "domain stop")
+        let before = try #require(w.lastNV(domain, on: "SP"))
         let current = try Data(contentsOf: URL(fileURLWithPath: state))
         try older.write(to: URL(fileURLWithPath: state))
         let rolledBack = try w.lobot("SP", ["domain", "start", "--name", domain])
@@ -322,7 +324,6 @@ import TestSupport
         #expect(try w.status(domain, on: "XP").state == "off")
         try FileManager.default.removeItem(atPath: elsewhere)
         // The genuine state still starts here, with the NV counter where the guest left it.
-        let before = try #require(w.lastNV(domain, on: "SP"))
         try succeed(try w.lobot("SP", ["domain", "start", "--name", domain]), "domain start")
         let again = try w.waitForTPMLine(domain, on: "SP", prefix: "nv ")
         #expect(try #require(Int(again.dropFirst(3))) == before + 1)
@@ -394,6 +395,14 @@ enum SecretScan {
                             ("vTPM bind key", vtpm.bindKey)] {
             keys.append((name, der))
             keys.append((name + " (inner 64 bytes)", Array(der[der.count / 2..<der.count / 2 + 64])))
+        }
+        // The guest's TPM (its seeds and NV in the permanent state, its PCRs and sessions in the
+        // volatile one) never reaches a file in clear either: it is in the checkpoint inside the
+        // LoBot's state, or the live file, both encrypted.
+        if let guest = vtpm.guestTPM?.blobs {
+            for (name, blob) in [("guest TPM permanent state", guest.permanent), ("guest TPM volatile state", guest.volatile)] where blob.count >= 256 {
+                keys.append((name + " (inner 64 bytes)", Array(blob[blob.count / 2..<blob.count / 2 + 64])))
+            }
         }
         return keys
     }
