@@ -17,6 +17,7 @@ enum SeedHarvest {
         do {
             for root in demo.split(separator: ":").map(String.init) { try harvest.files(under: root) }
             try harvest.made()
+            TPMEmulatorTarget.seeds(into: &harvest.seeds)
             try harvest.seeds.write(to: corpus)
         } catch {
             report("lobot-fuzz: seed harvest failed: \(error)\n")

@@ -23,6 +23,9 @@ enum FuzzTarget: String, CaseIterable {
     case stream
     /// X.509 certificates as the factory (swift-certificates) and the agent (libcrypto) read them.
     case certificates
+    /// qemu's TPM emulator protocol: control requests (with their framing), control responses,
+    /// TPM message headers and TPM_Startup, by a selector byte.
+    case tpmemulator
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -36,6 +39,7 @@ enum FuzzTarget: String, CaseIterable {
         case .boot: BootTarget.run(bytes)
         case .stream: StreamTarget.run(bytes)
         case .certificates: CertificateTarget.run(bytes)
+        case .tpmemulator: TPMEmulatorTarget.run(bytes)
         }
     }
 }
