@@ -40,18 +40,9 @@ public final class GuestTPMService<Store: GuestTPMPersistence> {
 
     /// The capabilities this server offers qemu (PTM_CAP_*): everything a TPM 1.2 or 2.0 needs,
     /// migration included; not the hashing of a dynamic launch, GET_INFO or LOCK_STORAGE.
-    public static var capabilities: UInt32 {
-        let initialize: UInt32 = 1, shutdown: UInt32 = 1 << 1, getEstablished: UInt32 = 1 << 2, setLocality: UInt32 = 1 << 3
-        let cancel: UInt32 = 1 << 5, storeVolatile: UInt32 = 1 << 6, resetEstablished: UInt32 = 1 << 7
-        let getStateBlob: UInt32 = 1 << 8, setStateBlob: UInt32 = 1 << 9, stop: UInt32 = 1 << 10, getConfig: UInt32 = 1 << 11
-        let setDataFD: UInt32 = 1 << 12, setBufferSize: UInt32 = 1 << 13
-        return initialize | shutdown | getEstablished | setLocality | cancel | storeVolatile | resetEstablished | getStateBlob
-            | setStateBlob | stop | getConfig | setDataFD | setBufferSize
+    public static var capabilities: ControlCapabilities {
+        ControlCapabilities.qemuMinimumTPM2.union(ControlCapabilities.qemuMigration).union([.cancel, .storeVolatile, .getConfig])
     }
-
-    static var initDeleteVolatile: UInt32 { 1 }
-    static var blobPermanent: UInt32 { 1 }
-    static var stateFlagEncrypted: UInt32 { 2 }
 
     /// `state` is the newest committed state (GuestTPMStore.open's), already checkpointed.
     public init(engine: LibTPMSEngine, store: Store, state: GuestTPMBlobs, launch: [LaunchEvent], checkpointInterval: Int, now: Int) {
@@ -66,81 +57,82 @@ public final class GuestTPMService<Store: GuestTPMPersistence> {
     // MARK: the control channel
 
     /// Answers one control request. `exit` tells the loop to end the server after the answer.
-    public func control(_ request: EmulatorRequest, now: Int) -> (reply: EmulatorReply, exit: Bool) {
+    public func control(_ request: ControlRequest, now: Int) -> (reply: ControlReply, exit: Bool) {
+        let running = engine.isRunning
+        func refuse(_ result: ControlResult) -> (reply: ControlReply, exit: Bool) { (.refusal(result, to: request), false) }
+        func done(_ result: ControlResult) -> (reply: ControlReply, exit: Bool) { (.result(ResultResponse(result)), false) }
         switch request {
         case .getCapability:
-            return (.capability(Self.capabilities), false)
-        case .initialize(let flags):
-            return (.result(initialize(flags: flags, now: now)), false)
+            return (.capability(CapabilityResponse(capabilities: Self.capabilities)), false)
+        case .initialize(let body):
+            return done(initialize(flags: body.flags, now: now))
         case .shutdown:
             powerOff(now: now)
-            return (.result(EmulatorResult.success), true)
+            return (.result(ResultResponse(.success)), true)
         case .getEstablished:
-            guard engine.isRunning else { return (.established(result: EmulatorResult.badOrdinal, flag: false), false) }
-            guard let flag = try? engine.establishedFlag() else { return (.established(result: EmulatorResult.fail, flag: false), false) }
-            return (.established(result: EmulatorResult.success, flag: flag), false)
-        case .setLocality(let value):
-            guard value <= 4 else { return (.result(EmulatorResult.badLocality), false) }
-            locality = value
-            return (.result(EmulatorResult.success), false)
-        case .cancelCommand:
+            guard running else { return refuse(.badOrdinal) }
+            guard let flag = try? engine.establishedFlag() else { return refuse(.fail) }
+            return (.established(EstablishedResponse(established: flag)), false)
+        case .setLocality(let body):
+            guard body.locality <= 4 else { return refuse(.badLocality) }
+            locality = body.locality
+            return done(.success)
+        case .cancel:
             // Commands run to their end before the next request is read: nothing is ever in flight to cancel.
-            return (.result(engine.isRunning ? EmulatorResult.success : EmulatorResult.badOrdinal), false)
+            return done(running ? .success : .badOrdinal)
         case .storeVolatile:
-            guard engine.isRunning else { return (.result(EmulatorResult.badOrdinal), false) }
-            return (.result(checkpoint(includingVolatile: true, now: now) ? EmulatorResult.success : EmulatorResult.ioError), false)
-        case .resetEstablished(let value):
-            guard engine.isRunning else { return (.result(EmulatorResult.badOrdinal), false) }
-            guard value <= 4 else { return (.result(EmulatorResult.badLocality), false) }
+            guard running else { return refuse(.badOrdinal) }
+            return done(checkpoint(includingVolatile: true, now: now) ? .success : .ioError)
+        case .resetEstablished(let body):
+            guard running else { return refuse(.badOrdinal) }
+            guard body.locality <= 4 else { return refuse(.badLocality) }
             do throws(LoBotError) {
-                try engine.resetEstablishedFlag(locality: value)
-                return (.result(EmulatorResult.success), false)
+                try engine.resetEstablishedFlag(locality: body.locality)
+                return done(.success)
             } catch {
                 // The TPM's own refusal (a locality below 3) keeps its code.
-                if case .guestTPM(_, let code) = error { return (.result(code), false) }
-                return (.result(EmulatorResult.fail), false)
+                if case .guestTPM(_, let code) = error { return done(ControlResult(rawValue: code)) }
+                return refuse(.fail)
             }
-        case .getStateBlob(_, let type, let offset):
-            return (getStateBlob(type: type, offset: offset, now: now), false)
-        case .setStateBlob(let flags, let type, let data):
-            return (.result(setStateBlob(flags: flags, type: type, data: data)), false)
+        case .getStateBlob(let body):
+            return (getStateBlob(body, now: now), false)
+        case .setStateBlob(let body):
+            return done(setStateBlob(body))
         case .stop:
             powerOff(now: now)
-            return (.result(EmulatorResult.success), false)
+            return done(.success)
         case .getConfig:
-            return (.config(result: EmulatorResult.success, flags: 0), false)
+            return (.config(GetConfigResponse(flags: [])), false)
         case .setDataFD:
             // The loop answers this one itself (it holds the descriptor); reaching here means a second one.
-            return (.result(EmulatorResult.ioError), false)
-        case .setBufferSize(let wanted):
-            guard wanted == 0 || !engine.isRunning else {
-                return (.bufferSize(result: EmulatorResult.badOrdinal, size: 0, minimum: 0, maximum: 0), false)
-            }
-            guard let sizes = try? engine.setBufferSize(wanted) else {
-                return (.bufferSize(result: EmulatorResult.fail, size: 0, minimum: 0, maximum: 0), false)
-            }
-            return (.bufferSize(result: EmulatorResult.success, size: sizes.size, minimum: sizes.minimum, maximum: sizes.maximum), false)
-        case .unsupported:
-            return (.result(EmulatorResult.badOrdinal), false)
+            return refuse(.ioError)
+        case .setBufferSize(let body):
+            guard body.isQuery || !running else { return refuse(.badOrdinal) }
+            guard let sizes = try? engine.setBufferSize(body.bufferSize) else { return refuse(.fail) }
+            return (.bufferSize(BufferSizeResponse(bufferSize: sizes.size, minimumSize: sizes.minimum, maximumSize: sizes.maximum)), false)
+        case .hashStart, .hashData, .hashEnd, .getInfo, .lockStorage, .unknown:
+            // Not offered (GET_CAPABILITY does not name them): the dynamic launch's hashing,
+            // GET_INFO, LOCK_STORAGE.
+            return refuse(.badOrdinal)
         }
     }
 
-    private func initialize(flags: UInt32, now: Int) -> UInt32 {
-        guard failure == nil else { return EmulatorResult.fail }
+    private func initialize(flags: InitFlags, now: Int) -> ControlResult {
+        guard failure == nil else { return .fail }
         powerOff(now: now)
-        let resume = resumeArmed && flags & Self.initDeleteVolatile != 0 && !state.volatile.isEmpty
+        let resume = resumeArmed && flags.contains(.deleteVolatile) && !state.volatile.isEmpty
         resumeArmed = false
         var start = state
         if !resume { start.volatile = [] }
         do throws(LoBotError) {
             try engine.start(start, resumingVolatile: resume)
         } catch {
-            return EmulatorResult.fail
+            return .fail
         }
         // The volatile state was used once (or is not to be); it is never resumed again.
         state.volatile.removeAll()
         measurePending = !resume
-        return EmulatorResult.success
+        return .success
     }
 
     public var family: GuestTPMFamily { engine.family }
@@ -156,34 +148,35 @@ public final class GuestTPMService<Store: GuestTPMPersistence> {
         if store.sequence > 0 { _ = commit(state, now: now) }
     }
 
-    private func getStateBlob(type: UInt32, offset: UInt32, now: Int) -> EmulatorReply {
-        guard engine.isRunning else { return .stateBlob(result: EmulatorResult.badOrdinal, flags: 0, data: []) }
-        guard type == Self.blobPermanent else {
+    private func getStateBlob(_ request: GetStateBlobRequest, now: Int) -> ControlReply {
+        guard engine.isRunning else { return .refusal(.badOrdinal, to: .getStateBlob(request)) }
+        guard request.type == .permanent else {
             // The volatile and saved states are inside the checkpoint the permanent blob names.
-            return .stateBlob(result: type <= 3 ? EmulatorResult.success : EmulatorResult.fail, flags: 0, data: [])
+            let known = request.type == .volatile || request.type == .saveState
+            return .stateBlob(GetStateBlobResponse(result: known ? .success : .fail, blob: []))
         }
         guard checkpoint(includingVolatile: true, now: now),
             let digest = try? state.digest()
-        else { return .stateBlob(result: EmulatorResult.fail, flags: 0, data: []) }
+        else { return .refusal(.fail, to: .getStateBlob(request)) }
         let reference = GuestTPMReference(vtpmID: store.vtpmID, digest: digest).bytes
-        let from = Int(min(offset, UInt32(reference.count)))
-        return .stateBlob(result: EmulatorResult.success, flags: 0, data: Array(reference[from...]))
+        let from = Int(min(request.offset, UInt32(reference.count)))
+        return .stateBlob(GetStateBlobResponse(blob: Array(reference[from...])))
     }
 
-    private func setStateBlob(flags: UInt32, type: UInt32, data: [UInt8]) -> UInt32 {
-        guard !engine.isRunning else { return EmulatorResult.badOrdinal }
-        guard flags & Self.stateFlagEncrypted == 0, type == Self.blobPermanent else {
+    private func setStateBlob(_ request: SetStateBlobRequest) -> ControlResult {
+        guard !engine.isRunning else { return .badOrdinal }
+        guard !request.flags.contains(.encrypted), request.type == .permanent else {
             // LoBot never hands out a volatile, saved or encrypted blob, so it takes none back.
-            return EmulatorResult.badParameter
+            return .badParameter
         }
-        guard let reference = try? GuestTPMReference(bytes: data), reference.vtpmID == store.vtpmID,
+        guard let reference = try? GuestTPMReference(bytes: request.blob), reference.vtpmID == store.vtpmID,
             let digest = try? state.digest(), reference.digest == digest, !state.volatile.isEmpty
         else {
             resumeArmed = false
-            return EmulatorResult.fail
+            return .fail
         }
         resumeArmed = true
-        return EmulatorResult.success
+        return .success
     }
 
     // MARK: the data channel

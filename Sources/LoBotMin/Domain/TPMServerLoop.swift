@@ -1,7 +1,9 @@
 // The guest TPM server's event loop: one poll over the listening control socket, qemu's control
 // connection and the data channel qemu hands over, so that the process never blocks on any one
-// peer. Bytes are only moved here: requests are decoded by EmulatorCodec and answered by the
+// peer. Bytes are only moved here: requests are decoded by ControlRequest and answered by the
 // service's rules; a guest's command goes to the service whole.
+// Requests are framed by ControlFraming (qemu's sizes; swtpm_ioctl's 1-byte SET_LOCALITY is not
+// taken), and the stream is given up at the first request that does not parse.
 //
 // A command is whole when its header's size has arrived. qemu writes a guest's command in one
 // piece and then waits for the answer, but the guest chooses the header: a command whose size field
@@ -90,24 +92,26 @@ final class TPMServerLoop<Service: TPMServerRules> {
         }
         controlBuffer += chunk[0..<n]
         while true {
-            let decoded: (request: EmulatorRequest, consumed: Int)?
+            // Whole requests only (ControlFraming), each answered before the next is read.
+            let request: ControlRequest
             do throws(LoBotError) {
-                decoded = try EmulatorCodec.decode(controlBuffer)
+                let length = try ControlFraming.requestLength(controlBuffer)
+                guard controlBuffer.count >= length else { return nil }
+                request = try ControlRequest(bytes: Array(controlBuffer[0..<length]))
+                controlBuffer.removeFirst(length)
             } catch {
                 service.powerOff(now: now)
                 return "refused the control channel: \(error.message)"
             }
-            guard let (request, consumed) = decoded else { return nil }
-            controlBuffer.removeFirst(consumed)
-            let reply: EmulatorReply
+            let reply: ControlReply
             var exit = false
             if request == .setDataFD {
-                reply = .result(adoptDataChannel())
+                reply = .result(ResultResponse(adoptDataChannel()))
             } else {
                 (reply, exit) = service.control(request, now: now)
             }
             do throws(LoBotError) {
-                try RawIO.writeAll(control, EmulatorCodec.encode(reply))
+                try RawIO.writeAll(control, reply.bytes)
             } catch {
                 service.powerOff(now: now)
                 return "could not answer qemu: \(error.message)"
@@ -116,12 +120,12 @@ final class TPMServerLoop<Service: TPMServerRules> {
         }
     }
 
-    private func adoptDataChannel() -> UInt32 {
-        guard data < 0 else { return EmulatorResult.ioError }
-        guard passed >= 0 else { return EmulatorResult.badParameter }
+    private func adoptDataChannel() -> ControlResult {
+        guard data < 0 else { return .ioError }
+        guard passed >= 0 else { return .badParameter }
         data = passed
         passed = -1
-        return EmulatorResult.success
+        return .success
     }
 
     private func readData(now: Int) {
@@ -158,7 +162,7 @@ final class TPMServerLoop<Service: TPMServerRules> {
 /// What the loop needs of the service (GuestTPMService, whatever its engine and store).
 protocol TPMServerRules: AnyObject {
     var family: GuestTPMFamily { get }
-    func control(_ request: EmulatorRequest, now: Int) -> (reply: EmulatorReply, exit: Bool)
+    func control(_ request: ControlRequest, now: Int) -> (reply: ControlReply, exit: Bool)
     func command(_ bytes: [UInt8], now: Int) -> [UInt8]
     func tick(now: Int)
     func nextTick(now: Int) -> Int?

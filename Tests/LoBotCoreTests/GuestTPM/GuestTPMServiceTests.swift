@@ -51,16 +51,7 @@ extension GuestTPMEngineTests {
         }
 
         /// The server's answer's result word.
-        static func result(_ reply: EmulatorReply) -> UInt32? {
-            switch reply {
-            case .result(let value): return value
-            case .stateBlob(let value, _, _): return value
-            case .bufferSize(let value, _, _, _): return value
-            case .established(let value, _): return value
-            case .config(let value, _): return value
-            case .capability: return 0
-            }
-        }
+        static func result(_ reply: ControlReply) -> UInt32 { reply.result.rawValue }
 
         @Test(arguments: GuestTPMEngineTests.families)
         func beforeInitTheTPMAnswersFailureInItsFamilysFormAndInitStartsIt(_ family: GuestTPMFamily) throws {
@@ -69,14 +60,13 @@ extension GuestTPMEngineTests {
             let probe = service.command(TPM2GetRandomCommand(bytesRequested: 8).bytes, now: 0)
             #expect(responseHeader(probe)?.tag == (family == .tpm12 ? 0x00C4 : 0x8001))
             #expect(responseHeader(probe)?.code != 0)
-            guard case .capability(let caps) = service.control(.getCapability, now: 0).reply else {
+            guard case .capability(let answer) = service.control(.getCapability, now: 0).reply else {
                 Issue.record("GET_CAPABILITY answered no capabilities")
                 return
             }
-            // INIT, SHUTDOWN, GET_TPMESTABLISHED, SET_LOCALITY, RESET_TPMESTABLISHED, SET_DATAFD, STOP,
-            // SET_BUFFERSIZE (what qemu requires), and the state blobs a migration needs.
-            for bit in [0, 1, 2, 3, 7, 8, 9, 10, 12, 13] { #expect(caps & (1 << bit) != 0, "capability bit \(bit)") }
-            #expect(Self.result(service.control(.initialize(flags: 0), now: 0).reply) == 0)
+            // What qemu requires of a TPM 2.0 (and so of a 1.2), and the state blobs a migration needs.
+            #expect(answer.capabilities.isSuperset(of: ControlCapabilities.qemuMinimumTPM2.union(ControlCapabilities.qemuMigration)))
+            #expect(Self.result(service.control(.initialize(InitRequest(flags: [])), now: 0).reply) == 0)
             #expect(responseHeader(service.command(Self.startup(family), now: 0))?.code == 0)
         }
 
@@ -85,7 +75,7 @@ extension GuestTPMEngineTests {
             let (service, _, launch) = try Self.service(family)
             for round in 0..<2 {
                 // Each INIT is a reset of the VM: PCRs start again from zero and are measured again.
-                #expect(Self.result(service.control(.initialize(flags: 0), now: 0).reply) == 0)
+                #expect(Self.result(service.control(.initialize(InitRequest(flags: [])), now: 0).reply) == 0)
                 #expect(responseHeader(service.command(Self.startup(family), now: 0))?.code == 0)
                 for (bank, value) in try service.engine.readPCR(8) {
                     let predicted = try LaunchMeasurement.predict(launch, bank: bank)
@@ -103,7 +93,7 @@ extension GuestTPMEngineTests {
 
         @Test func everyNVChangeIsWrittenBeforeItsAnswerAndCheckpointedAtTheInterval() throws {
             let (service, store, _) = try Self.service(.tpm20, interval: 1000)
-            _ = service.control(.initialize(flags: 0), now: 0)
+            _ = service.control(.initialize(InitRequest(flags: [])), now: 0)
             _ = service.command(Self.startup(.tpm20), now: 0)
             let writesBefore = store.writes.count
             let defined = service.command(TPM2TestCommands.nvDefineSpace(index: 0x0150_0016, size: 8), now: 10)
@@ -129,41 +119,43 @@ extension GuestTPMEngineTests {
         @Test(arguments: GuestTPMEngineTests.families)
         func aMigrationStreamCarriesOnlyAReferenceAndTheDestinationResumesFromTheStateItNames(_ family: GuestTPMFamily) throws {
             let (service, store, _) = try Self.service(family)
-            _ = service.control(.initialize(flags: 0), now: 0)
+            _ = service.control(.initialize(InitRequest(flags: [])), now: 0)
             _ = service.command(Self.startup(family), now: 0)
             let pcr8 = try service.engine.readPCR(8)
             // qemu saving the VM: the permanent blob is a checkpoint's reference; the others are empty.
-            guard case .stateBlob(0, _, let data) = service.control(.getStateBlob(flags: 1, type: 1, offset: 0), now: 5).reply else {
+            guard case .stateBlob(let answer) = service.control(.getStateBlob(GetStateBlobRequest(type: .permanent)), now: 5).reply,
+                answer.result == .success
+            else {
                 Issue.record("GET_STATEBLOB of the permanent state failed")
                 return
             }
-            let reference = try GuestTPMReference(bytes: data)
+            let reference = try GuestTPMReference(bytes: answer.blob)
             let checkpoint = try #require(store.checkpoints.last)
             #expect(!checkpoint.volatile.isEmpty, "the checkpoint has no volatile state to resume")
             let digest = try checkpoint.digest()
             #expect(reference.vtpmID == store.vtpmID && reference.digest == digest)
-            for type: UInt32 in [2, 3] {
-                #expect(service.control(.getStateBlob(flags: 1, type: type, offset: 0), now: 5).reply == .stateBlob(result: 0, flags: 0, data: []))
+            for type in [StateBlobType.volatile, .saveState] {
+                #expect(service.control(.getStateBlob(GetStateBlobRequest(type: type)), now: 5).reply == .stateBlob(GetStateBlobResponse(blob: [])))
             }
             // The destination's server holds that checkpoint; qemu stops its TPM and hands back the reference.
             service.powerOff(now: 6)
             let destination = GuestTPMService(engine: service.engine, store: store, state: checkpoint, launch: [], checkpointInterval: 5000, now: 0)
             var forged = reference
             forged.digest[0] ^= 1
-            #expect(Self.result(destination.control(.setStateBlob(flags: 0, type: 1, data: forged.bytes), now: 0).reply) == EmulatorResult.fail)
-            #expect(Self.result(destination.control(.setStateBlob(flags: 0, type: 2, data: [1, 2, 3]), now: 0).reply) == EmulatorResult.badParameter)
-            #expect(Self.result(destination.control(.setStateBlob(flags: 0, type: 1, data: reference.bytes), now: 0).reply) == 0)
-            #expect(Self.result(destination.control(.initialize(flags: 1), now: 0).reply) == 0)
+            #expect(Self.result(destination.control(.setStateBlob(SetStateBlobRequest(type: .permanent, blob: forged.bytes)), now: 0).reply) == ControlResult.fail.rawValue)
+            #expect(Self.result(destination.control(.setStateBlob(SetStateBlobRequest(type: .volatile, blob: [1, 2, 3])), now: 0).reply) == ControlResult.badParameter.rawValue)
+            #expect(Self.result(destination.control(.setStateBlob(SetStateBlobRequest(type: .permanent, blob: reference.bytes)), now: 0).reply) == 0)
+            #expect(Self.result(destination.control(.initialize(InitRequest(flags: .deleteVolatile)), now: 0).reply) == 0)
             // Resumed: no Startup, the PCRs as they were, no new measurement.
             let resumed = try destination.engine.readPCR(8)
             #expect(zip(pcr8, resumed).allSatisfy { $0.value == $1.value })
             // While the TPM runs, a state blob is not taken.
-            #expect(Self.result(destination.control(.setStateBlob(flags: 0, type: 1, data: reference.bytes), now: 0).reply) == EmulatorResult.badOrdinal)
+            #expect(Self.result(destination.control(.setStateBlob(SetStateBlobRequest(type: .permanent, blob: reference.bytes)), now: 0).reply) == ControlResult.badOrdinal.rawValue)
         }
 
         @Test func aTPMWhoseStateCannotBeWrittenStopsAnsweringRatherThanLie() throws {
             let (service, store, _) = try Self.service(.tpm20)
-            _ = service.control(.initialize(flags: 0), now: 0)
+            _ = service.control(.initialize(InitRequest(flags: [])), now: 0)
             _ = service.command(Self.startup(.tpm20), now: 0)
             store.failing = true
             let answer = service.command(TPM2TestCommands.nvDefineSpace(index: 0x0150_0017, size: 8), now: 1)
@@ -171,19 +163,19 @@ extension GuestTPMEngineTests {
             #expect(service.failure?.contains("could not be written") == true)
             store.failing = false
             #expect(service.command(TPM2GetRandomCommand(bytesRequested: 8).bytes, now: 2) == TPMErrorResponse.failure(.tpm20).bytes)
-            #expect(Self.result(service.control(.initialize(flags: 0), now: 3).reply) == EmulatorResult.fail)
+            #expect(Self.result(service.control(.initialize(InitRequest(flags: [])), now: 3).reply) == ControlResult.fail.rawValue)
         }
 
         @Test func controlRequestsOutOfPlaceAreRefusedAsSwtpmRefusesThem() throws {
             let (service, _, _) = try Self.service(.tpm20)
-            #expect(Self.result(service.control(.setLocality(5), now: 0).reply) == EmulatorResult.badLocality)
-            #expect(Self.result(service.control(.getEstablished, now: 0).reply) == EmulatorResult.badOrdinal)
-            #expect(Self.result(service.control(.getStateBlob(flags: 1, type: 1, offset: 0), now: 0).reply) == EmulatorResult.badOrdinal)
-            #expect(Self.result(service.control(.unsupported(code: 0x12), now: 0).reply) == EmulatorResult.badOrdinal)
-            _ = service.control(.initialize(flags: 0), now: 0)
-            #expect(Self.result(service.control(.setBufferSize(4096), now: 0).reply) == EmulatorResult.badOrdinal)
-            #expect(Self.result(service.control(.setBufferSize(0), now: 0).reply) == 0)
-            #expect(Self.result(service.control(.setLocality(3), now: 0).reply) == 0)
+            #expect(Self.result(service.control(.setLocality(SetLocalityRequest(locality: 5)), now: 0).reply) == ControlResult.badLocality.rawValue)
+            #expect(Self.result(service.control(.getEstablished, now: 0).reply) == ControlResult.badOrdinal.rawValue)
+            #expect(Self.result(service.control(.getStateBlob(GetStateBlobRequest(type: .permanent)), now: 0).reply) == ControlResult.badOrdinal.rawValue)
+            #expect(Self.result(service.control(.getInfo(GetInfoRequest(flags: 1)), now: 0).reply) == ControlResult.badOrdinal.rawValue)
+            _ = service.control(.initialize(InitRequest(flags: [])), now: 0)
+            #expect(Self.result(service.control(.setBufferSize(BufferSizeRequest(bufferSize: 4096)), now: 0).reply) == ControlResult.badOrdinal.rawValue)
+            #expect(Self.result(service.control(.setBufferSize(BufferSizeRequest(bufferSize: 0)), now: 0).reply) == 0)
+            #expect(Self.result(service.control(.setLocality(SetLocalityRequest(locality: 3)), now: 0).reply) == 0)
             #expect(service.locality == 3)
         }
     }
