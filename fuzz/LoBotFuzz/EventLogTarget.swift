@@ -1,9 +1,11 @@
 // Measurement logs a verifier replays: the vTPM's event log (in a boot result and the vTPM
-// state) and the platform firmware's TCG event log, each replayed as the factory does.
+// state), the platform firmware's TCG event log, and the crypto-agile log of a TPM 2.0 (the
+// launch log LoBot hands a guest; a TPM 2.0 platform's firmware log), each replayed as a
+// verifier does, every bank.
 import LoBotCore
 
 enum EventLogTarget {
-    static let count = 3
+    static let count = 4
 
     static func run(_ bytes: [UInt8]) {
         guard let input = Selected(bytes, count: count) else { return }
@@ -19,9 +21,17 @@ enum EventLogTarget {
             if let log = roundTrip(FirmwareEventLog.self, data) {
                 _ = attempt("firmware replay") { () throws(LoBotError) in try log.replay() }
             }
-        default:
+        case 2:
             if let event = roundTrip(Event.self, data) {
                 _ = attempt("extend value") { () throws(LoBotError) in try event.extendValue() }
+            }
+        default:
+            if let log = roundTrip(CryptoAgileEventLog.self, data) {
+                for bank in log.banks {
+                    guard attempt("agile replay", { () throws(LoBotError) in try log.replay(bank) }) != nil else {
+                        violation("crypto-agile log: a bank its header names does not replay")
+                    }
+                }
             }
         }
     }

@@ -1,10 +1,11 @@
 // Quotes and the golden values they are judged against, as the factory and a LoBot read them:
 // the signed TPM_QUOTE_INFO(2) rebuilt from the file, the signature check, the golden-value
-// comparison; and PCR lists as a person types them.
+// comparison (TPM 1.2 composites, and bank records such as a guest's launch prediction); and PCR
+// lists as a person types them.
 import LoBotCore
 
 enum QuoteTarget {
-    static let count = 3
+    static let count = 4
 
     static func run(_ bytes: [UInt8]) {
         guard let input = Selected(bytes, count: count) else { return }
@@ -28,6 +29,12 @@ enum QuoteTarget {
             _ = attempt("signature") { () throws(LoBotError) in try record.verifySignature(Fixtures.signer) }
             guard record.signedBytes() + [UInt8(record.signature.count >> 8), UInt8(record.signature.count & 0xff)] + record.signature == data else {
                 violation("golden record: signed bytes are not the record's head")
+            }
+        case 3:
+            guard let record = roundTrip(BankGoldenRecord.self, data) else { return }
+            _ = attempt("signature") { () throws(LoBotError) in try record.verifySignature(Fixtures.signer) }
+            guard record.signedBytes() + [UInt8(record.signature.count >> 8), UInt8(record.signature.count & 0xff)] + record.signature == data else {
+                violation("bank golden record: signed bytes are not the record's head")
             }
         default:
             let text = String(decoding: data, as: UTF8.self)

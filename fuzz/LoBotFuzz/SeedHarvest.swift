@@ -92,6 +92,8 @@ struct Harvest {
             seeds.add(.quote, 1, name, bytes)
             composite(record.values, name)
         }
+        if (try? BankGoldenRecord(bytes: bytes)) != nil { seeds.add(.quote, 3, name, bytes) }
+        if (try? CryptoAgileEventLog(bytes: bytes)) != nil { seeds.add(.eventlog, 3, name, bytes) }
         if (try? IdentityRequest(bytes: bytes)) != nil { seeds.add(.identity, 0, name, bytes) }
         if let answer = try? EnrollmentAnswer(bytes: bytes) {
             seeds.add(.identity, 6, name, bytes)

@@ -31,6 +31,22 @@ extension Harvest {
         seeds.add(.vtpm, 0, "made-versions", try StateFile.seal(table.bytes, kind: .versionStore, id: [UInt8](repeating: 0, count: 16), version: 9, key: key).bytes)
         seeds.add(.vtpm, 3, "made-counter", CounterFile(value: 3).bytes)
         seeds.add(.vtpm, 6, "made-msk", Fixtures.streamKey)
+
+        // A guest's TPM as LoBot keeps it (the blobs of a real libtpms TPM 2.0, of the sizes the
+        // captures show: the corpus holds no real TPM's secrets), its checkpoint in the LoBot's
+        // state, its live file sealed under the fuzz key, and the reference qemu carries.
+        let blobs = GuestTPMBlobs(family: .tpm20, permanent: try SecureRandom.bytes(1321), volatile: try SecureRandom.bytes(256))
+        seeds.add(.vtpm, 7, "made-guest-tpm-state", blobs.bytes)
+        let checkpoint = GuestTPMCheckpoint(epoch: 4, blobs: blobs)
+        seeds.add(.vtpm, 8, "made-guest-tpm-checkpoint", checkpoint.bytes)
+        var withGuest = vtpm.state
+        withGuest.guestTPM = checkpoint
+        seeds.add(.vtpm, 1, "made-vtpm-state-with-guest", withGuest.bytes)
+        let live = GuestTPMLiveState(sequence: 2, blobs: GuestTPMBlobs(family: .tpm12, permanent: try SecureRandom.bytes(1191)))
+        seeds.add(.vtpm, 9, "made-guest-tpm-live", live.bytes)
+        seeds.add(.vtpm, 0, "made-guest-tpm.live", try StateFile.seal(live.bytes, kind: .guestTPMLive, id: vtpm.id, version: 4, key: key).bytes)
+        seeds.add(.vtpm, 10, "made-guest-tpm-reference", GuestTPMReference(vtpmID: vtpm.id, digest: try blobs.digest()).bytes)
+        withGuest.wipeKeys()
         let nonce = try TPMNonce.random()
         for form in [Quote.Form.quote, .quote2] {
             quote(try vtpm.quote(selection: try PCRSelection(Array(0...8)), nonce: nonce, form: form), "made-vtpm-quote\(form.rawValue)")

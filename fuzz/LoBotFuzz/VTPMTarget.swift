@@ -1,11 +1,13 @@
 // The files a platform keeps for its vTPMs: the encrypted state file (and its plaintext, as it
 // reads once decrypted), sealed blobs, the rollback counter file, the platform's version table
-// and TPM counter record, and master keys as read from disk.
+// and TPM counter record, and master keys as read from disk; and its guests' TPMs: their state
+// blobs, the checkpoint inside a LoBot's state, the live file's plaintext, and the reference a
+// qemu migration stream hands back (SET_STATEBLOB: bytes from qemu).
 import LoBotCore
 import LoBotPlatform
 
 enum VTPMTarget {
-    static let count = 7
+    static let count = 11
 
     static func run(_ bytes: [UInt8]) {
         guard let input = Selected(bytes, count: count) else { return }
@@ -25,10 +27,20 @@ enum VTPMTarget {
                 guard table.version(of: first.id) == first.version else { violation("version table: first entry not found") }
             }
         case 5: roundTrip(PlatformCounterFile.self, data)
-        default:
+        case 6:
             if let key = attempt("MSK", { () throws(LoBotError) in try MasterKey(bytes: data) }) {
                 guard key.bytes == data else { violation("master key: bytes changed") }
             }
+        case 7:
+            if let blobs = roundTrip(GuestTPMBlobs.self, data) {
+                guard !blobs.permanent.isEmpty else { violation("guest TPM state: accepted without a permanent state") }
+                _ = attempt("digest") { () throws(LoBotError) in try blobs.digest() }
+            }
+        case 8: roundTrip(GuestTPMCheckpoint.self, data)
+        case 9:
+            if let live = roundTrip(GuestTPMLiveState.self, data), live.sequence == 0 { violation("guest TPM live state: sequence 0 accepted") }
+        default:
+            roundTrip(GuestTPMReference.self, data)
         }
     }
 
@@ -43,6 +55,10 @@ enum VTPMTarget {
         }), sealed.ciphertext == file.ciphertext, sealed.tag == file.tag else {
             violation("LoBot state file: opened, but is not the sealing of its plaintext")
         }
-        if file.kind == .vtpmState { roundTrip(VTPMState.self, plain) } else { roundTrip(VersionTable.self, plain) }
+        switch file.kind {
+        case .vtpmState: roundTrip(VTPMState.self, plain)
+        case .versionStore: roundTrip(VersionTable.self, plain)
+        case .guestTPMLive: roundTrip(GuestTPMLiveState.self, plain)
+        }
     }
 }

@@ -34,8 +34,9 @@ struct TPMServerProcess {
         let deadline = monotonicMilliseconds() + Self.startTimeout
         while !isRunning {
             if let outcome = child.wait(milliseconds: 0) {
-                throw .invalidArgument("the TPM server of domain \(directory.name) did not start (\(Self.describe(outcome)); "
-                                       + "see \(directory.tpmServerLogPath))")
+                // The server's own last words say why (a state that does not open, a rollback...).
+                let why = lastLogLine.map { $0.hasPrefix("lobot: ") ? String($0.dropFirst(7)) : $0 } ?? Self.describe(outcome)
+                throw .refused("the TPM server of domain \(directory.name) did not start: \(why)")
             }
             guard monotonicMilliseconds() < deadline else {
                 child.terminate()
