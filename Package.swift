@@ -160,7 +160,7 @@ let package = Package(
         .executableTarget(
             name: "LoBotTamper", dependencies: ["LoBotCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "tamper/LoBotTamper"),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["LoBotCore"], path: "Tests/TestSupport"),
         .testTarget(
             name: "LoBotCoreTests",
             dependencies: ["LoBotCore", "LoBotGuestTPM", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
