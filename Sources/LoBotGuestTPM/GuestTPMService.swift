@@ -184,7 +184,8 @@ public final class GuestTPMService<Store: GuestTPMPersistence> {
     /// Answers one command from the guest.
     public func command(_ bytes: [UInt8], now: Int) -> [UInt8] {
         guard failure == nil, engine.isRunning else { return TPMErrorResponse.failure(engine.family).bytes }
-        let startup = Self.startup(bytes, family: engine.family)
+        // Only the first Startup after a reset matters (and a refused one until it succeeds).
+        let startup = measurePending ? Self.startup(bytes, family: engine.family) : nil
         let response = engine.process(bytes, locality: locality)
         if engine.takeStoredChanges() && !record() { return TPMErrorResponse.failure(engine.family).bytes }
         if let startup, TPMFrame.returnCode(of: response) == 0 {

@@ -33,30 +33,40 @@ enum LibTPMS {
         try check(rc, "initialise the TPM (TPMLIB_MainInit)")
     }
 
-    /// TPMLIB_Terminate (returns nothing).
+    /// TPMLIB_Terminate (returns nothing), and the response buffer kept between commands goes.
     static func terminate() {
         TPMLIB_Terminate()
+        releaseResponseBuffer()
     }
 
     /// TPMLIB_Process: one command in, one response out. `command` is copied into a buffer
-    /// libtpms may change in place (TPM 2.0 decrypts parameters there); both that copy and the
-    /// response buffer libtpms allocated are wiped before they are freed.
+    /// libtpms may change in place (TPM 2.0 decrypts parameters there); that copy, and the
+    /// response once copied out, are wiped. The response buffer is kept from one command to the
+    /// next, as swtpm keeps it (libtpms reallocates it when a response needs more): a buffer
+    /// allocated and freed per command costs more than the command on musl, whose allocator gives
+    /// freed pages back to the kernel at once.
     static func process(_ command: [UInt8]) throws(LoBotError) -> [UInt8] {
         // libtpms reads through the pointer even for a 0-byte command: give it a byte to point at.
         var buffer = command.isEmpty ? [0] : command
         defer { wipe(&buffer) }
-        var response: UnsafeMutablePointer<UInt8>? = nil
         var responseSize: UInt32 = 0
-        var responseBufferSize: UInt32 = 0
         let rc = buffer.withUnsafeMutableBufferPointer { (input: inout UnsafeMutableBufferPointer<UInt8>) -> TPM_RESULT in
-            TPMLIB_Process(&response, &responseSize, &responseBufferSize, input.baseAddress, UInt32(command.count))
+            TPMLIB_Process(&LibTPMSProcess.response, &responseSize, &LibTPMSProcess.responseCapacity, input.baseAddress, UInt32(command.count))
         }
-        defer { release(response, count: Int(responseBufferSize)) }
+        let capacity = Int(LibTPMSProcess.responseCapacity)
+        defer { if let kept = LibTPMSProcess.response, capacity > 0 { explicit_bzero(kept, min(Int(responseSize), capacity)) } }
         try check(rc, "run a command (TPMLIB_Process)")
-        guard let response, responseSize <= responseBufferSize else {
+        guard let response = LibTPMSProcess.response, Int(responseSize) <= capacity else {
             throw .guestTPM(operation: "run a command (TPMLIB_Process gave no response)", code: LOBOT_TPM_FAIL)
         }
         return Array(UnsafeBufferPointer(start: response, count: Int(responseSize)))
+    }
+
+    /// Frees the response buffer kept between commands (at terminate), wiped first.
+    static func releaseResponseBuffer() {
+        release(LibTPMSProcess.response, count: Int(LibTPMSProcess.responseCapacity))
+        LibTPMSProcess.response = nil
+        LibTPMSProcess.responseCapacity = 0
     }
 
     /// TPMLIB_VolatileAll_Store: the running TPM's volatile state (PCRs, sessions, loaded objects).

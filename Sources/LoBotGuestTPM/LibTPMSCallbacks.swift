@@ -74,6 +74,9 @@ enum LibTPMSProcess {
     nonisolated(unsafe) static var nvram = LibTPMSNVRAM()
     /// The locality the next command (or established-flag reset) comes from.
     nonisolated(unsafe) static var locality: UInt32 = 0
+    /// The response buffer TPMLIB_Process writes into, kept between commands (LibTPMS.process).
+    nonisolated(unsafe) static var response: UnsafeMutablePointer<UInt8>? = nil
+    nonisolated(unsafe) static var responseCapacity: UInt32 = 0
 }
 
 enum LibTPMSCallbacks {

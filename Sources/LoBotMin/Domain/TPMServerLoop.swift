@@ -24,6 +24,8 @@ final class TPMServerLoop<Service: TPMServerRules> {
     private var data: Int32 = -1
     private var dataBuffer: [UInt8] = []
     private var dataSince = 0
+    /// The buffer every read lands in, kept for the server's life (no allocation per read).
+    private var chunk = [UInt8](repeating: 0, count: 8192)
     /// The signalfd that reports SIGTERM and SIGINT.
     let signals: Int32
 
@@ -78,7 +80,6 @@ final class TPMServerLoop<Service: TPMServerRules> {
 
     /// Reads what qemu sent and answers every whole request; a reason to stop, or nil.
     private func readControl(now: Int) -> String? {
-        var chunk = [UInt8](repeating: 0, count: 8192)
         var fd: Int32 = -1
         let n = chunk.withUnsafeMutableBytes { lobot_recv_with_fd(control, $0.baseAddress, UInt($0.count), &fd) }
         if fd >= 0 {
@@ -129,7 +130,6 @@ final class TPMServerLoop<Service: TPMServerRules> {
     }
 
     private func readData(now: Int) {
-        var chunk = [UInt8](repeating: 0, count: 8192)
         let n = chunk.withUnsafeMutableBytes { read(data, $0.baseAddress, $0.count) }
         guard n > 0 else {
             if n == 0 || lobot_errno() != EINTR {
