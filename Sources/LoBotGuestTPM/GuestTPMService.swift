@@ -187,7 +187,11 @@ public final class GuestTPMService<Store: GuestTPMPersistence> {
         // Only the first Startup after a reset matters (and a refused one until it succeeds).
         let startup = measurePending ? Self.startup(bytes, family: engine.family) : nil
         let response = engine.process(bytes, locality: locality)
-        if engine.takeStoredChanges() && !record() { return TPMErrorResponse.failure(engine.family).bytes }
+        if engine.takeStoredChanges() {
+            guard record() else { return TPMErrorResponse.failure(engine.family).bytes }
+            // With no interval, every write is anchored to the platform TPM's counter before its answer.
+            if checkpointInterval == 0 { _ = checkpoint(includingVolatile: false, now: now) }
+        }
         if let startup, TPMFrame.returnCode(of: response) == 0 {
             if measurePending && startup == .clear && !measure() { return TPMErrorResponse.failure(engine.family).bytes }
             measurePending = false

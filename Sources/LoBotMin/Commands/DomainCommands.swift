@@ -1,13 +1,13 @@
-// `lobot domain`: the aDoms this platform runs -- their state under qemu, and stopping one. A
-// domain arrives by provisioning or migration (lobot migrate launch); these commands only look
-// at it and manage its qemu.
+// `lobot domain`: the aDoms this platform runs -- their state under qemu and their TPM servers,
+// stopping one and starting it again. A domain arrives by provisioning or migration (lobot migrate
+// launch); these commands look at it and manage its qemu and TPM server.
 import LoBotCore
 import LoBotPlatform
 
 enum DomainStatusCommand {
     static let spec = CommandSpec(
         name: "domain status",
-        summary: "Print an aDom's state: running, paused, off, or absent; its vTPM and its TPM server.",
+        summary: "Print an aDom's state, whether its vTPM opens, and its TPM server's.",
         help: """
             usage: lobot domain status --platform DIR --name NAME
 
@@ -55,9 +55,13 @@ enum DomainStatusCommand {
 enum DomainStopCommand {
     static let spec = CommandSpec(
         name: "domain stop",
-        summary: "Stop an aDom's qemu (its files stay).",
+        summary: "Stop an aDom's qemu, then its TPM server (its files stay).",
         help: """
             usage: lobot domain stop --platform DIR --name NAME
+
+            Stops qemu (QMP quit; killed if it does not answer), then the server of the guest's
+            TPM, which checkpoints what the guest wrote. The domain stays here, off: lobot domain
+            start boots it again.
 
             options:
               --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
