@@ -222,7 +222,7 @@ final class WalkthroughRoom {
         }
         let demo = try runProcess("/usr/bin/make", ["--no-print-directory", "demo"], currentDirectory: Binaries.packageRoot)
         #expect(demo.status == 0, "make demo failed:\n\(demo.stdout.suffix(1500))\n\(demo.stderr.suffix(1500))")
-        #expect(demo.stdout.contains("SP: adom1 absent") && demo.stdout.contains("DP: adom1 running vtpm opens"), "\(demo.stdout.suffix(800))")
+        #expect(demo.stdout.contains("SP: adom1 absent") && demo.stdout.contains("DP: adom1 running; vtpm opens; tpm 2.0 server running"), "\(demo.stdout.suffix(800))")
         // Its files are kept for inspection, as the README says; the test removes them.
         if let range = demo.stdout.range(of: #"files kept in (/tmp/lobot-demo\.[A-Za-z0-9]+)"#, options: .regularExpression) {
             let path = String(demo.stdout[range].dropFirst("files kept in ".count))
@@ -237,7 +237,8 @@ final class WalkthroughRoom {
         let result = try room.run([try Documents.block("enrollment"), try Documents.block("provisioning")])
         #expect(result.status == 0, "the walkthrough failed:\n\(result.stdout.suffix(1500))\n\(result.stderr.suffix(1500))")
         #expect(result.stdout.contains("quote verified"))
-        #expect(result.stdout.contains("adom1 running vtpm opens"), "\(result.stdout.suffix(800))")
+        #expect(result.stdout.contains("adom1 running; vtpm opens; tpm 2.0 server running"), "\(result.stdout.suffix(800))")
+        #expect(result.stdout.contains("sha256:08: ") && result.stdout.contains("sha256:09: "), "\(result.stdout.suffix(800))")
     }
 
     /// image/README's bake-and-boot, on the platform the enrollment walkthrough leaves; meanwhile the

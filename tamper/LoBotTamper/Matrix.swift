@@ -58,10 +58,11 @@ final class Matrix {
     }
 
     /// Files that change without any LoBot command: the running aDom's serial console and disk
-    /// (it counts on both every 200 ms), and the logs swtpm and tcsd append to; and the empty
-    /// lock files flock needs, which a first open creates and nothing ever reads.
+    /// (it counts on both every 200 ms), and the logs swtpm, tcsd and the guest TPM's server append
+    /// to (a refused start leaves the server's one-line reason there); and the empty lock files
+    /// flock needs, which a first open creates and nothing ever reads.
     static func skipped(_ name: String) -> Bool {
-        ["console.log", "disk.img", "swtpm.log", "tcsd.log"].contains(name) || name.hasSuffix(".lock")
+        ["console.log", "disk.img", "swtpm.log", "tcsd.log", "tpm-server.log"].contains(name) || name.hasSuffix(".lock")
     }
 
     func roots(_ receiver: Receiver) -> [String] {

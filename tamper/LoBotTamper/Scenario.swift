@@ -217,5 +217,38 @@ final class Scenario {
             try world.status(domain, on: "RP").state == "absent"
         else { throw TamperError("after the later sessions the aDom does not run on DP alone") }
         say("the aDom still counts on DP alone (\(world.lastCount(domain, on: "DP") ?? 0))")
+        try guestTPM()
+    }
+
+    /// The aDom's own TPM after a crash of its server: its live file (the state written since the
+    /// last checkpoint) and the LoBot's state (which holds the checkpoint), read by `lobot domain
+    /// start` and the server it starts. The domain is booted cold once (its firmware's Startup
+    /// writes the TPM's NVRAM), its server killed, qemu stopped; every tampered copy must then be
+    /// refused with nothing started, and the genuine files must start the domain.
+    func guestTPM() throws {
+        say("guest TPM: its live file and checkpoint after a crash of its server, at lobot domain start on DP")
+        let directory = world.platform("DP").lobotDirectory + "/domains/\(domain)"
+        let live = directory + "/lobot/guest-tpm.live"
+        try step(world.lobot("DP", ["domain", "stop", "--name", domain]), "domain stop")
+        try step(world.lobot("DP", ["domain", "start", "--name", domain]), "domain start")
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: live) {
+            guard Date() < deadline else { throw TamperError("the guest's firmware never wrote its TPM's NVRAM (no \(live))") }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        if let pid = Int32((try String(contentsOfFile: directory + "/tpm.pid", encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) {
+            kill(pid, SIGKILL)
+        }
+        try step(world.lobot("DP", ["domain", "stop", "--name", domain]), "domain stop after the server's crash")
+        let start = Receiver(label: "DP: lobot domain start", program: .agent, platform: "DP") { [world, domain] _, _ in
+            try world.lobot("DP", ["domain", "start", "--name", domain])
+        }
+        let g = "guest TPM"
+        try stored(g, "stored: DP's guest TPM live file", start, file: live, format: .stateFile, input: live)
+        try stored(g, "stored: DP's LoBot state (with the guest TPM's checkpoint)", start, file: directory + "/lobot/vtpm.state",
+                   format: .stateFile, input: live)
+        try step(world.lobot("DP", ["domain", "start", "--name", domain]), "domain start with the genuine files")
+        try world.waitForCount(domain, on: "DP", atLeast: 2, seconds: 300)
+        say("the aDom booted again on DP with its TPM's genuine state")
     }
 }

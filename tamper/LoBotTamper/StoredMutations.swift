@@ -41,7 +41,7 @@ enum StoredFormat {
             take("rest of the journal", bytes.count - at - 32); take("hmac", 32)
         case .domainConfig:
             take("magic", 4); take("version", 1); sized("name", width: 1); take("memoryMiB", 4); sized("kernel", width: 2)
-            sized("initrd", width: 2); sized("commandLine", width: 2); take("disk", 1); sized("sharedPath", width: 2)
+            sized("initrd", width: 2); sized("commandLine", width: 2); take("disk", 1); sized("sharedPath", width: 2); take("tpm", 1)
         case .counter:
             take("magic", 4); take("version", 1); take("counterID", 4); take("secret", 20); take("checksum", 32)
         case .golden:

@@ -53,16 +53,20 @@ public struct GuestTPMLiveFile: Sendable {
         guard file.kind == .guestTPMLive, file.id == vtpmID else {
             throw .invalidArgument("\(path) is not this LoBot's guest TPM live state")
         }
+        // Authenticated under the key of the epoch it claims (its header is the AEAD's additional
+        // data) before its epoch decides anything: a changed epoch fails here, not as "stale".
+        var plain = try file.open(key: try Self.key(msk: msk, vtpmID: vtpmID, epoch: file.version), path: path)
+        defer { wipe(&plain) }
+        let state = try GuestTPMLiveState(bytes: plain)
         if file.version < epoch {
+            // Written before the checkpoint that took its content in (a crash between the two).
             try Files.remove(path)
             return nil
         }
         guard file.version == epoch else {
             throw .rollback(path: path, stateVersion: file.version, counter: epoch)
         }
-        var plain = try file.open(key: try Self.key(msk: msk, vtpmID: vtpmID, epoch: epoch), path: path)
-        defer { wipe(&plain) }
-        return try GuestTPMLiveState(bytes: plain)
+        return state
     }
 
     /// Removes the file (after a checkpoint took its content in).

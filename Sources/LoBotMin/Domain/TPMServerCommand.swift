@@ -69,6 +69,7 @@ enum TPMServerCommand {
         }
         Console.out("tpm-server: \(reason)")
         try? Files.remove(domain.tpmSocketPath)
+        try? Files.remove(domain.tpmPidPath)
     }
 
     /// SIGTERM and SIGINT, blocked and delivered through a descriptor the loop polls.

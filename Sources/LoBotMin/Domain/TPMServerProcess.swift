@@ -51,6 +51,10 @@ struct TPMServerProcess {
     /// Stops the server: SIGTERM (it checkpoints what the guest wrote, then exits), SIGKILL after a
     /// grace period or at once when the domain is being destroyed.
     func stop(destroying: Bool) {
+        defer {
+            // What a server killed before it could clean up leaves behind.
+            if !isRunning { for file in [directory.tpmPidPath, directory.tpmSocketPath] { _ = try? Files.remove(file) } }
+        }
         guard let pid else { return }
         _ = kill(pid, destroying ? SIGKILL : SIGTERM)
         let deadline = monotonicMilliseconds() + (destroying ? 5000 : 20_000)
