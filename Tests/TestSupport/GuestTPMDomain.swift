@@ -48,7 +48,7 @@ public final class GuestTPMDomain: @unchecked Sendable {
                              "--checkpoint-interval", "\(checkpointInterval)"]
         process.environment = ProcessInfo.processInfo.environment.merging(platform.environment) { $1 }
         let log = FileHandle(forWritingAtPath: directory + "/tpm-server.log") ?? {
-            FileManager.default.createFile(atPath: directory + "/tpm-server.log", contents: nil)
+            _ = FileManager.default.createFile(atPath: directory + "/tpm-server.log", contents: nil)
             return FileHandle(forWritingAtPath: directory + "/tpm-server.log")!
         }()
         log.seekToEndOfFile()

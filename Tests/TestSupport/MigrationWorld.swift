@@ -147,7 +147,12 @@ public final class MigrationWorld: @unchecked Sendable {
 
     /// The last count the aDom printed on platform `name`.
     public func lastCount(_ domain: String, on name: String) -> Int? {
-        console(domain, on: name).split(whereSeparator: \.isNewline).reversed().lazy.compactMap { line -> Int? in
+        Self.lastCount(inConsole: console(domain, on: name))
+    }
+
+    /// The last `ADOM count=` an aDom printed in a console's text.
+    public static func lastCount(inConsole text: String) -> Int? {
+        text.split(whereSeparator: \.isNewline).reversed().lazy.compactMap { line -> Int? in
             guard let range = line.range(of: "ADOM count=") else { return nil }
             return Int(line[range.upperBound...].prefix { $0.isNumber })
         }.first

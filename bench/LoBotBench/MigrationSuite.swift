@@ -1,13 +1,15 @@
 // Migration benchmark: the same aDom (128 and 512 MiB guests that fill most of their memory with
 // random data, disk travelling with them; 128 MiB alone in the smoke run) moved by LSM between
 // two real TPM 1.2 platforms, against an insecure migration measured in the same run: QMP stop +
-// migrate to a file, cp of the state and the disk, a new qemu with -incoming from the copy, cont.
+// migrate to a file, cp of the state and the disk, a new qemu with -incoming from the copy, cont;
+// the aDom's TPM travels in qemu's stream there, and the copy's TPM is a swtpm started for it.
 // Reported: wall time; CPU time of the processes each side runs and waits for -- LSM: every lobot
 // and lobot-factory step, including the qemu launcher process `lobot migrate launch` starts and
 // waits for until it daemonizes; insecure: cp and that same qemu launcher process -- while the
 // daemonized qemus (the guest running, saving into the FIFO, restoring) are counted on neither
 // side; peak RSS of each (measured under GNU time); and bytes moved.
 import Foundation
+import LoBotCore
 import TestSupport
 
 struct MigrationSuite {
@@ -72,49 +74,94 @@ struct MigrationSuite {
         let bytes: Int
     }
 
-    /// Saves the running aDom in `domain` with QMP, copies state and disk, restores a new qemu from
-    /// the copy and runs it; stops the new qemu afterwards (the original stays paused until the
-    /// caller stops it).
+    /// The insecure migration of the same aDom: a twin of the qemu that runs `domain` (its command
+    /// line, a copy of its disk, its TPM served by a swtpm as libvirt would run it) is booted and
+    /// filled, then timed: QMP stop and save to a file (the TPM's state travels in qemu's stream),
+    /// cp of state and disk, a new swtpm and a new qemu with -incoming from the copy, cont. LoBot's
+    /// own domain is paused meanwhile; the caller stops it.
     func insecureMigration(_ domain: String, memory: Int) throws -> Baseline {
         let area = (work.hasPrefix("/") ? work : FileManager.default.currentDirectoryPath + "/" + work) + "/insecure-\(memory)"
         try? FileManager.default.removeItem(atPath: area)
-        try FileManager.default.createDirectory(atPath: area + "/copy", withIntermediateDirectories: true)
+        for directory in ["source", "copy"] {
+            try FileManager.default.createDirectory(atPath: area + "/" + directory, withIntermediateDirectories: true)
+        }
         let pid = try String(contentsOfFile: domain + "/qemu.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let original = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")).split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        try QMPClient(socket: domain + "/qmp.sock").execute("stop")
+        try FileManager.default.copyItem(atPath: domain + "/disk.img", toPath: area + "/source/disk.img")
+        let family = GuestTPMFamily.allCases.first { family in original.contains { $0.hasPrefix(family.qemuDevice + ",") } }
+
+        // The twin, booted and filled (not timed).
+        let sourceTPM = try family.map { try Swtpm(family: $0, directory: area + "/source/swtpm") }
+        defer { sourceTPM?.stop() }
+        let twin = try Self.qemuArguments(original, domain: domain, directory: area + "/source", tpm: sourceTPM)
+        let boot = try runProcess("/usr/bin/qemu-system-x86_64", twin)
+        guard boot.status == 0 else { throw BenchError(description: "the insecure twin did not start: \(boot.stderr)") }
+        let source = try QMPClient(socket: area + "/source/qmp.sock")
+        defer { _ = try? source.execute("quit") }
+        try Self.waitForCount(console: area + "/source/console.log", atLeast: 3, seconds: 900)
+
         let start = Clock.now()
-        let qmp = try QMPClient(socket: domain + "/qmp.sock")
-        try qmp.execute("stop")
-        try qmp.execute("migrate", arguments: "{\"uri\":\"exec:cat > \(area)/state\"}")
-        try qmp.waitForMigration()
+        try source.execute("stop")
+        try source.execute("migrate", arguments: "{\"uri\":\"exec:cat > \(area)/state\"}")
+        try source.waitForMigration()
         let saved = Clock.now()
-        let copy = try runMeasuringMemory("/bin/cp", [area + "/state", domain + "/disk.img", area + "/copy/"])
+        let copy = try runMeasuringMemory("/bin/cp", [area + "/state", area + "/source/disk.img", area + "/copy/"])
         let copied = Clock.now()
         guard copy.status == 0 else { throw BenchError(description: "cp failed: \(copy.stderr)") }
+        let copyTPM = try family.map { try Swtpm(family: $0, directory: area + "/copy/swtpm") }
+        defer { copyTPM?.stop() }
+        let arguments = try Self.qemuArguments(original, domain: domain, directory: area + "/copy", tpm: copyTPM)
+            + ["-S", "-incoming", "exec:cat \(area)/copy/state"]
+        let launch = try runProcess("/usr/bin/qemu-system-x86_64", arguments)
+        guard launch.status == 0 else { throw BenchError(description: "qemu -incoming failed: \(launch.stderr)") }
+        let restored = try QMPClient(socket: area + "/copy/qmp.sock")
+        try restored.waitForMigration()
+        try restored.execute("cont")
+        let wall = Clock.now() - start
+        print(String(format: "    insecure (s): save %.2f, cp %.2f, restore %.2f", saved - start, copied - saved, Clock.now() - copied))
+        let before = Self.lastCount(console: area + "/source/console.log") ?? 0
+        try Self.waitForCount(console: area + "/copy/console.log", atLeast: before + 1, seconds: 120)
+        _ = try? restored.execute("quit")
+        let size = { (path: String) in ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0 }
+        return Baseline(wall: wall, cpu: copy.cpuSeconds + launch.cpuSeconds, rssKiB: copy.maxRSSKiB,
+                        bytes: size(area + "/state") + size(area + "/source/disk.img"))
+    }
+
+    /// LoBot's qemu command line for a qemu of the bench's own: console, QMP, pid file and disk in
+    /// `directory`, the TPM chardev on `tpm`'s socket, without LoBot's -S/-incoming.
+    static func qemuArguments(_ original: [String], domain: String, directory: String, tpm: Swtpm?) throws -> [String] {
         var arguments: [String] = []
         var index = 1
         while index < original.count {
             let argument = original[index]
             let value = index + 1 < original.count ? original[index + 1] : ""
             switch argument {
-            case "-serial": arguments += [argument, "file:\(area)/console.log"]; index += 2
-            case "-qmp": arguments += [argument, "unix:\(area)/qmp.sock,server=on,wait=off"]; index += 2
-            case "-pidfile": arguments += [argument, "\(area)/qemu.pid"]; index += 2
-            case "-drive": arguments += [argument, value.replacingOccurrences(of: domain + "/disk.img", with: area + "/copy/disk.img")]; index += 2
+            case "-serial": arguments += [argument, "file:\(directory)/console.log"]; index += 2
+            case "-qmp": arguments += [argument, "unix:\(directory)/qmp.sock,server=on,wait=off"]; index += 2
+            case "-pidfile": arguments += [argument, "\(directory)/qemu.pid"]; index += 2
+            case "-drive": arguments += [argument, value.replacingOccurrences(of: domain + "/disk.img", with: directory + "/disk.img")]; index += 2
+            case "-incoming": index += 2
+            case "-S": index += 1
+            case "-chardev" where value.hasPrefix("socket,id=lobot-tpm,"):
+                guard let tpm else { throw BenchError(description: "the aDom has a TPM chardev but no TPM device") }
+                arguments += [argument, "socket,id=lobot-tpm,path=" + tpm.socket]; index += 2
             default: arguments.append(argument); index += 1
             }
         }
-        arguments += ["-S", "-incoming", "exec:cat \(area)/copy/state"]
-        let launch = try runProcess("/usr/bin/qemu-system-x86_64", arguments)
-        guard launch.status == 0 else { throw BenchError(description: "qemu -incoming failed: \(launch.stderr)") }
-        let restored = try QMPClient(socket: area + "/qmp.sock")
-        try restored.waitForMigration()
-        try restored.execute("cont")
-        let wall = Clock.now() - start
-        print(String(format: "    insecure (s): save %.2f, cp %.2f, restore %.2f", saved - start, copied - saved, Clock.now() - copied))
-        try? restored.execute("quit")
-        let size = { (path: String) in ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0 }
-        return Baseline(wall: wall, cpu: copy.cpuSeconds + launch.cpuSeconds, rssKiB: copy.maxRSSKiB,
-                        bytes: size(area + "/state") + size(domain + "/disk.img"))
+        return arguments
+    }
+
+    static func lastCount(console path: String) -> Int? {
+        MigrationWorld.lastCount(inConsole: (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
+    }
+
+    static func waitForCount(console path: String, atLeast count: Int, seconds: Double) throws {
+        let deadline = Clock.now() + seconds
+        while (lastCount(console: path) ?? -1) < count {
+            guard Clock.now() < deadline else { throw BenchError(description: "\(path) did not reach count \(count)") }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
     }
 }
 
@@ -163,7 +210,7 @@ final class QMPClient {
     func execute(_ command: String, arguments: String? = nil) throws -> String {
         var message = "{\"execute\":\"\(command)\""
         if let arguments { message += ",\"arguments\":\(arguments)" }
-        handle.write(Data((message + "}\n").utf8))
+        try handle.write(contentsOf: Data((message + "}\n").utf8))
         while true {
             let reply = try line()
             if reply.contains("\"return\"") { return reply }

@@ -5,6 +5,8 @@
 //   runs, and its figures are not the benchmark's.
 import Foundation
 
+// A qemu or swtpm that dies mid-suite must fail the suite with its error, not kill the bench.
+signal(SIGPIPE, SIG_IGN)
 var outDirectory = "bench"
 var suites: [String] = []
 var smoke = false
