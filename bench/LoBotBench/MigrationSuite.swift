@@ -54,7 +54,7 @@ struct MigrationSuite {
 
             let label = "migration \(memory) MiB"
             results.record("\(label): wall time, LSM vs insecure", secure, "s", baseline: baseline.wall,
-                           note: "one run; LSM 13a with every message and file copied; insecure: QMP save, cp, -incoming")
+                           note: "one run; LSM 13a with every message and file copied; insecure: a twin with swtpm as its TPM: QMP save, cp, new swtpm, -incoming")
             results.record("\(label): CPU time, LSM's processes vs the insecure one's", cpu, "s", baseline: baseline.cpu,
                            note: "LSM: lobot and lobot-factory steps; insecure: cp; both with the qemu launcher process they wait for "
                                + "until it daemonizes (the running qemus on neither side)")
