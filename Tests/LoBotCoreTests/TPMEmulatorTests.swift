@@ -37,8 +37,8 @@ func emulatorFrame<T: WireStructure & Equatable>(
         ("req-init", .initialize(InitRequest(flags: []))),
         ("req-init-delete-volatile", .initialize(InitRequest(flags: .deleteVolatile))),
         ("req-get-established", .getEstablished),
-        ("req-set-locality-0", .setLocality(SetLocalityRequest(locality: 0))),
-        ("req-set-locality-3", .setLocality(SetLocalityRequest(locality: 3))),
+        ("req-set-locality-0", .setLocality(LocalityRequest(locality: 0))),
+        ("req-set-locality-3", .setLocality(LocalityRequest(locality: 3))),
         ("req-cancel", .cancel),
         ("req-get-stateblob-permanent", .getStateBlob(GetStateBlobRequest(flags: .decrypted, type: .permanent))),
         ("req-get-stateblob-volatile", .getStateBlob(GetStateBlobRequest(flags: .decrypted, type: .volatile))),
@@ -341,8 +341,7 @@ func emulatorFrame<T: WireStructure & Equatable>(
 
     @Test func bodiesLaidOutByHand() throws {
         try checkWireStructure(InitRequest(flags: .deleteVolatile), known: hexBytes("00000001"))
-        try checkWireStructure(SetLocalityRequest(locality: 4), known: hexBytes("04 000000"))
-        try checkWireStructure(ResetEstablishedRequest(locality: 3), known: hexBytes("03 000000"))
+        try checkWireStructure(LocalityRequest(locality: 4), known: hexBytes("04 000000"))
         try checkWireStructure(BufferSizeRequest(bufferSize: 4096), known: hexBytes("00001000"))
         try checkWireStructure(
             BufferSizeResponse(bufferSize: 3968, minimumSize: 2808, maximumSize: 4096), known: hexBytes("00000000 00000f80 00000af8 00001000"))

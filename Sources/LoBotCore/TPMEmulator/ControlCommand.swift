@@ -16,7 +16,7 @@ public struct ControlCommand: RawRepresentable, Equatable, Hashable, Sendable {
     public static let shutdown = ControlCommand(rawValue: 0x03)
     /// CMD_GET_TPMESTABLISHED: read the tpmEstablished bit (no body; EstablishedResponse).
     public static let getEstablished = ControlCommand(rawValue: 0x04)
-    /// CMD_SET_LOCALITY: the locality of the next TPM commands (SetLocalityRequest; ResultResponse).
+    /// CMD_SET_LOCALITY: the locality of the next TPM commands (LocalityRequest; ResultResponse).
     public static let setLocality = ControlCommand(rawValue: 0x05)
     /// CMD_HASH_START: start the locality-4 hash sequence (no body; ResultResponse).
     public static let hashStart = ControlCommand(rawValue: 0x06)
@@ -28,7 +28,7 @@ public struct ControlCommand: RawRepresentable, Equatable, Hashable, Sendable {
     public static let cancel = ControlCommand(rawValue: 0x09)
     /// CMD_STORE_VOLATILE: write the volatile state to storage (no body; ResultResponse).
     public static let storeVolatile = ControlCommand(rawValue: 0x0a)
-    /// CMD_RESET_TPMESTABLISHED: clear the tpmEstablished bit (ResetEstablishedRequest; ResultResponse).
+    /// CMD_RESET_TPMESTABLISHED: clear the tpmEstablished bit (LocalityRequest; ResultResponse).
     public static let resetEstablished = ControlCommand(rawValue: 0x0b)
     /// CMD_GET_STATEBLOB: read a state blob (GetStateBlobRequest; GetStateBlobResponse).
     public static let getStateBlob = ControlCommand(rawValue: 0x0c)

@@ -12,13 +12,13 @@ public enum ControlRequest: WireStructure, Equatable, Sendable {
     case initialize(InitRequest)
     case shutdown
     case getEstablished
-    case setLocality(SetLocalityRequest)
+    case setLocality(LocalityRequest)
     case hashStart
     case hashData(HashDataRequest)
     case hashEnd
     case cancel
     case storeVolatile
-    case resetEstablished(ResetEstablishedRequest)
+    case resetEstablished(LocalityRequest)
     case getStateBlob(GetStateBlobRequest)
     case setStateBlob(SetStateBlobRequest)
     case stop
@@ -66,13 +66,13 @@ public enum ControlRequest: WireStructure, Equatable, Sendable {
         case .initialize: self = .initialize(try InitRequest.parse(from: &reader))
         case .shutdown: self = .shutdown
         case .getEstablished: self = .getEstablished
-        case .setLocality: self = .setLocality(try SetLocalityRequest.parse(from: &reader))
+        case .setLocality: self = .setLocality(try LocalityRequest.parse(from: &reader))
         case .hashStart: self = .hashStart
         case .hashData: self = .hashData(try HashDataRequest.parse(from: &reader))
         case .hashEnd: self = .hashEnd
         case .cancel: self = .cancel
         case .storeVolatile: self = .storeVolatile
-        case .resetEstablished: self = .resetEstablished(try ResetEstablishedRequest.parse(from: &reader))
+        case .resetEstablished: self = .resetEstablished(try LocalityRequest.parse(from: &reader))
         case .getStateBlob: self = .getStateBlob(try GetStateBlobRequest.parse(from: &reader))
         case .setStateBlob: self = .setStateBlob(try SetStateBlobRequest.parse(from: &reader))
         case .stop: self = .stop

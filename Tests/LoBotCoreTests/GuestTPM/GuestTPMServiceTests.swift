@@ -168,14 +168,14 @@ extension GuestTPMEngineTests {
 
         @Test func controlRequestsOutOfPlaceAreRefusedAsSwtpmRefusesThem() throws {
             let (service, _, _) = try Self.service(.tpm20)
-            #expect(Self.result(service.control(.setLocality(SetLocalityRequest(locality: 5)), now: 0).reply) == ControlResult.badLocality.rawValue)
+            #expect(Self.result(service.control(.setLocality(LocalityRequest(locality: 5)), now: 0).reply) == ControlResult.badLocality.rawValue)
             #expect(Self.result(service.control(.getEstablished, now: 0).reply) == ControlResult.badOrdinal.rawValue)
             #expect(Self.result(service.control(.getStateBlob(GetStateBlobRequest(type: .permanent)), now: 0).reply) == ControlResult.badOrdinal.rawValue)
             #expect(Self.result(service.control(.getInfo(GetInfoRequest(flags: 1)), now: 0).reply) == ControlResult.badOrdinal.rawValue)
             _ = service.control(.initialize(InitRequest(flags: [])), now: 0)
             #expect(Self.result(service.control(.setBufferSize(BufferSizeRequest(bufferSize: 4096)), now: 0).reply) == ControlResult.badOrdinal.rawValue)
             #expect(Self.result(service.control(.setBufferSize(BufferSizeRequest(bufferSize: 0)), now: 0).reply) == 0)
-            #expect(Self.result(service.control(.setLocality(SetLocalityRequest(locality: 3)), now: 0).reply) == 0)
+            #expect(Self.result(service.control(.setLocality(LocalityRequest(locality: 3)), now: 0).reply) == 0)
             #expect(service.locality == 3)
         }
     }

@@ -94,10 +94,10 @@ let header = Array(0..<10)
     @Test func tpm12ExtendAndPCRReadResponses() throws {
         // PCR 9 from zero, extended with (20 x 11): SHA-1(0^20 || 11^20).
         let value = independentHash(.sha1, [UInt8](repeating: 0, count: 20) + [UInt8](repeating: 0x11, count: 20))
-        let extended = try TPM12ExtendResponse(bytes: try guestTPMFixture("tpm12-extend-response"))
+        let extended = try TPM12PCRValueResponse(bytes: try guestTPMFixture("tpm12-extend-response"))
         #expect(extended.outDigest.value == value)
         try checkWireStructure(extended, known: try guestTPMFixture("tpm12-extend-response"), fixedFieldOffsets: header)
-        let read = try TPM12PCRReadResponse(bytes: try guestTPMFixture("tpm12-pcrread-response"))
+        let read = try TPM12PCRValueResponse(bytes: try guestTPMFixture("tpm12-pcrread-response"))
         #expect(read.outDigest.value == value)
         try checkWireStructure(read, known: try guestTPMFixture("tpm12-pcrread-response"), fixedFieldOffsets: header)
     }

@@ -6,11 +6,11 @@
 //   TPM_PCRINDEX pcrNum;               /* UINT32 */
 //   TPM_DIGEST inDigest;
 //
-// Response: TPM12ExtendResponse.
+// Response: TPM12PCRValueResponse.
 import LoBotCore
 
 public struct TPM12ExtendCommand: TPMCommand, Equatable, Sendable {
-    public typealias Response = TPM12ExtendResponse
+    public typealias Response = TPM12PCRValueResponse
     public static var wireName: String { "TPM_Extend" }
     public static var commandName: String { "TPM_Extend" }
     public static let ordinal: UInt32 = 0x0000_0014

@@ -4,11 +4,11 @@
 //   TPM_COMMAND_CODE ordinal = TPM_ORD_PcrRead (0x00000015);
 //   TPM_PCRINDEX pcrIndex;             /* UINT32 */
 //
-// Response: TPM12PCRReadResponse.
+// Response: TPM12PCRValueResponse.
 import LoBotCore
 
 public struct TPM12PCRReadCommand: TPMCommand, Equatable, Sendable {
-    public typealias Response = TPM12PCRReadResponse
+    public typealias Response = TPM12PCRValueResponse
     public static var wireName: String { "TPM_PCRRead" }
     public static var commandName: String { "TPM_PCRRead" }
     public static let ordinal: UInt32 = 0x0000_0015
