@@ -1,6 +1,7 @@
 // Bytes made by real components, read by LoBotCore with no TPM at test time: swtpm's TPM_Quote and
-// TPM_Quote2 through TrouSerS, TrouSerS' TPM_IDENTITY_REQ (Tspi_TPM_CollateIdentityRequest), the
-// files of stock tpm-quote-tools, and a message lobot-factory wrote. scripts/capture-fixtures
+// TPM_Quote2 through TrouSerS, TrouSerS' TPM_IDENTITY_REQ (Tspi_TPM_CollateIdentityRequest), keys
+// the AIK certified (TPM_CertifyKey), the files of stock tpm-quote-tools, a message lobot-factory
+// wrote and the platform's answer, signed by its TPM signing key. scripts/capture-fixtures
 // remakes them; each folder's NOTES.md says how they were made and what the fixed inputs were,
 // which is what these tests check. Each fixture is parsed, round-tripped where LoBot serializes the
 // structure, verified where it carries a signature, and altered (bit flips, truncations) to be
@@ -76,6 +77,34 @@ func realFixture(_ folder: String, _ name: String) throws -> [UInt8] {
         #expect(!blob.is12 && blob.keyUsage == .identity)
         #expect(blob.algorithmParms.algorithmID == .rsa)
         #expect(blob.modulus.count == 256)
+    }
+
+    @Test func aikCertifiedBindAndSigningKeysVerify() throws {
+        let aik = try Self.aik()
+        let issued = try #require(TPMNonce(try realFixture("tpm12", "bind-key.nonce")))
+        var keys: [CertifiedKey] = []
+        for (name, usage) in [("bind.certified", KeyUsage.bind), ("signing.certified", .signing)] {
+            let bytes = try realFixture("tpm12", name)
+            let certified = try CertifiedKey(bytes: bytes)
+            try checkWireStructure(certified, known: bytes, fixedFieldOffsets: [0, 1, 2, 3, 4])
+            let info = try certified.verify(aik: aik, nonce: issued, usage: usage)
+            try checkWireStructure(info, known: certified.info)
+            #expect(info.keyUsage == usage && info.data == issued)
+            #expect(info.algorithmParms == certified.key.algorithmParms)
+            // Another nonce, the other usage, a flipped signature: refused.
+            #expect(throws: LoBotError.self) { try certified.verify(aik: aik, nonce: nonce(0), usage: usage) }
+            #expect(throws: LoBotError.self) { try certified.verify(aik: aik, nonce: issued, usage: usage == .bind ? .signing : .bind) }
+            var flipped = certified
+            flipped.signature[17] ^= 0x20
+            #expect(throws: LoBotError.authentication(what: "certified key signature")) {
+                try flipped.verify(aik: aik, nonce: issued, usage: usage)
+            }
+            keys.append(certified)
+        }
+        // The AIK's word for one key does not cover the other.
+        var swapped = keys[0]
+        swapped.key = keys[1].key
+        #expect(throws: LoBotError.self) { try swapped.verify(aik: aik, nonce: issued, usage: .bind) }
     }
 
     @Test func trousersIdentityRequestOpensWithThePrivacyCAKey() throws {
@@ -189,11 +218,37 @@ func realFixture(_ folder: String, _ name: String) throws -> [UInt8] {
         #expect(body.domain.kernel.hasSuffix("/vmlinuz") && body.domain.initrd.hasSuffix("/initrd.img"))
 
         // Any altered bit of the signed bytes, or of the signature, fails the CA's signature.
+        // (A flip that breaks the parse is refused earlier; the loop checks the rest.)
         for offset in [5, 30, bytes.count / 2, bytes.count - 300, bytes.count - 1] {
             var altered = bytes
             altered[offset] ^= 0x04
             guard let parsed = try? Envelope(bytes: altered) else { continue }
             #expect(throws: LoBotError.self, "flip at \(offset) verified") { try parsed.verify(sender: ca) }
         }
+    }
+
+    @Test func platformDestinationKeysVerifyThroughTheFactoryCA() throws {
+        // LSP 4: the platform's answer to 01-open.msg, for the same session and nonce. Its body
+        // carries the AIK certificate the factory issued and the keys the AIK certified with the
+        // session nonce; the message is signed by the TPM signing key among them (TPM_Sign).
+        let open = try Envelope(bytes: try realFixture("factory", "01-open.msg"))
+        let bytes = try realFixture("factory", "04-destination-keys.msg")
+        let envelope = try Envelope(bytes: bytes)
+        try checkWireStructure(envelope, known: bytes, fixedFieldOffsets: [0, 1, 2, 3, 4])
+        try envelope.expect(.destinationKeys, session: open.session, nonce: open.nonce, from: "p1", to: "factory")
+        #expect(envelope.wrappedKey == nil)
+        let body = try DestinationKeysBody(bytes: envelope.body)
+        try checkWireStructure(body, known: envelope.body)
+        let ca = try X509Certificate(der: try realFixture("factory", "ca.cert")).publicKey()
+        let signingKey = try body.verify(factory: ca, nonce: open.nonce)
+        try envelope.verify(sender: signingKey)
+        #expect(try X509Certificate(der: body.aikCertificate).publicKey().modulus == (try Self.aik()).modulus)
+
+        // Another session nonce fails the certified keys; an altered byte, the signature.
+        #expect(throws: LoBotError.self) { try body.verify(factory: ca, nonce: nonce(0)) }
+        var altered = envelope
+        altered.body[altered.body.count - 3] ^= 0x01
+        #expect(throws: LoBotError.self) { try altered.verify(sender: signingKey) }
+        #expect(throws: LoBotError.self) { try envelope.verify(sender: ca) }
     }
 }
