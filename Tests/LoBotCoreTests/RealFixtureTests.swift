@@ -22,7 +22,8 @@ func realFixture(_ folder: String, _ name: String) throws -> [UInt8] {
     /// firmware, but PCR 10, extended once with 20 x 0xab (NOTES.md).
     static func capturedPCR(_ index: Int) throws -> SHA1Digest {
         guard index == 10 else { return digest(0) }
-        return try #require(SHA1Digest(try Digest.sha1([UInt8](repeating: 0, count: 20) + [UInt8](repeating: 0xab, count: 20))))
+        let extended = [UInt8](repeating: 0, count: 20) + [UInt8](repeating: 0xab, count: 20)
+        return try #require(SHA1Digest(try Digest.sha1(extended)))
     }
 
     static func aik() throws -> RSAPublicKey {
@@ -93,7 +94,8 @@ func realFixture(_ folder: String, _ name: String) throws -> [UInt8] {
             #expect(info.algorithmParms == certified.key.algorithmParms)
             // Another nonce, the other usage, a flipped signature: refused.
             #expect(throws: LoBotError.self) { try certified.verify(aik: aik, nonce: nonce(0), usage: usage) }
-            #expect(throws: LoBotError.self) { try certified.verify(aik: aik, nonce: issued, usage: usage == .bind ? .signing : .bind) }
+            let otherUsage: KeyUsage = usage == .bind ? .signing : .bind
+            #expect(throws: LoBotError.self) { try certified.verify(aik: aik, nonce: issued, usage: otherUsage) }
             var flipped = certified
             flipped.signature[17] ^= 0x20
             #expect(throws: LoBotError.authentication(what: "certified key signature")) {
@@ -118,9 +120,11 @@ func realFixture(_ folder: String, _ name: String) throws -> [UInt8] {
         // The privacy CA's steps, as FactoryKit's PrivacyCA takes them, on LoBotCore alone.
         let caKey = try RSAPrivateKey(der: try realFixture("tpm12", "privacy-ca.key"))
         #expect(caKey.modulus == caPublic.modulus)
-        let sessionKey = try SymmetricKey(bytes: try caKey.decryptOAEP(request.asymBlob, label: [], what: "identity request"))
+        let sessionKey = try SymmetricKey(
+            bytes: try caKey.decryptOAEP(request.asymBlob, label: [], what: "identity request"))
         #expect(sessionKey.algorithm == .aes128 && sessionKey.data.count == 16)
-        let proof = try IdentityProof(bytes: try AESCBC.decrypt(request.symBlob, key: sessionKey.data, what: "identity proof"))
+        let proof = try IdentityProof(
+            bytes: try AESCBC.decrypt(request.symBlob, key: sessionKey.data, what: "identity proof"))
         #expect(proof.label == Array("p1".utf8))
         #expect(proof.identityKey == (try KeyBlob(bytes: try realFixture("tpm12", "aik.blob"))).publicKey)
         #expect(proof.platformCredential.isEmpty && proof.conformanceCredential.isEmpty)
@@ -133,7 +137,8 @@ func realFixture(_ folder: String, _ name: String) throws -> [UInt8] {
 
         // Another CA's digest in the binding, a flipped session key or a flipped proof: refused.
         let otherContents = IdentityContents(labelPrivCADigest: digest(0x5a), identityPubKey: proof.identityKey)
-        #expect(!aik.verify(signature: proof.identityBinding, digest: try Digest.sha1(otherContents.bytes), algorithm: .sha1))
+        let otherDigest = try Digest.sha1(otherContents.bytes)
+        #expect(!aik.verify(signature: proof.identityBinding, digest: otherDigest, algorithm: .sha1))
         var asym = request.asymBlob
         asym[100] ^= 0x01
         #expect(throws: LoBotError.authentication(what: "identity request")) {
@@ -186,9 +191,13 @@ func realFixture(_ folder: String, _ name: String) throws -> [UInt8] {
         try Quote.verifySignature(signature, over: info.bytes, aik: aik)
         var flipped = signature
         flipped[0] ^= 0x80
-        #expect(throws: LoBotError.authentication(what: "quote signature")) { try Quote.verifySignature(flipped, over: info.bytes, aik: aik) }
+        #expect(throws: LoBotError.authentication(what: "quote signature")) {
+            try Quote.verifySignature(flipped, over: info.bytes, aik: aik)
+        }
         info.externalData = nonce(0x34)
-        #expect(throws: LoBotError.authentication(what: "quote signature")) { try Quote.verifySignature(signature, over: info.bytes, aik: aik) }
+        #expect(throws: LoBotError.authentication(what: "quote signature")) {
+            try Quote.verifySignature(signature, over: info.bytes, aik: aik)
+        }
 
         // The DER file, truncated or with its OCTET STRING tag flipped, is refused.
         for length in [0, 1, 10, der.count - 1] {
