@@ -52,6 +52,19 @@ import TestSupport
         #expect(parseError(SessionJournal.self, badState) != nil)
     }
 
+    /// An enumerated field that holds no known value is refused with the byte it held, at its offset.
+    @Test func anUnknownKindOrRoleNamesTheByteRead() throws {
+        var open = try Self.open().bytes
+        open[0] = 0x7e
+        guard case .parse(let kind)? = parseError(OpenBody.self, open) else { Issue.record("an unknown kind parsed"); return }
+        #expect(kind.kind == .unexpectedValue(field: "kind", value: 0x7e) && kind.offset == 0)
+        var journal = SessionJournal(role: .source, state: .lobotSent, session: [UInt8](repeating: 5, count: 16), nonce: nonce(3),
+                                     open: try Self.open()).bytes
+        journal[5] = 0xc3
+        guard case .parse(let role)? = parseError(SessionJournal.self, journal) else { Issue.record("an unknown role parsed"); return }
+        #expect(role.kind == .unexpectedValue(field: "role", value: 0xc3) && role.offset == 5)
+    }
+
     @Test func envelopeIsSignedEncryptedAndBoundToItsSession() throws {
         let sender = try RSAPrivateKey.generate(bits: 2048)
         let receiver = try RSAPrivateKey.generate(bits: 2048)

@@ -40,8 +40,9 @@ public struct OpenBody: WireStructure, Equatable, Sendable {
 
     public init(parsing reader: inout ByteReader) throws(LoBotError) {
         let at = reader.offset
-        guard let kind = SessionKind(rawValue: try reader.readUInt8()) else {
-            throw reader.failure(.unexpectedValue(field: "kind", value: 0), at: at)
+        let rawKind = try reader.readUInt8()
+        guard let kind = SessionKind(rawValue: rawKind) else {
+            throw reader.failure(.unexpectedValue(field: "kind", value: UInt64(rawKind)), at: at)
         }
         self.kind = kind
         domain = try DomainConfig.parse(from: &reader)

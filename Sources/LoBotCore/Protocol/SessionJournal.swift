@@ -83,7 +83,10 @@ public struct SessionJournal: WireStructure, Equatable, Sendable {
         try reader.expect(Self.magic, field: "magic")
         try reader.expect([1], field: "version")
         let roleAt = reader.offset
-        guard let role = Role(rawValue: try reader.readUInt8()) else { throw reader.failure(.unexpectedValue(field: "role", value: 0), at: roleAt) }
+        let rawRole = try reader.readUInt8()
+        guard let role = Role(rawValue: rawRole) else {
+            throw reader.failure(.unexpectedValue(field: "role", value: UInt64(rawRole)), at: roleAt)
+        }
         self.role = role
         let stateAt = reader.offset
         let rawState = try reader.readUInt8()
