@@ -51,8 +51,8 @@ import Testing
                 ("previous", "randomblob(32)", .linkAltered(seq: Int64(seq))),
                 ("signature", "zeroblob(256)", .badSignature(seq: Int64(seq))),
             ] {
-                try Self.tampered(world, path: path, "UPDATE audit SET \(column) = \(value) WHERE seq = \(seq)") { factory in
-                    #expect(factoryError { () throws(FactoryError) in try factory.audit.verify() } == .auditChain(expected),
+                try Self.tampered(world, path: path, "UPDATE audit SET \(column) = \(value) WHERE seq = \(seq)") { audit in
+                    #expect(factoryError { () throws(FactoryError) in try audit.verify() } == .auditChain(expected),
                             "entry \(seq), \(column)")
                 }
             }
@@ -68,8 +68,8 @@ import Testing
                                               subject: entry.subject, outcome: "accepted", detail: "nothing happened")
             try Self.tampered(world, path: world.factory.database.queue.path,
                               "UPDATE audit SET outcome = 'accepted', detail = 'nothing happened', hash = ? WHERE seq = \(seq)",
-                              [Data(hash)]) { factory in
-                #expect(factoryError { () throws(FactoryError) in try factory.audit.verify() } == .auditChain(.badSignature(seq: Int64(seq))),
+                              [Data(hash)]) { audit in
+                #expect(factoryError { () throws(FactoryError) in try audit.verify() } == .auditChain(.badSignature(seq: Int64(seq))),
                         "entry \(seq)")
             }
         }
@@ -79,9 +79,9 @@ import Testing
         let count = 8
         let world = try Self.world(entries: count)
         for seq in 1...count {
-            try Self.tampered(world, path: world.factory.database.queue.path, "DELETE FROM audit WHERE seq = \(seq)") { factory in
+            try Self.tampered(world, path: world.factory.database.queue.path, "DELETE FROM audit WHERE seq = \(seq)") { audit in
                 let expected: FactoryError.AuditBreak = seq == count ? .truncated(head: Int64(count), count: count - 1) : .missing(seq: Int64(seq))
-                #expect(factoryError { () throws(FactoryError) in try factory.audit.verify() } == .auditChain(expected), "entry \(seq)")
+                #expect(factoryError { () throws(FactoryError) in try audit.verify() } == .auditChain(expected), "entry \(seq)")
             }
         }
     }
@@ -90,8 +90,8 @@ import Testing
         let count = 8
         let world = try Self.world(entries: count)
         for keep in 0..<count {
-            try Self.tampered(world, path: world.factory.database.queue.path, "DELETE FROM audit WHERE seq > \(keep)") { factory in
-                #expect(factoryError { () throws(FactoryError) in try factory.audit.verify() }
+            try Self.tampered(world, path: world.factory.database.queue.path, "DELETE FROM audit WHERE seq > \(keep)") { audit in
+                #expect(factoryError { () throws(FactoryError) in try audit.verify() }
                     == .auditChain(.truncated(head: Int64(count), count: keep)), "kept \(keep)")
             }
         }
@@ -108,8 +108,8 @@ import Testing
                 UPDATE audit SET seq = -1 WHERE seq = \(seq);
                 UPDATE audit SET seq = \(seq) WHERE seq = \(seq + 1);
                 UPDATE audit SET seq = \(seq + 1) WHERE seq = -1
-                """) { factory in
-                #expect(factoryError { () throws(FactoryError) in try factory.audit.verify() } == .auditChain(.linkAltered(seq: Int64(seq))),
+                """) { audit in
+                #expect(factoryError { () throws(FactoryError) in try audit.verify() } == .auditChain(.linkAltered(seq: Int64(seq))),
                         "entries \(seq) and \(seq + 1)")
             }
         }
@@ -133,18 +133,16 @@ import Testing
             == .core(.authentication(what: "audit head \(head)")))
     }
 
-    /// Runs `statement` on a copy of `world`'s keys.sqlite (the audit head beside it), then `check`
-    /// on a factory opened on that copy; the world itself stays untouched for the next case.
+    /// Runs `statement` on a copy of `world`'s keys.sqlite, then `check` on the audit log of that
+    /// copy (the world's signed head, CA key and verifier); the world stays untouched for the next case.
     static func tampered(_ world: FactoryWorld, path: String, _ statement: String, _ arguments: StatementArguments = StatementArguments(),
-                         _ check: (Factory) throws -> Void) throws {
-        let copy = world.temp.file("copy-\(UUID().uuidString)")
-        try FileManager.default.copyItem(atPath: world.directory, toPath: copy)
+                         _ check: (AuditLog) throws -> Void) throws {
+        let copy = world.temp.file("copy-\(UUID().uuidString).sqlite")
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
         defer { try? FileManager.default.removeItem(atPath: copy) }
-        do {
-            let queue = try DatabaseQueue(path: copy + "/keys.sqlite")
-            try queue.write { db in try db.execute(sql: statement, arguments: arguments) }
-        }
-        // Opening a factory re-creates the append-only triggers (IF NOT EXISTS): verify must not care.
-        try check(try Factory(directory: copy))
+        let database = try KeyDatabase(path: copy)
+        try database.queue.write { db in try db.execute(sql: statement, arguments: arguments) }
+        let audit = world.factory.audit
+        try check(AuditLog(database: database, headPath: audit.headPath, signer: audit.signer, verifier: audit.verifier))
     }
 }

@@ -17,6 +17,13 @@ package struct AuditLog {
 
     package static let genesis = [UInt8](repeating: 0, count: 32)
 
+    package init(database: KeyDatabase, headPath: String, signer: RSAPrivateKey, verifier: RSAPublicKey) {
+        self.database = database
+        self.headPath = headPath
+        self.signer = signer
+        self.verifier = verifier
+    }
+
     package struct Entry {
         package let seq: Int64
         package let time: Int64
