@@ -55,8 +55,10 @@ struct FactoryTemplate: @unchecked Sendable {
         let factory = try Factory.create(directory: directory, name: "FactoryKit Test CA")
         var platforms: [SoftPlatform] = []
         for name in ["platform-a", "platform-b"] {
-            let platform = SoftPlatform(name: name, aik: try RSAPrivateKey.generate(), bind: try RSAPrivateKey.generate(),
-                                        signing: try RSAPrivateKey.generate())
+            // The AIK is RSA-2048 (the CA certifies only such keys); the bind and signing keys are
+            // RSA-1024, which the factory takes as well and which keeps the template quick to make.
+            let platform = SoftPlatform(name: name, aik: try RSAPrivateKey.generate(), bind: try RSAPrivateKey.generate(bits: 1024),
+                                        signing: try RSAPrivateKey.generate(bits: 1024))
             try factory.decide(action: "test-register", subject: name) { (db) throws(FactoryError) in
                 for (key, purpose) in [(try factoryCore { () throws(LoBotError) in try platform.aikPublic() }, KeyDatabase.Purpose.identity),
                                        (try factoryCore { () throws(LoBotError) in try platform.bindPublic() }, .bind),
@@ -80,7 +82,30 @@ struct FactoryTemplate: @unchecked Sendable {
     }
 }
 
-/// One test's own factory: a copy of the template.
+/// The template after `provision` of domain dom1 onto platform-a (a LoBot made: four vTPM keys),
+/// made once for the tests that start there; `open` is the session's open message.
+struct ProvisionedTemplate: @unchecked Sendable {
+    let temp: TemporaryDirectory
+    let directory: String
+    let open: [UInt8]
+
+    static let shared = SharedFixture { try ProvisionedTemplate() }
+
+    init() throws {
+        let template = try FactoryTemplate.shared.get()
+        temp = try TemporaryDirectory("factorykit-provisioned")
+        directory = temp.file("factory")
+        try FileManager.default.copyItem(atPath: template.directory, toPath: directory)
+        let domain = DomainConfig(name: "dom1", memoryMiB: 64, kernel: template.temp.file("vmlinuz"), initrd: template.temp.file("initrd.img"),
+                                  commandLine: "console=ttyS0", disk: .none)
+        let outgoing = try Factory(directory: directory).provision(domain: domain, platform: "platform-a", disk: nil, lobotGolden: "image",
+                                                                   platformGolden: "platform", out: temp.file("out"))
+        guard outgoing.map(\.name) == ["01-open.msg"] else { throw FactoryError.notFound("provision sent \(outgoing.map(\.name))") }
+        open = outgoing[0].message.bytes
+    }
+}
+
+/// One test's own factory: a copy of the template (or, `provisioned`, of the provisioned one).
 final class FactoryWorld: @unchecked Sendable {
     let temp: TemporaryDirectory
     let directory: String
@@ -88,15 +113,19 @@ final class FactoryWorld: @unchecked Sendable {
     let a: SoftPlatform
     let b: SoftPlatform
     let template: FactoryTemplate
+    /// dom1's open message, in a provisioned world.
+    let open: Envelope?
 
-    init() throws {
+    init(provisioned: Bool = false) throws {
         template = try FactoryTemplate.shared.get()
+        let provisioned = provisioned ? try ProvisionedTemplate.shared.get() : nil
         temp = try TemporaryDirectory("factorykit")
         directory = temp.file("factory")
-        try FileManager.default.copyItem(atPath: template.directory, toPath: directory)
+        try FileManager.default.copyItem(atPath: provisioned?.directory ?? template.directory, toPath: directory)
         factory = try Factory(directory: directory)
         a = template.platforms[0]
         b = template.platforms[1]
+        open = try provisioned.map { try Envelope(bytes: $0.open) }
     }
 
     /// Reopens the factory from disk (after an edit through another connection).

@@ -1,8 +1,7 @@
 // The factory's LSP and LSM decisions (FactoryProtocol.swift) on a real factory, with the
 // platforms' messages built by LoBotCore's own serializers and signed with the software keys the
-// factory recorded for them. What these cannot reach: a trusted verdict (10a) needs a platform
-// quote and a vTPM quote from a LoBot's boot, so release (13) and close after a launch are tested
-// only for what they refuse before it.
+// factory recorded for them: what provision, migrate, proceed, verdict (10b), release and close
+// accept and refuse. The trusted path (10a, 11, 13 and the launch) is TrustedProvisioningTests.
 import FactoryKit
 import Foundation
 import GRDB
@@ -52,10 +51,9 @@ import Testing
     }
 
     @Test func provisioningChecksTheDestinationsKeysThenVerdictOnAFailedBootIs10b() throws {
-        let world = try FactoryWorld()
+        let world = try FactoryWorld(provisioned: true)
         let factory = world.factory
-        let open = try #require(try factory.provision(domain: world.domain("dom1"), platform: "platform-a", disk: nil,
-                                                      lobotGolden: "image", platformGolden: "platform", out: world.temp.file("out")).first?.message)
+        let open = try #require(world.open)
         let session = open.session
         let nonce = open.nonce
         let stale = { (state: String) in FactoryError.refused("refused as stale or replayed: session \(Hex.string(session)) is \(state)") }
@@ -121,15 +119,13 @@ import Testing
     }
 
     @Test func migrationOpensOnlyForARunningDomainAndTellsBothPlatformsTheVerdict() throws {
-        let world = try FactoryWorld()
+        let world = try FactoryWorld(provisioned: true)
         let factory = world.factory
         #expect(factoryError { () throws(FactoryError) in try factory.migrate(domain: "nope", to: "platform-b", platformGolden: "platform") }
             == .unknown(kind: "domain", name: "nope"))
-        _ = try factory.provision(domain: world.domain("dom1"), platform: "platform-a", disk: nil, lobotGolden: "image",
-                                  platformGolden: "platform", out: world.temp.file("out"))
         #expect(factoryError { () throws(FactoryError) in try factory.migrate(domain: "dom1", to: "platform-b", platformGolden: "platform") }
             == .refused("domain dom1 is not running anywhere yet"))
-        // What close records after a 10a launch (which needs a TPM's quotes): dom1 runs on platform-a.
+        // What close records after a 10a launch (TrustedProvisioningTests goes there): dom1 runs on platform-a.
         try world.rawSQL("UPDATE domains SET platform = 'platform-a' WHERE name = 'dom1'")
         #expect(factoryError { () throws(FactoryError) in try factory.migrate(domain: "dom1", to: "platform-a", platformGolden: "platform") }
             == .refused("domain dom1 already runs on platform-a"))
