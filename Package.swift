@@ -166,6 +166,10 @@ let package = Package(
             dependencies: ["LoBotCore", "LoBotGuestTPM", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "FactoryToolTests", dependencies: ["FactoryKit", "LoBotCore", "TestSupport"]),
+        // FactoryKit's decisions on a real factory directory (SQLite, CA keys), without a TPM.
+        .testTarget(
+            name: "FactoryKitTests",
+            dependencies: ["FactoryKit", "LoBotCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EndToEndTests", dependencies: ["LoBotCore", "LoBotPlatform", "TestSupport"]),
     ]
 )

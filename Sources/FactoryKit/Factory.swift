@@ -21,10 +21,10 @@ package struct Factory {
     package static func path(_ directory: String, _ name: String) -> String { directory + "/" + name }
 
     /// Opens an existing factory directory.
-    package init(directory: String) throws {
+    package init(directory: String) throws(FactoryError) {
         self.directory = directory
         guard FileManager.default.fileExists(atPath: Self.path(directory, "ca.cert")) else {
-            throw FactoryError("no factory in \(directory) (run lobot-factory init)")
+            throw .notFound("no factory in \(directory) (run lobot-factory init)")
         }
         var caKey = try readInput(Self.path(directory, "ca.key"), maximum: 16 << 10)
         defer { wipe(&caKey) }
@@ -38,20 +38,17 @@ package struct Factory {
             (try RSAPrivateKey(der: privacyKey), try PubKey(bytes: publicBytes))
         }
         let database = try KeyDatabase(path: Self.path(directory, "keys.sqlite"))
-        try database.queue.write { db in try AuditLog.createTable(db) }
+        try database.write { (db) throws(FactoryError) in try AuditLog.createTable(db) }
         self.database = database
         audit = AuditLog(database: database, headPath: Self.path(directory, "audit.head"), signer: signer,
                          verifier: try factoryCore { () throws(LoBotError) in try signer.publicKey() })
     }
 
     /// Creates a new factory in `directory` (which must not hold one) and opens it.
-    package static func create(directory: String, name: String) throws -> Factory {
-        let manager = FileManager.default
-        guard !manager.fileExists(atPath: path(directory, "ca.cert")) else { throw FactoryError("\(directory) already holds a factory") }
-        try manager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        for sub in ["golden", "ek-issuers"] {
-            try manager.createDirectory(atPath: path(directory, sub), withIntermediateDirectories: true)
-        }
+    package static func create(directory: String, name: String) throws(FactoryError) -> Factory {
+        guard !FileManager.default.fileExists(atPath: path(directory, "ca.cert")) else { throw .alreadyExists("\(directory) already holds a factory") }
+        try makeDirectories(directory, permissions: 0o700)
+        for sub in ["golden", "ek-issuers"] { try makeDirectories(path(directory, sub)) }
         let ca = try CertificateAuthority.create(name: name)
         var caKey = ca.keyDER
         defer { wipe(&caKey) }
@@ -68,9 +65,10 @@ package struct Factory {
             try Files.writeAtomically(path(directory, "privacy-ca.key"), privacyDER, permissions: 0o600)
             try Files.writeAtomically(path(directory, "privacy-ca.tpmpub"), privacyPublic.bytes, permissions: 0o644)
         }
-        try factoryCore { () throws(LoBotError) in try Files.writeAtomically(path(directory, "ca.cert"), try cachedDER(ca), permissions: 0o644) }
+        let caDER = try ca.certificateDER
+        try factoryCore { () throws(LoBotError) in try Files.writeAtomically(path(directory, "ca.cert"), caDER, permissions: 0o644) }
         let factory = try Factory(directory: directory)
-        try factory.decide(action: "init", subject: name) { db in
+        try factory.decide(action: "init", subject: name) { (db) throws(FactoryError) in
             let caModulus = try ca.certificate.rsaComponents().modulus
             _ = try factory.database.recordKey(modulus: caModulus, owner: name, kind: .factory, purpose: .caSigning,
                                                publicKey: nil, in: db)
@@ -81,38 +79,39 @@ package struct Factory {
         return factory
     }
 
-    private static func cachedDER(_ ca: CertificateAuthority) throws(LoBotError) -> [UInt8] {
-        do { return try ca.certificateDER } catch { throw .invalidArgument("cannot encode the CA certificate: \(error)") }
-    }
-
     /// Runs `body` as one decision: in a transaction, logged as accepted with the detail it
     /// returns; any error rolls back everything and is logged as refused, then rethrown.
     @discardableResult
-    package func decide(action: String, subject: String, _ body: (Database) throws -> String) throws -> String {
+    package func decide(action: String, subject: String, _ body: (Database) throws(FactoryError) -> String) throws(FactoryError) -> String {
         var entry: AuditLog.Entry? = nil
         var detail = ""
-        do {
-            try database.queue.write { db in
+        do throws(FactoryError) {
+            try database.write { (db) throws(FactoryError) in
                 detail = try body(db)
                 entry = try audit.append(action: action, subject: subject, outcome: "accepted", detail: detail, in: db)
             }
         } catch {
-            let message = (error as? FactoryError)?.description ?? "\(error)"
-            try database.queue.write { db in
-                entry = try audit.append(action: action, subject: subject, outcome: "refused", detail: message, in: db)
+            // The refusal is recorded as the error's one line, the same the command prints.
+            try database.write { (db) throws(FactoryError) in
+                entry = try audit.append(action: action, subject: subject, outcome: "refused", detail: error.description, in: db)
             }
             if let entry { try audit.writeHead(entry) }
-            throw FactoryError(message)
+            throw error
         }
         if let entry { try audit.writeHead(entry) }
         return detail
     }
 
     /// Manufacturer EK certificate issuers this factory trusts (DER files in ek-issuers/).
-    package func trustedEKIssuers() throws -> [Certificate] {
+    package func trustedEKIssuers() throws(FactoryError) -> [Certificate] {
         let folder = Self.path(directory, "ek-issuers")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return try names.sorted().map { try Certificate(derEncoded: try readInput(folder + "/" + $0, maximum: 16 << 10)) }
+        var issuers: [Certificate] = []
+        for name in names.sorted() {
+            let der = try readInput(folder + "/" + name, maximum: 16 << 10)
+            issuers.append(try x509("trusted EK issuer \(name) is not valid X.509") { try Certificate(derEncoded: der) })
+        }
+        return issuers
     }
 
     package func goldenPath(_ name: String) -> String { Self.path(directory, "golden/\(name).golden") }
@@ -120,10 +119,10 @@ package struct Factory {
 
 extension Factory {
     /// The platform's enrolled, active AIK; refuses an unknown or revoked platform.
-    package func platformAIK(_ platform: String, in db: Database) throws -> RSAPublicKey {
+    package func platformAIK(_ platform: String, in db: Database) throws(FactoryError) -> RSAPublicKey {
         try database.requireActive(platform, kind: .platform, in: db)
         guard let record = try database.activeKey(owner: platform, purpose: .identity, in: db), let bytes = record.publicKey else {
-            throw FactoryError("platform \(platform) has no enrolled AIK")
+            throw .notFound("platform \(platform) has no enrolled AIK")
         }
         return try factoryCore { () throws(LoBotError) in try PubKey(bytes: bytes).rsaPublicKey() }
     }

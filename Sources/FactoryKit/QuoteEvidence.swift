@@ -10,12 +10,12 @@ package struct QuoteEvidence {
     package let info2: QuoteInfo2?
     package let signature: [UInt8]
 
-    package static func load(quote: String?, pcrHash: String?, signature: String?, nonce: TPMNonce) throws -> QuoteEvidence {
+    package static func load(quote: String?, pcrHash: String?, signature: String?, nonce: TPMNonce) throws(FactoryError) -> QuoteEvidence {
         if let quote {
             let parsed = try factoryCore { () throws(LoBotError) in try Quote(bytes: try Files.read(quote, maximum: 8192)) }
             return QuoteEvidence(quote: parsed, info2: nil, signature: parsed.signature)
         }
-        guard let pcrHash, let signature else { throw FactoryError("no quote given") }
+        guard let pcrHash, let signature else { throw .invalidInput("no quote given") }
         var info = try factoryCore { () throws(LoBotError) in try QuoteInfo2(bytes: try Files.read(pcrHash, maximum: 4096)) }
         // tpm-quote-tools leaves externalData unset in the hash file; the verifier puts the nonce in.
         info.externalData = nonce
@@ -24,7 +24,7 @@ package struct QuoteEvidence {
 
     /// The nonce and the AIK's signature, through `Quote.verify` for LoBot quotes and the same
     /// signature primitive over the TPM_QUOTE_INFO2 bytes for tpm-quote-tools ones.
-    package func verify(aik: RSAPublicKey, nonce: TPMNonce) throws {
+    package func verify(aik: RSAPublicKey, nonce: TPMNonce) throws(FactoryError) {
         try factoryCore { () throws(LoBotError) in
             if let quote {
                 try quote.verify(aik: aik, expectedNonce: nonce)
@@ -36,7 +36,7 @@ package struct QuoteEvidence {
 
     /// Compares with golden values: each golden PCR (LoBot quote), or the composite hash over
     /// the golden selection (tpm-quote-tools quote).
-    package func check(golden: GoldenRecord) throws {
+    package func check(golden: GoldenRecord) throws(FactoryError) {
         try factoryCore { () throws(LoBotError) in
             if let quote {
                 try golden.check(quote.composite)
@@ -51,9 +51,9 @@ package struct QuoteEvidence {
 
 extension Factory {
     /// A golden record by name, its factory signature checked.
-    package func golden(_ name: String) throws -> GoldenRecord {
+    package func golden(_ name: String) throws(FactoryError) -> GoldenRecord {
         let path = goldenPath(name)
-        guard FileManager.default.fileExists(atPath: path) else { throw FactoryError("no golden values named \(name)") }
+        guard FileManager.default.fileExists(atPath: path) else { throw .notFound("no golden values named \(name)") }
         let bytes = try readInput(path, maximum: 64 << 10)
         return try factoryCore { () throws(LoBotError) in
             let record = try GoldenRecord(bytes: bytes)
@@ -67,7 +67,7 @@ extension Factory {
     /// The golden values an aDom's guest TPM must hold after LoBot's measured launch of `config`:
     /// PCRs 8 and 9 of every bank the guest's TPM family has, predicted from the domain's files by
     /// the agent's own code (LaunchMeasurement), signed, as `launch-NAME`.
-    package func recordLaunchGolden(_ config: DomainConfig) throws {
+    package func recordLaunchGolden(_ config: DomainConfig) throws(FactoryError) {
         var record = try factoryCore { () throws(LoBotError) in
             let banks = config.tpm.defaultBanks
             let events = try LaunchMeasurement.events(config: config, banks: banks)
@@ -88,9 +88,9 @@ extension Factory {
     package static func launchGoldenName(_ domain: String) -> String { "launch-" + domain }
 
     /// A bank golden record by name, its factory signature checked.
-    package func bankGolden(_ name: String) throws -> BankGoldenRecord {
+    package func bankGolden(_ name: String) throws(FactoryError) -> BankGoldenRecord {
         let path = goldenPath(name)
-        guard FileManager.default.fileExists(atPath: path) else { throw FactoryError("no golden values named \(name)") }
+        guard FileManager.default.fileExists(atPath: path) else { throw .notFound("no golden values named \(name)") }
         let bytes = try readInput(path, maximum: 64 << 10)
         return try factoryCore { () throws(LoBotError) in
             let record = try BankGoldenRecord(bytes: bytes)

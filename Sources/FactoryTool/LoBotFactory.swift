@@ -29,6 +29,9 @@ struct LoBotFactory: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let error as FactoryError {
+            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            Foundation.exit(error.exitCode.rawValue)
         } catch {
             guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
             let line = LoBotError.oneLine("Error: \(message(for: error)) (see \(commandPath()) --help)")
@@ -70,4 +73,11 @@ struct LoBotFactory: ParsableCommand {
         }
         return path
     }
+}
+
+extension FactoryError {
+    /// The status lobot-factory exits with (README, "Exit status"): 1 for every error the factory
+    /// refuses or fails with. 64 is a usage error (swift-argument-parser's, above); 3 is verdict's
+    /// 10b, a decision and not an error.
+    var exitCode: ExitCode { .failure }
 }

@@ -33,7 +33,7 @@ struct FactoryOptions: ParsableArguments {
 }
 
 /// Writes an output file whole or not at all.
-func writeOutput(_ path: String, _ bytes: [UInt8], secret: Bool = false) throws {
+func writeOutput(_ path: String, _ bytes: [UInt8], secret: Bool = false) throws(FactoryError) {
     try factoryCore { () throws(LoBotError) in
         try LoBotCoreFiles.writeAtomically(path, bytes, permissions: secret ? 0o600 : 0o644)
     }

@@ -48,7 +48,7 @@ struct Harvest {
     }
 
     mutating func files(under root: String) throws {
-        guard let walker = FileManager.default.enumerator(atPath: root) else { throw FactoryError("cannot read \(root)") }
+        guard let walker = FileManager.default.enumerator(atPath: root) else { throw FactoryError.notFound("cannot read \(root)") }
         var paths: [String] = []
         while let relative = walker.nextObject() as? String { paths.append(relative) }
         for relative in paths.sorted() {

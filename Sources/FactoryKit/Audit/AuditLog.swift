@@ -17,6 +17,13 @@ package struct AuditLog {
 
     package static let genesis = [UInt8](repeating: 0, count: 32)
 
+    package init(database: KeyDatabase, headPath: String, signer: RSAPrivateKey, verifier: RSAPublicKey) {
+        self.database = database
+        self.headPath = headPath
+        self.signer = signer
+        self.verifier = verifier
+    }
+
     package struct Entry {
         package let seq: Int64
         package let time: Int64
@@ -29,8 +36,9 @@ package struct AuditLog {
         package let signature: [UInt8]
     }
 
-    package static func createTable(_ db: Database) throws {
-        try db.execute(sql: """
+    package static func createTable(_ db: Database) throws(FactoryError) {
+        try sql {
+            try db.execute(sql: """
             CREATE TABLE IF NOT EXISTS audit (
                 seq INTEGER PRIMARY KEY NOT NULL,
                 time INTEGER NOT NULL,
@@ -45,10 +53,11 @@ package struct AuditLog {
             CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
             CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
             """)
+        }
     }
 
     package static func chainHash(previous: [UInt8], seq: Int64, time: Int64, action: String, subject: String, outcome: String,
-                          detail: String) throws -> [UInt8] {
+                          detail: String) throws(FactoryError) -> [UInt8] {
         var writer = ByteWriter()
         writer.write(previous)
         writer.write(UInt64(bitPattern: seq))
@@ -59,24 +68,26 @@ package struct AuditLog {
 
     /// Appends one decision inside `db`'s transaction; the head file follows the commit.
     @discardableResult
-    package func append(action: String, subject: String, outcome: String, detail: String, in db: Database) throws -> Entry {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+    package func append(action: String, subject: String, outcome: String, detail: String, in db: Database) throws(FactoryError) -> Entry {
+        let last = try sql { try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1") }
         let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1
         let previous = last.map { [UInt8]($0["hash"] as Data) } ?? Self.genesis
         let time = KeyDatabase.now
         let hash = try Self.chainHash(previous: previous, seq: seq, time: time, action: action, subject: subject,
                                       outcome: outcome, detail: detail)
         let signature = try factoryCore { () throws(LoBotError) in try signer.sign(digest: hash, algorithm: .sha256) }
-        try db.execute(sql: """
-            INSERT INTO audit (seq, time, action, subject, outcome, detail, previous, hash, signature)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [seq, time, action, subject, outcome, detail, Data(previous), Data(hash), Data(signature)])
+        try sql {
+            try db.execute(sql: """
+                INSERT INTO audit (seq, time, action, subject, outcome, detail, previous, hash, signature)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [seq, time, action, subject, outcome, detail, Data(previous), Data(hash), Data(signature)])
+        }
         return Entry(seq: seq, time: time, action: action, subject: subject, outcome: outcome, detail: detail,
                      previous: previous, hash: hash, signature: signature)
     }
 
     /// Writes `audit.head`: seq, hash and the CA's signature over both.
-    package func writeHead(_ entry: Entry) throws {
+    package func writeHead(_ entry: Entry) throws(FactoryError) {
         var writer = ByteWriter()
         writer.write(Array("LBAH".utf8))
         writer.write(UInt64(bitPattern: entry.seq))
@@ -89,9 +100,9 @@ package struct AuditLog {
         try factoryCore { () throws(LoBotError) in try Files.writeAtomically(headPath, writer.bytes, permissions: 0o644) }
     }
 
-    package func entries() throws -> [Entry] {
-        try database.queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq").map { row in
+    package func entries() throws(FactoryError) -> [Entry] {
+        try database.read { (db) throws(FactoryError) in
+            try sql { try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq") }.map { row in
                 Entry(seq: row["seq"], time: row["time"], action: row["action"], subject: row["subject"],
                       outcome: row["outcome"], detail: row["detail"], previous: [UInt8](row["previous"] as Data),
                       hash: [UInt8](row["hash"] as Data), signature: [UInt8](row["signature"] as Data))
@@ -101,35 +112,35 @@ package struct AuditLog {
 
     /// Walks the whole chain: every hash recomputed, every link and signature checked, no gap in
     /// the sequence, and the signed head no newer than the last entry. Returns the entry count.
-    package func verify() throws -> Int {
+    package func verify() throws(FactoryError) -> Int {
         let all = try entries()
         var previous = Self.genesis
         for (index, entry) in all.enumerated() {
-            guard entry.seq == Int64(index + 1) else { throw FactoryError("audit log broken: entry \(index + 1) is missing") }
-            guard entry.previous == previous else { throw FactoryError("audit log broken at entry \(entry.seq): link to the previous entry altered") }
+            guard entry.seq == Int64(index + 1) else { throw .auditChain(.missing(seq: Int64(index + 1))) }
+            guard entry.previous == previous else { throw .auditChain(.linkAltered(seq: entry.seq)) }
             let hash = try Self.chainHash(previous: previous, seq: entry.seq, time: entry.time, action: entry.action,
                                           subject: entry.subject, outcome: entry.outcome, detail: entry.detail)
-            guard hash == entry.hash else { throw FactoryError("audit log broken at entry \(entry.seq): its content was altered") }
+            guard hash == entry.hash else { throw .auditChain(.contentAltered(seq: entry.seq)) }
             guard verifier.verify(signature: entry.signature, digest: hash, algorithm: .sha256) else {
-                throw FactoryError("audit log broken at entry \(entry.seq): signature does not verify")
+                throw .auditChain(.badSignature(seq: entry.seq))
             }
             previous = hash
         }
         let head = try readHead()
         if let head {
             guard head.seq <= Int64(all.count) else {
-                throw FactoryError("audit log truncated: the signed head names entry \(head.seq), the log ends at \(all.count)")
+                throw .auditChain(.truncated(head: head.seq, count: all.count))
             }
             guard all[Int(head.seq) - 1].hash == head.hash else {
-                throw FactoryError("audit log broken at entry \(head.seq): it differs from the signed head")
+                throw .auditChain(.differsFromHead(seq: head.seq))
             }
         } else if !all.isEmpty {
-            throw FactoryError("audit log head \(headPath) is missing")
+            throw .auditChain(.headMissing(path: headPath))
         }
         return all.count
     }
 
-    package func readHead() throws -> (seq: Int64, hash: [UInt8])? {
+    package func readHead() throws(FactoryError) -> (seq: Int64, hash: [UInt8])? {
         guard FileManager.default.fileExists(atPath: headPath) else { return nil }
         let bytes = try readInput(headPath, maximum: 4096)
         return try factoryCore { () throws(LoBotError) in

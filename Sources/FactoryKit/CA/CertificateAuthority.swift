@@ -37,8 +37,14 @@ package struct CertificateAuthority {
     }
 
     /// A new root named `name`.
-    package static func create(name: String) throws -> CertificateAuthority {
-        let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+    package static func create(name: String) throws(FactoryError) -> CertificateAuthority {
+        let key = try crypto("cannot generate the CA key") { try _RSA.Signing.PrivateKey(keySize: .bits2048) }
+        return try x509("cannot make the CA certificate") {
+            try CertificateAuthority(key: key, certificate: selfSigned(name: name, key: key))
+        }
+    }
+
+    private static func selfSigned(name: String, key: _RSA.Signing.PrivateKey) throws(any Error) -> Certificate {
         let subject = try DistinguishedName {
             CommonName(name)
             OrganizationName("LoBot factory")
@@ -55,7 +61,7 @@ package struct CertificateAuthority {
                 SubjectKeyIdentifier(hash: Certificate.PublicKey(key.publicKey))
             },
             issuerPrivateKey: Certificate.PrivateKey(key))
-        return CertificateAuthority(key: key, certificate: certificate)
+        return certificate
     }
 
     package init(key: _RSA.Signing.PrivateKey, certificate: Certificate) {
@@ -63,27 +69,33 @@ package struct CertificateAuthority {
         self.certificate = certificate
     }
 
-    package init(keyDER: [UInt8], certificateDER: [UInt8]) throws {
-        key = try _RSA.Signing.PrivateKey(derRepresentation: keyDER)
-        certificate = try Certificate(derEncoded: certificateDER)
+    package init(keyDER: [UInt8], certificateDER: [UInt8]) throws(FactoryError) {
+        key = try crypto("cannot read the CA key") { try _RSA.Signing.PrivateKey(derRepresentation: keyDER) }
+        certificate = try x509("cannot read the CA certificate") { try Certificate(derEncoded: certificateDER) }
         guard certificate.publicKey == Certificate.PublicKey(key.publicKey) else {
-            throw FactoryError("the CA key and certificate do not belong together")
+            throw .refused("the CA key and certificate do not belong together")
         }
     }
 
     package var keyDER: [UInt8] { [UInt8](key.derRepresentation) }
-    package var certificateDER: [UInt8] { get throws { try certificate.serializeAsDER() } }
+    package var certificateDER: [UInt8] { get throws(FactoryError) { try certificate.serializeAsDER() } }
 
     /// The same key in LoBotCore's libcrypto form, for TPM-style signatures.
-    package func coreKey() throws -> RSAPrivateKey {
+    package func coreKey() throws(FactoryError) -> RSAPrivateKey {
         var der = keyDER
         defer { wipe(&der) }
         return try factoryCore { () throws(LoBotError) in try RSAPrivateKey(der: der) }
     }
 
     /// A certificate for the RSA key with `modulus` and `exponent`, owned by `owner`.
-    package func issue(owner: String, role: Role, modulus: [UInt8], exponent: [UInt8], years: Double = 10) throws -> Certificate {
-        let publicKey = try _RSA.Signing.PublicKey(n: modulus, e: exponent)
+    package func issue(owner: String, role: Role, modulus: [UInt8], exponent: [UInt8], years: Double = 10) throws(FactoryError) -> Certificate {
+        let publicKey = try crypto("cannot read \(owner)'s RSA key") { try _RSA.Signing.PublicKey(n: modulus, e: exponent) }
+        return try x509("cannot issue \(owner)'s \(role.organizationalUnit) certificate") {
+            try issue(owner: owner, role: role, publicKey: publicKey, years: years)
+        }
+    }
+
+    private func issue(owner: String, role: Role, publicKey: _RSA.Signing.PublicKey, years: Double) throws(any Error) -> Certificate {
         let subject = try DistinguishedName {
             CommonName(owner)
             OrganizationalUnitName(role.organizationalUnit)
@@ -106,37 +118,40 @@ package struct CertificateAuthority {
 
     /// Checks a certificate claims to come from this CA: its signature, its validity period, and
     /// that it carries the given role.
-    package func check(_ certificate: Certificate, role: Role, what: String) throws {
+    package func check(_ certificate: Certificate, role: Role, what: String) throws(FactoryError) {
         guard certificate.issuer == self.certificate.subject,
             self.certificate.publicKey.isValidSignature(certificate.signature, for: certificate)
-        else { throw FactoryError("\(what) certificate is not signed by this factory's CA") }
+        else { throw .refused("\(what) certificate is not signed by this factory's CA") }
         let now = Date()
         guard certificate.notValidBefore <= now, now <= certificate.notValidAfter else {
-            throw FactoryError("\(what) certificate is expired or not yet valid")
+            throw .refused("\(what) certificate is expired or not yet valid")
         }
-        let usages = try certificate.extensions.extendedKeyUsage
+        let usages = try x509("\(what) certificate's extended key usage is malformed") { try certificate.extensions.extendedKeyUsage }
         guard usages?.contains(ExtendedKeyUsage.Usage(oid: role.extendedKeyUsage)) == true else {
-            throw FactoryError("\(what) certificate is not a \(role.organizationalUnit) certificate")
+            throw .refused("\(what) certificate is not a \(role.organizationalUnit) certificate")
         }
     }
 }
 
 extension Certificate {
-    package func serializeAsDER() throws -> [UInt8] {
-        var serializer = DER.Serializer()
-        try serializer.serialize(self)
-        return serializer.serializedBytes
+    package func serializeAsDER() throws(FactoryError) -> [UInt8] {
+        try x509("cannot encode a certificate") {
+            var serializer = DER.Serializer()
+            try serializer.serialize(self)
+            return serializer.serializedBytes
+        }
     }
 
     /// The subject's RSA modulus and exponent.
-    package func rsaComponents() throws -> (modulus: [UInt8], exponent: [UInt8]) {
-        guard let rsa = _RSA.Signing.PublicKey(publicKey) else { throw FactoryError("certificate does not hold an RSA key") }
+    package func rsaComponents() throws(FactoryError) -> (modulus: [UInt8], exponent: [UInt8]) {
+        guard let rsa = _RSA.Signing.PublicKey(publicKey) else { throw .invalidInput("certificate does not hold an RSA key") }
         let pkcs1 = [UInt8](rsa.pkcs1DERRepresentation)
-        let node = try DER.parse(pkcs1)
-        return try DER.sequence(node, identifier: .sequence) { nodes in
-            let n = try ArraySlice<UInt8>(derEncoded: &nodes)
-            let e = try ArraySlice<UInt8>(derEncoded: &nodes)
-            return (Self.unsigned(n), Self.unsigned(e))
+        return try x509("certificate's RSA key is malformed") {
+            try DER.sequence(try DER.parse(pkcs1), identifier: .sequence) { nodes in
+                let n = try ArraySlice<UInt8>(derEncoded: &nodes)
+                let e = try ArraySlice<UInt8>(derEncoded: &nodes)
+                return (Self.unsigned(n), Self.unsigned(e))
+            }
         }
     }
 

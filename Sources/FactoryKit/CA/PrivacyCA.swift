@@ -23,18 +23,18 @@ extension Factory {
     /// TPM_ES_SYM_CBC_PKCS5PAD: the session key's scheme, which TrouSerS decrypts with.
     package static let cbcPKCS5: UInt16 = 0x00ff
 
-    package func enroll(request bytes: [UInt8]) throws -> Enrollment {
+    package func enroll(request bytes: [UInt8]) throws(FactoryError) -> Enrollment {
         // Opening the request touches no state; a refusal here is still logged below.
         var result: Enrollment? = nil
-        let opened = Result { try openIdentityRequest(bytes) }
+        let opened = Result { () throws(FactoryError) in try openIdentityRequest(bytes) }
         let subject = (try? opened.get().platform) ?? "(unreadable request)"
-        try decide(action: "enroll", subject: subject) { db in
+        try decide(action: "enroll", subject: subject) { (db) throws(FactoryError) in
             let (platform, proof) = try opened.get()
             let ek = try checkEndorsement(proof.endorsementCredential, platform: platform, in: db)
-            guard try database.owner(platform, in: db)?.state != "revoked" else { throw FactoryError("platform \(platform) is revoked") }
+            guard try database.owner(platform, in: db)?.state != "revoked" else { throw .revoked("platform \(platform)") }
             let aikParms = try factoryCore { () throws(LoBotError) in try proof.identityKey.algorithmParms.rsaParms() }
             guard aikParms.keyLength == 2048, proof.identityKey.algorithmParms.sigScheme == .rsaPKCS1v15SHA1 else {
-                throw FactoryError("AIK is not an RSA-2048 PKCS#1 SHA-1 signing key")
+                throw .invalidInput("AIK is not an RSA-2048 PKCS#1 SHA-1 signing key")
             }
             let aikFingerprint = try database.recordKey(
                 modulus: proof.identityKey.modulus, owner: platform, kind: .platform, purpose: .identity,
@@ -42,7 +42,7 @@ extension Factory {
             let certificate = try ca.issue(owner: platform, role: .identity, modulus: proof.identityKey.modulus,
                                            exponent: aikParms.effectiveExponent)
             let der = try certificate.serializeAsDER()
-            guard der.count <= 4000 else { throw FactoryError("AIK certificate too large for TrouSerS (4096-byte limit)") }
+            guard der.count <= 4000 else { throw .invalidInput("AIK certificate too large for TrouSerS (4096-byte limit)") }
             try database.recordCertificate(der: der, serial: Array(certificate.serialNumber.bytes), keyFingerprint: aikFingerprint,
                                            owner: platform, purpose: .identity, in: db)
             let answer = try factoryCore { () throws(LoBotError) in
@@ -60,13 +60,13 @@ extension Factory {
             result = Enrollment(platform: platform, answer: answer, certificate: der)
             return "AIK \(Hex.string(Array(aikFingerprint.prefix(8)))) certified"
         }
-        guard let result else { throw FactoryError("enrollment produced no answer") }
+        guard let result else { throw .notFound("enrollment produced no answer") }
         return result
     }
 
     /// Decrypts and parses a request, and checks the AIK's binding signature over the label and
     /// this CA's key. Returns the platform's name (the label) and the proof.
-    package func openIdentityRequest(_ bytes: [UInt8]) throws -> (platform: String, proof: IdentityProof) {
+    package func openIdentityRequest(_ bytes: [UInt8]) throws(FactoryError) -> (platform: String, proof: IdentityProof) {
         try factoryCore { () throws(LoBotError) in
             let request = try IdentityRequest(bytes: bytes)
             guard request.asymAlgorithm == privacyCAPublic.algorithmParms else {
@@ -98,29 +98,28 @@ extension Factory {
     /// Accepts an EK certificate issued by this factory for `platform` (its key recorded as that
     /// platform's EK) or by a trusted manufacturer issuer (its key then recorded, once, for
     /// `platform`). Returns the EK public key to encrypt the answer to.
-    package func checkEndorsement(_ der: [UInt8], platform: String, in db: Database) throws -> RSAPublicKey {
-        guard !der.isEmpty else { throw FactoryError("identity request carries no EK certificate") }
-        let certificate: Certificate
-        do { certificate = try Certificate(derEncoded: der) } catch { throw FactoryError("EK certificate is not valid X.509: \(error)") }
+    package func checkEndorsement(_ der: [UInt8], platform: String, in db: Database) throws(FactoryError) -> RSAPublicKey {
+        guard !der.isEmpty else { throw .invalidInput("identity request carries no EK certificate") }
+        let certificate = try x509("EK certificate is not valid X.509") { try Certificate(derEncoded: der) }
         let (modulus, exponent) = try certificate.rsaComponents()
         let fingerprint = try KeyDatabase.fingerprint(modulus: modulus)
         if certificate.issuer == ca.certificate.subject {
             try ca.check(certificate, role: .endorsement, what: "EK")
-            guard certificate.commonName == platform else { throw FactoryError("EK certificate was issued to \(certificate.commonName ?? "?"), not \(platform)") }
+            guard certificate.commonName == platform else { throw .refused("EK certificate was issued to \(certificate.commonName ?? "?"), not \(platform)") }
             guard let record = try KeyDatabase.key(fingerprint, in: db), record.owner == platform, record.purpose == KeyDatabase.Purpose.endorsement.rawValue else {
-                throw FactoryError("EK certificate names a key the factory never recorded for \(platform)")
+                throw .refused("EK certificate names a key the factory never recorded for \(platform)")
             }
-            guard record.state == "active" else { throw FactoryError("\(platform)'s EK is revoked") }
+            guard record.state == "active" else { throw .revoked("\(platform)'s EK") }
         } else {
             let issuers = try trustedEKIssuers()
             guard issuers.contains(where: { $0.subject == certificate.issuer && $0.publicKey.isValidSignature(certificate.signature, for: certificate) }) else {
-                throw FactoryError("EK certificate is not signed by this factory or a trusted EK issuer")
+                throw .refused("EK certificate is not signed by this factory or a trusted EK issuer")
             }
             if let record = try KeyDatabase.key(fingerprint, in: db) {
                 guard record.owner == platform, record.purpose == KeyDatabase.Purpose.endorsement.rawValue else {
-                    throw FactoryError("refused key reuse: this EK is already recorded as \(record.owner)'s \(record.purpose) key")
+                    throw .keyReuse(what: "EK", owner: record.owner, purpose: record.purpose)
                 }
-                guard record.state == "active" else { throw FactoryError("\(platform)'s EK is revoked") }
+                guard record.state == "active" else { throw .revoked("\(platform)'s EK") }
             } else {
                 _ = try database.recordKey(modulus: modulus, owner: platform, kind: .platform, purpose: .endorsement,
                                            publicKey: nil, in: db)

@@ -30,7 +30,7 @@ package struct KeyDatabase {
     }
 
     /// Opens (creating if needed) the database at `path`.
-    package init(path: String) throws {
+    package init(path: String) throws(FactoryError) {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // A rollback journal, not WAL: the database is one file that a backup or an offline copy
@@ -38,8 +38,9 @@ package struct KeyDatabase {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL")
         }
-        queue = try DatabaseQueue(path: path, configuration: configuration)
-        try Self.migrator.migrate(queue)
+        let queue = try sql { try DatabaseQueue(path: path, configuration: configuration) }
+        try sql { try Self.migrator.migrate(queue) }
+        self.queue = queue
         // 0600, set once: a chmod to the mode it already has still moves the file's change time,
         // and a command that refuses its input must leave the factory as it found it (the
         // thorough tamper matrix saw every refused `verdict` touch the database this way).
@@ -113,7 +114,7 @@ package struct KeyDatabase {
     package static var now: Int64 { Int64(Date().timeIntervalSince1970) }
 
     /// SHA-256 of an RSA modulus: how the database names a public key.
-    package static func fingerprint(modulus: [UInt8]) throws -> [UInt8] { try factoryCore { () throws(LoBotError) in try Digest.sha256(modulus) } }
+    package static func fingerprint(modulus: [UInt8]) throws(FactoryError) -> [UInt8] { try factoryCore { () throws(LoBotError) in try Digest.sha256(modulus) } }
 
     // MARK: owners
 
@@ -123,28 +124,31 @@ package struct KeyDatabase {
         package let state: String
     }
 
-    package func owner(_ name: String, in db: Database) throws -> Owner? {
-        try Row.fetchOne(db, sql: "SELECT name, kind, state FROM owners WHERE name = ?", arguments: [name]).map {
+    package func owner(_ name: String, in db: Database) throws(FactoryError) -> Owner? {
+        try sql { try Row.fetchOne(db, sql: "SELECT name, kind, state FROM owners WHERE name = ?", arguments: [name]) }.map {
             Owner(name: $0["name"], kind: $0["kind"], state: $0["state"])
         }
     }
 
     /// Records `name` if it is new; refuses an existing owner of another kind.
-    package func ensureOwner(_ name: String, kind: OwnerKind, in db: Database) throws {
-        let existing = try String.fetchOne(
-            try db.cachedStatement(sql: "SELECT kind FROM owners WHERE name = ?"), arguments: [name])
+    package func ensureOwner(_ name: String, kind: OwnerKind, in db: Database) throws(FactoryError) {
+        let existing = try sql {
+            try String.fetchOne(try db.cachedStatement(sql: "SELECT kind FROM owners WHERE name = ?"), arguments: [name])
+        }
         if let existing {
-            guard existing == kind.rawValue else { throw FactoryError("\(name) is already known as a \(existing), not a \(kind.rawValue)") }
+            guard existing == kind.rawValue else { throw .refused("\(name) is already known as a \(existing), not a \(kind.rawValue)") }
             return
         }
-        try db.cachedStatement(sql: "INSERT INTO owners (name, kind, state, created) VALUES (?, ?, 'active', ?)")
-            .execute(arguments: [name, kind.rawValue, Self.now])
+        try sql {
+            try db.cachedStatement(sql: "INSERT INTO owners (name, kind, state, created) VALUES (?, ?, 'active', ?)")
+                .execute(arguments: [name, kind.rawValue, Self.now])
+        }
     }
 
     /// Throws unless `name` is a known, active owner of `kind`.
-    package func requireActive(_ name: String, kind: OwnerKind, in db: Database) throws {
-        guard let owner = try owner(name, in: db), owner.kind == kind.rawValue else { throw FactoryError("unknown \(kind.rawValue) \(name)") }
-        guard owner.state == "active" else { throw FactoryError("\(kind.rawValue) \(name) is revoked") }
+    package func requireActive(_ name: String, kind: OwnerKind, in db: Database) throws(FactoryError) {
+        guard let owner = try owner(name, in: db), owner.kind == kind.rawValue else { throw .unknown(kind: kind.rawValue, name: name) }
+        guard owner.state == "active" else { throw .revoked("\(kind.rawValue) \(name)") }
     }
 
     // MARK: keys
@@ -160,33 +164,40 @@ package struct KeyDatabase {
     /// Records a key; a key already recorded (under any owner or purpose) is refused as reuse. The
     /// UNIQUE index on the fingerprint is the check; the existing record is read only to say whose.
     package func recordKey(modulus: [UInt8]?, secretFingerprint: [UInt8]? = nil, owner: String, kind: OwnerKind,
-                   purpose: Purpose, publicKey: [UInt8]?, in db: Database) throws -> [UInt8] {
-        let fingerprint = try secretFingerprint ?? Self.fingerprint(modulus: modulus ?? [])
+                   purpose: Purpose, publicKey: [UInt8]?, in db: Database) throws(FactoryError) -> [UInt8] {
+        let fingerprint: [UInt8]
+        if let secretFingerprint { fingerprint = secretFingerprint } else { fingerprint = try Self.fingerprint(modulus: modulus ?? []) }
         try ensureOwner(owner, kind: kind, in: db)
         do {
             try db.cachedStatement(sql: "INSERT INTO keys (fingerprint, owner, purpose, state, created, public_key) VALUES (?, ?, ?, 'active', ?, ?)")
                 .execute(arguments: [Data(fingerprint), owner, purpose.rawValue, Self.now, publicKey.map { Data($0) }])
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            guard let existing = try Self.key(fingerprint, in: db) else { throw error }
-            throw FactoryError("refused key reuse: this key is already recorded as \(existing.owner)'s \(existing.purpose) key")
+            guard let existing = try Self.key(fingerprint, in: db) else { throw FactoryError(grdb: error) }
+            throw .keyReuse(what: "key", owner: existing.owner, purpose: existing.purpose)
+        } catch {
+            throw FactoryError(grdb: error)
         }
         return fingerprint
     }
 
-    package static func key(_ fingerprint: [UInt8], in db: Database) throws -> KeyRecord? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT owner, purpose, state, public_key FROM keys WHERE fingerprint = ?"),
-                         arguments: [Data(fingerprint)]).map { row in
+    package static func key(_ fingerprint: [UInt8], in db: Database) throws(FactoryError) -> KeyRecord? {
+        try sql {
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT owner, purpose, state, public_key FROM keys WHERE fingerprint = ?"),
+                             arguments: [Data(fingerprint)])
+        }.map { row in
             KeyRecord(fingerprint: fingerprint, owner: row["owner"], purpose: row["purpose"], state: row["state"],
                       publicKey: (row["public_key"] as Data?).map { [UInt8]($0) })
         }
     }
 
     /// The active key of `owner` for `purpose` (the latest if there are several).
-    package func activeKey(owner: String, purpose: Purpose, in db: Database) throws -> KeyRecord? {
-        try Row.fetchOne(db, sql: """
-            SELECT fingerprint, owner, purpose, state, public_key FROM keys
-            WHERE owner = ? AND purpose = ? AND state = 'active' ORDER BY id DESC LIMIT 1
-            """, arguments: [owner, purpose.rawValue]).map { row in
+    package func activeKey(owner: String, purpose: Purpose, in db: Database) throws(FactoryError) -> KeyRecord? {
+        try sql {
+            try Row.fetchOne(db, sql: """
+                SELECT fingerprint, owner, purpose, state, public_key FROM keys
+                WHERE owner = ? AND purpose = ? AND state = 'active' ORDER BY id DESC LIMIT 1
+                """, arguments: [owner, purpose.rawValue])
+        }.map { row in
             KeyRecord(fingerprint: [UInt8](row["fingerprint"] as Data), owner: row["owner"], purpose: row["purpose"],
                       state: row["state"], publicKey: (row["public_key"] as Data?).map { [UInt8]($0) })
         }
@@ -194,29 +205,29 @@ package struct KeyDatabase {
 
     /// Refuses a key that is unknown, not `owner`'s, not for `purpose`, or revoked (or whose
     /// owner is revoked).
-    package func requireActiveKey(modulus: [UInt8], owner: String, purpose: Purpose, in db: Database) throws {
-        guard let record = try Self.key(try Self.fingerprint(modulus: modulus), in: db) else { throw FactoryError("unknown key: the factory never recorded it") }
+    package func requireActiveKey(modulus: [UInt8], owner: String, purpose: Purpose, in db: Database) throws(FactoryError) {
+        guard let record = try Self.key(try Self.fingerprint(modulus: modulus), in: db) else { throw .notFound("unknown key: the factory never recorded it") }
         guard record.owner == owner, record.purpose == purpose.rawValue else {
-            throw FactoryError("key belongs to \(record.owner) as \(record.purpose), not to \(owner) as \(purpose.rawValue)")
+            throw .refused("key belongs to \(record.owner) as \(record.purpose), not to \(owner) as \(purpose.rawValue)")
         }
-        guard record.state == "active" else { throw FactoryError("\(owner)'s \(purpose.rawValue) key is revoked") }
-        if let owner = try self.owner(owner, in: db), owner.state != "active" { throw FactoryError("\(owner.kind) \(owner.name) is revoked") }
+        guard record.state == "active" else { throw .revoked("\(owner)'s \(purpose.rawValue) key") }
+        if let owner = try self.owner(owner, in: db), owner.state != "active" { throw .revoked("\(owner.kind) \(owner.name)") }
     }
 
     /// Revokes an owner and every key it holds; returns how many keys changed.
-    package func revoke(owner name: String, in db: Database) throws -> Int {
-        guard try Row.fetchOne(db, sql: "SELECT name FROM owners WHERE name = ?", arguments: [name]) != nil else {
-            throw FactoryError("unknown owner \(name)")
-        }
+    package func revoke(owner name: String, in db: Database) throws(FactoryError) -> Int {
+        guard try owner(name, in: db) != nil else { throw .unknown(kind: "owner", name: name) }
         let now = Self.now
-        try db.execute(sql: "UPDATE owners SET state = 'revoked', revoked = ? WHERE name = ? AND state = 'active'", arguments: [now, name])
-        try db.execute(sql: "UPDATE keys SET state = 'revoked', revoked = ? WHERE owner = ? AND state = 'active'", arguments: [now, name])
-        return db.changesCount
+        return try sql {
+            try db.execute(sql: "UPDATE owners SET state = 'revoked', revoked = ? WHERE name = ? AND state = 'active'", arguments: [now, name])
+            try db.execute(sql: "UPDATE keys SET state = 'revoked', revoked = ? WHERE owner = ? AND state = 'active'", arguments: [now, name])
+            return db.changesCount
+        }
     }
 
     // MARK: certificates
 
-    package func recordCertificate(der: [UInt8], serial: [UInt8], keyFingerprint: [UInt8], owner: String, purpose: Purpose, in db: Database) throws {
+    package func recordCertificate(der: [UInt8], serial: [UInt8], keyFingerprint: [UInt8], owner: String, purpose: Purpose, in db: Database) throws(FactoryError) {
         let fingerprint = try factoryCore { () throws(LoBotError) in try Digest.sha256(der) }
         do {
             try db.execute(sql: """
@@ -224,34 +235,37 @@ package struct KeyDatabase {
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [Data(fingerprint), Data(serial), Data(keyFingerprint), owner, purpose.rawValue, Self.now, Data(der)])
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw FactoryError("refused certificate reuse: this certificate or serial number is already recorded")
+            throw .certificateReuse
+        } catch {
+            throw FactoryError(grdb: error)
         }
     }
 
     // MARK: nonces
 
     /// A fresh 20-byte nonce for `owner`, recorded so it is accepted once.
-    package func issueNonce(owner: String, purpose: String, in db: Database) throws -> TPMNonce {
+    package func issueNonce(owner: String, purpose: String, in db: Database) throws(FactoryError) -> TPMNonce {
         let nonce = try factoryCore { () throws(LoBotError) in try TPMNonce.random() }
-        try db.execute(sql: "INSERT INTO nonces (value, owner, purpose, issued) VALUES (?, ?, ?, ?)",
-                       arguments: [Data(nonce.value), owner, purpose, Self.now])
+        try sql {
+            try db.execute(sql: "INSERT INTO nonces (value, owner, purpose, issued) VALUES (?, ?, ?, ?)",
+                           arguments: [Data(nonce.value), owner, purpose, Self.now])
+        }
         return nonce
     }
 
     /// Marks a nonce used; refuses one never issued, issued to someone else or for something
     /// else, or already used.
-    package func consumeNonce(_ nonce: TPMNonce, owner: String, purpose: String, in db: Database) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT owner, purpose, used FROM nonces WHERE value = ?", arguments: [Data(nonce.value)]) else {
-            throw FactoryError("refused nonce \(nonce.hex): the factory never issued it")
-        }
+    package func consumeNonce(_ nonce: TPMNonce, owner: String, purpose: String, in db: Database) throws(FactoryError) {
+        guard let row = try sql({ try Row.fetchOne(db, sql: "SELECT owner, purpose, used FROM nonces WHERE value = ?", arguments: [Data(nonce.value)]) })
+        else { throw .nonceNeverIssued(nonce.hex) }
         let issuedTo: String = row["owner"]
         let issuedFor: String = row["purpose"]
         guard issuedTo == owner, issuedFor == purpose else {
-            throw FactoryError("refused nonce \(nonce.hex): issued to \(issuedTo) for \(issuedFor), not to \(owner) for \(purpose)")
+            throw .nonceMisdirected(nonce: nonce.hex, issuedTo: issuedTo, issuedFor: issuedFor, owner: owner, purpose: purpose)
         }
-        guard (row["used"] as Int64?) == nil else { throw FactoryError("refused replayed nonce \(nonce.hex): already used") }
-        try db.execute(sql: "UPDATE nonces SET used = ? WHERE value = ?", arguments: [Self.now, Data(nonce.value)])
+        guard (row["used"] as Int64?) == nil else { throw .nonceReplayed(nonce.hex) }
+        try sql { try db.execute(sql: "UPDATE nonces SET used = ? WHERE value = ?", arguments: [Self.now, Data(nonce.value)]) }
     }
 
-    package func countKeys() throws -> Int { try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM keys") ?? 0 } }
+    package func countKeys() throws(FactoryError) -> Int { try sql { try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM keys") ?? 0 } } }
 }

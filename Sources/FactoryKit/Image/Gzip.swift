@@ -3,9 +3,10 @@
 import CZlib
 
 package enum Gzip {
-    package static func compress(_ input: [UInt8], level: Int32 = 9) throws -> [UInt8] {
+    package static func compress(_ input: [UInt8], level: Int32 = 9) throws(FactoryError) -> [UInt8] {
         var stream = z_stream()
-        guard lobot_deflate_init_gzip(&stream, level) == Z_OK else { throw FactoryError("cannot start gzip compression") }
+        let started = lobot_deflate_init_gzip(&stream, level)
+        guard started == Z_OK else { throw .compression(what: "cannot start gzip compression", code: started) }
         defer { deflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 64)
         var source = input
@@ -18,7 +19,7 @@ package enum Gzip {
                 return deflate(&stream, Z_FINISH)
             }
         }
-        guard rc == Z_STREAM_END else { throw FactoryError("gzip compression failed (zlib \(rc))") }
+        guard rc == Z_STREAM_END else { throw .compression(what: "gzip compression failed", code: rc) }
         return Array(output[0..<Int(stream.total_out)])
     }
 }

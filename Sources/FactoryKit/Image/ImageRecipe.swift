@@ -53,16 +53,16 @@ package enum ImageRecipe {
     }
 
     /// The newest kernel in /boot and its modules directory.
-    package static func defaultKernel() throws -> (kernel: String, modules: String) {
+    package static func defaultKernel() throws(FactoryError) -> (kernel: String, modules: String) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/boot")) ?? []
         guard let newest = names.filter({ $0.hasPrefix("vmlinuz-") }).sorted().last else {
-            throw FactoryError("no kernel in /boot (install linux-image-amd64, or give --kernel and --modules)")
+            throw .notFound("no kernel in /boot (install linux-image-amd64, or give --kernel and --modules)")
         }
         let version = String(newest.dropFirst("vmlinuz-".count))
         return ("/boot/" + newest, "/lib/modules/" + version)
     }
 
-    package static func bake(_ inputs: Inputs) throws -> Baked {
+    package static func bake(_ inputs: Inputs) throws(FactoryError) -> Baked {
         let kernel = try readInput(inputs.kernelPath, maximum: 256 << 20)
         var archive = NewcArchive(modificationTime: inputs.modificationTime)
         for directory in ["/dev", "/proc", "/sys", "/run", "/etc", "/etc/lobot", "/lib", "/lib/modules", "/var", "/var/lib"] {

@@ -36,18 +36,18 @@ extension Factory {
     }
 
     /// Decides; logs "trusted" as accepted, any failed check as refused with its reason.
-    package func verifyBoot(_ evidence: BootEvidence) throws {
-        try decide(action: "verify-boot", subject: "\(evidence.lobot) on \(evidence.platform)") { db in
+    package func verifyBoot(_ evidence: BootEvidence) throws(FactoryError) {
+        try decide(action: "verify-boot", subject: "\(evidence.lobot) on \(evidence.platform)") { (db) throws(FactoryError) in
             let result = evidence.result
             guard result.succeeded, let platformQuote = result.platformQuote, let vtpmQuote = result.vtpmQuote else {
-                throw FactoryError("the LoBot VM reported a failure: \(result.message)")
+                throw .refused("the LoBot VM reported a failure: \(result.message)")
             }
             try database.consumeNonce(evidence.platformNonce, owner: evidence.platform, purpose: "quote", in: db)
             try database.consumeNonce(evidence.vtpmNonce, owner: evidence.lobot, purpose: "quote", in: db)
             let platformKey = try platformAIK(evidence.platform, in: db)
             let vtpmAIK = try loBotKey(evidence.lobot, purpose: .vtpmIdentity, in: db)
             let imageGolden = try golden(evidence.image)
-            let platformGolden = try evidence.platformGolden.map { try golden($0) }
+            let platformGolden = try evidence.platformGolden.map { (name) throws(FactoryError) in try golden(name) }
             try factoryCore { () throws(LoBotError) in
                 try platformQuote.verify(aik: platformKey, expectedNonce: evidence.platformNonce)
                 // A LoBot VM's platform has firmware that logged PCRs 0-5 and 7; a host-mode LoBot_D's

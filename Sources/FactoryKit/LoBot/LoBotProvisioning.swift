@@ -15,14 +15,14 @@ extension Factory {
         package let certificates: [(name: String, der: [UInt8])]
     }
 
-    package func makeLoBot(name: String, platform: String) throws -> NewLoBot {
+    package func makeLoBot(name: String, platform: String) throws(FactoryError) -> NewLoBot {
         var result: NewLoBot? = nil
-        try decide(action: "lobot-new", subject: name) { db in
-            guard Self.isValidName(name) else { throw FactoryError("LoBot names are 1-64 letters, digits, '.', '_' or '-'") }
-            guard try database.owner(name, in: db) == nil else { throw FactoryError("LoBot \(name) already exists") }
+        try decide(action: "lobot-new", subject: name) { (db) throws(FactoryError) in
+            guard Self.isValidName(name) else { throw .invalidInput("LoBot names are 1-64 letters, digits, '.', '_' or '-'") }
+            guard try database.owner(name, in: db) == nil else { throw .alreadyExists("LoBot \(name) already exists") }
             try database.requireActive(platform, kind: .platform, in: db)
             guard let bind = try database.activeKey(owner: platform, purpose: .bind, in: db), let bindBytes = bind.publicKey else {
-                throw FactoryError("platform \(platform) has no registered bind key")
+                throw .notFound("platform \(platform) has no registered bind key")
             }
             let vtpm = try factoryCore { () throws(LoBotError) in try VTPM.create() }
             var certificates: [(String, [UInt8])] = []
@@ -55,15 +55,15 @@ extension Factory {
             result = NewLoBot(id: vtpm.id, state: state, boundKey: boundKey, certificates: certificates)
             return "vTPM \(Hex.string(vtpm.id)) for platform \(platform)"
         }
-        guard let result else { throw FactoryError("no LoBot made") }
+        guard let result else { throw .notFound("no LoBot made") }
         return result
     }
 
     /// The LoBot's active vTPM key for `purpose`, refusing an unknown or revoked LoBot.
-    package func loBotKey(_ name: String, purpose: KeyDatabase.Purpose, in db: Database) throws -> PubKey {
+    package func loBotKey(_ name: String, purpose: KeyDatabase.Purpose, in db: Database) throws(FactoryError) -> PubKey {
         try database.requireActive(name, kind: .lobot, in: db)
         guard let record = try database.activeKey(owner: name, purpose: purpose, in: db), let bytes = record.publicKey else {
-            throw FactoryError("LoBot \(name) has no active \(purpose.rawValue) key")
+            throw .notFound("LoBot \(name) has no active \(purpose.rawValue) key")
         }
         return try factoryCore { () throws(LoBotError) in try PubKey(bytes: bytes) }
     }

@@ -13,12 +13,12 @@ extension Factory {
     /// aDom's disk (if any) is sealed now into `out`/disk.lbst; its key goes to the platform
     /// only in the release, which is made now, already encrypted to the platform's TPM.
     package func provision(domain config: DomainConfig, platform: String, disk: String?, lobotGolden: String, platformGolden: String,
-                           out: String) throws -> Outgoing {
+                           out: String) throws(FactoryError) -> Outgoing {
         let lobotName = "lobot-" + config.name
         let made = try makeLoBot(name: lobotName, platform: platform)
         var outgoing: Outgoing = []
-        try decide(action: "provision", subject: "\(config.name) onto \(platform)") { db in
-            guard try domainRecord(config.name, in: db) == nil else { throw FactoryError("domain \(config.name) already exists") }
+        try decide(action: "provision", subject: "\(config.name) onto \(platform)") { (db) throws(FactoryError) in
+            guard try domainRecord(config.name, in: db) == nil else { throw .alreadyExists("domain \(config.name) already exists") }
             let open = try openSession(kind: .provision, domain: config, lobot: lobotName, vtpmID: made.id, source: Self.party,
                                        destination: platform, image: lobotGolden, platformGolden: platformGolden, in: db)
             let session = try session(open.session, in: db)
@@ -30,8 +30,8 @@ extension Factory {
                 [try DomainFiles.measureLocal("kernel", config.kernel), try DomainFiles.measureLocal("initrd", config.initrd)]
             }
             if let disk {
-                guard config.disk == .local else { throw FactoryError("--disk is for a domain whose disk travels with it") }
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                guard config.disk == .local else { throw .invalidInput("--disk is for a domain whose disk travels with it") }
+                try makeDirectories(out)
                 files.append(try factoryCore { () throws(LoBotError) in
                     try StreamFiles.seal(inputPath: disk, outputPath: Self.path(out, DomainFiles.disk), key: key, name: DomainFiles.disk)
                 })
@@ -40,8 +40,10 @@ extension Factory {
                                       encryptTo: bindKey)
             let package = LoBotPackageBody(state: made.state, boundMasterKey: made.boundKey)
             try advance(session, from: ["opened"], to: "opened", in: db, release: release.bytes, files: files, package: package.bytes)
-            try db.execute(sql: "INSERT INTO domains (name, lobot, platform, config, vtpm_id, image) VALUES (?, ?, '', ?, ?, ?)",
-                           arguments: [config.name, lobotName, Data(config.bytes), Data(made.id), lobotGolden])
+            try sql {
+                try db.execute(sql: "INSERT INTO domains (name, lobot, platform, config, vtpm_id, image) VALUES (?, ?, '', ?, ?, ?)",
+                               arguments: [config.name, lobotName, Data(config.bytes), Data(made.id), lobotGolden])
+            }
             try recordLaunchGolden(config)
             outgoing.append(("01-open.msg", open))
             return "session \(Hex.string(session.id)): LoBot \(lobotName) and domain \(config.name) for \(platform)"
@@ -51,12 +53,12 @@ extension Factory {
 
     /// LSM 1-3: `lobot-factory migrate DOMAIN DP`. LoBot_D on DP is judged by `lobotGolden` (the
     /// image DP boots it from, or the host agent it runs as), by default the domain's own.
-    package func migrate(domain name: String, to destination: String, platformGolden: String, lobotGolden: String? = nil) throws -> Outgoing {
+    package func migrate(domain name: String, to destination: String, platformGolden: String, lobotGolden: String? = nil) throws(FactoryError) -> Outgoing {
         var outgoing: Outgoing = []
-        try decide(action: "migrate", subject: "\(name) to \(destination)") { db in
-            guard let record = try domainRecord(name, in: db) else { throw FactoryError("unknown domain \(name)") }
-            guard !record.platform.isEmpty else { throw FactoryError("domain \(name) is not running anywhere yet") }
-            guard record.platform != destination else { throw FactoryError("domain \(name) already runs on \(destination)") }
+        try decide(action: "migrate", subject: "\(name) to \(destination)") { (db) throws(FactoryError) in
+            guard let record = try domainRecord(name, in: db) else { throw .unknown(kind: "domain", name: name) }
+            guard !record.platform.isEmpty else { throw .refused("domain \(name) is not running anywhere yet") }
+            guard record.platform != destination else { throw .refused("domain \(name) already runs on \(destination)") }
             try database.requireActive(record.lobot, kind: .lobot, in: db)
             let open = try openSession(kind: .migrate, domain: record.config, lobot: record.lobot, vtpmID: record.vtpmID,
                                        source: record.platform, destination: destination, image: lobotGolden ?? record.image,
@@ -69,9 +71,9 @@ extension Factory {
 
     /// Step 4: the destination's keys, certified by its AIK with the session nonce, must be the
     /// ones registered for it. LSM: the source is told to proceed. LSP: the LoBot goes out.
-    package func proceed(_ bytes: [UInt8]) throws -> Outgoing {
+    package func proceed(_ bytes: [UInt8]) throws(FactoryError) -> Outgoing {
         var outgoing: Outgoing = []
-        try decide(action: "proceed", subject: "destination keys") { db in
+        try decide(action: "proceed", subject: "destination keys") { (db) throws(FactoryError) in
             let (envelope, session) = try receive(bytes, [.destinationKeys], in: db)
             let caKey = try factoryCore { () throws(LoBotError) in try signer.publicKey() }
             let aik = try platformAIK(session.destination, in: db)
@@ -84,10 +86,10 @@ extension Factory {
                 return keys
             }
             guard keys.bindKey.key == (try registeredKey(session.destination, .bind, in: db)) else {
-                throw FactoryError("the bind key \(session.destination) presents is not the one registered for it")
+                throw .refused("the bind key \(session.destination) presents is not the one registered for it")
             }
             guard keys.signingKey.key == (try registeredKey(session.destination, .signing, in: db)) else {
-                throw FactoryError("the signing key \(session.destination) presents is not the one registered for it")
+                throw .refused("the signing key \(session.destination) presents is not the one registered for it")
             }
             try advance(session, from: ["opened"], to: "proceeded", in: db)
             if session.kind == .migrate {
@@ -95,7 +97,7 @@ extension Factory {
                 outgoing.append(("04-proceed.msg", try message(.proceed, session: session.id, nonce: session.nonce, to: session.source,
                                                               body: body.bytes)))
             } else {
-                guard let package = session.package else { throw FactoryError("session \(Hex.string(session.id)) has no LoBot package") }
+                guard let package = session.package else { throw .notFound("session \(Hex.string(session.id)) has no LoBot package") }
                 let bindKey = try factoryCore { () throws(LoBotError) in try keys.bindKey.key.rsaPublicKey() }
                 outgoing.append(("05-lobot-package.msg", try message(.lobotPackage, session: session.id, nonce: session.nonce,
                                                                     to: session.destination, body: package, encryptTo: bindKey)))
@@ -107,8 +109,8 @@ extension Factory {
 
     /// Step 10: the destination's LoBot_D evidence against golden values; the verdict to both
     /// platforms (LSP, trusted: with the sealed aDom measurement, step 11).
-    package func verdict(_ bytes: [UInt8]) throws -> (trusted: Bool, reason: String, outgoing: Outgoing) {
-        let (envelope, session) = try database.queue.read { db in try receive(bytes, [.lobotReport], in: db) }
+    package func verdict(_ bytes: [UInt8]) throws(FactoryError) -> (trusted: Bool, reason: String, outgoing: Outgoing) {
+        let (envelope, session) = try database.read { (db) throws(FactoryError) in try receive(bytes, [.lobotReport], in: db) }
         let result = try factoryCore { () throws(LoBotError) in try BootResult(bytes: envelope.body) }
         // The factory's own golden values must open before anything is decided: a damaged record
         // is the factory's fault, not evidence against the destination.
@@ -116,17 +118,17 @@ extension Factory {
         _ = try golden(session.platformGolden)
         var trusted = true
         var reason = "trusted"
-        do {
+        do throws(FactoryError) {
             try verifyBoot(BootEvidence(result: result, platform: session.destination, lobot: session.open.lobot, image: session.image,
                                                  platformNonce: session.open.quoteNonce, vtpmNonce: session.open.vtpmNonce,
                                                  platformGolden: session.platformGolden))
             reason = "LoBot_D on \(session.destination) matches its golden values"
         } catch {
             trusted = false
-            reason = (error as? FactoryError)?.description ?? "\(error)"
+            reason = error.description
         }
         var outgoing: Outgoing = []
-        try decide(action: "verdict", subject: "session \(Hex.string(session.id))") { db in
+        try decide(action: "verdict", subject: "session \(Hex.string(session.id))") { (db) throws(FactoryError) in
             let session = try self.session(session.id, in: db)
             let body = VerdictBody(trusted: trusted, reason: reason, vtpmQuote: trusted ? result.vtpmQuote : nil)
             var confirmation: [UInt8]? = nil
@@ -160,23 +162,23 @@ extension Factory {
     }
 
     /// LSP 13: the destination proved LoBot_D unsealed the measurement and the package matched.
-    package func release(_ bytes: [UInt8]) throws -> Outgoing {
+    package func release(_ bytes: [UInt8]) throws(FactoryError) -> Outgoing {
         var outgoing: Outgoing = []
-        try decide(action: "release", subject: "domain-ready") { db in
+        try decide(action: "release", subject: "domain-ready") { (db) throws(FactoryError) in
             let (envelope, session) = try receive(bytes, [.domainReady, .domainRefused], in: db)
-            guard session.kind == .provision else { throw FactoryError("in a migration the source releases, not the factory") }
+            guard session.kind == .provision else { throw .refused("in a migration the source releases, not the factory") }
             let body = try factoryCore { () throws(LoBotError) in try BytesBody(bytes: envelope.body) }
             if envelope.type == .domainRefused {
                 try advance(session, from: ["trusted"], to: "failed", in: db)
                 return "13b: \(session.destination) refused the package: \(body.text)"
             }
             guard let confirmation = session.confirmation, let release = session.release else {
-                throw FactoryError("session \(Hex.string(session.id)) has nothing to release")
+                throw .refused("session \(Hex.string(session.id)) has nothing to release")
             }
             let expected = try factoryCore { () throws(LoBotError) in
                 try DomainSecret.proof(confirmation: confirmation, session: session.id)
             }
-            guard expected == body.value else { throw FactoryError("domain-ready proof from \(session.destination) failed authentication") }
+            guard expected == body.value else { throw .refused("domain-ready proof from \(session.destination) failed authentication") }
             try advance(session, from: ["trusted"], to: "released", in: db)
             outgoing.append(("13-release.msg", try factoryCore { () throws(LoBotError) in try Envelope(bytes: release) }))
             return "released to \(session.destination)"
@@ -185,15 +187,15 @@ extension Factory {
     }
 
     /// The destination's outcome: the factory records where the domain now runs.
-    package func close(_ bytes: [UInt8]) throws -> String {
-        try decide(action: "close", subject: "launch outcome") { db in
+    package func close(_ bytes: [UInt8]) throws(FactoryError) -> String {
+        try decide(action: "close", subject: "launch outcome") { (db) throws(FactoryError) in
             let (envelope, session) = try receive(bytes, [.launched, .launchFailed], anyReceiver: true, in: db)
             guard envelope.type == .launched else {
                 try advance(session, from: ["trusted", "released", "proceeded"], to: "failed", in: db)
                 return "\(session.domain) stays where it was: \(session.destination) did not launch it"
             }
             try advance(session, from: ["trusted", "released"], to: "launched", in: db)
-            try db.execute(sql: "UPDATE domains SET platform = ? WHERE name = ?", arguments: [session.destination, session.domain])
+            try sql { try db.execute(sql: "UPDATE domains SET platform = ? WHERE name = ?", arguments: [session.destination, session.domain]) }
             return "\(session.domain) runs on \(session.destination)"
         }
     }

@@ -37,8 +37,9 @@ extension Factory {
         package let package: [UInt8]?
     }
 
-    static func sessionSchema(_ db: Database) throws {
-        try db.execute(sql: """
+    static func sessionSchema(_ db: Database) throws(FactoryError) {
+        try sql {
+            try db.execute(sql: """
             CREATE TABLE IF NOT EXISTS domains (
                 name TEXT PRIMARY KEY NOT NULL,
                 lobot TEXT NOT NULL,
@@ -65,18 +66,19 @@ extension Factory {
                 created INTEGER NOT NULL
             );
             """)
+        }
     }
 
-    package func domainRecord(_ name: String, in db: Database) throws -> DomainRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM domains WHERE name = ?", arguments: [name]) else { return nil }
+    package func domainRecord(_ name: String, in db: Database) throws(FactoryError) -> DomainRecord? {
+        guard let row = try sql({ try Row.fetchOne(db, sql: "SELECT * FROM domains WHERE name = ?", arguments: [name]) }) else { return nil }
         let config = try factoryCore { () throws(LoBotError) in try DomainConfig(bytes: [UInt8](row["config"] as Data)) }
         return DomainRecord(name: row["name"], lobot: row["lobot"], platform: row["platform"], config: config,
                             vtpmID: [UInt8](row["vtpm_id"] as Data), image: row["image"])
     }
 
-    package func session(_ id: [UInt8], in db: Database) throws -> SessionRecord {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sessions WHERE id = ?", arguments: [Data(id)]) else {
-            throw FactoryError("unknown session \(Hex.string(id)): the factory never opened it")
+    package func session(_ id: [UInt8], in db: Database) throws(FactoryError) -> SessionRecord {
+        guard let row = try sql({ try Row.fetchOne(db, sql: "SELECT * FROM sessions WHERE id = ?", arguments: [Data(id)]) }) else {
+            throw .notFound("unknown session \(Hex.string(id)): the factory never opened it")
         }
         let open = try factoryCore { () throws(LoBotError) in try OpenBody(bytes: [UInt8](row["open"] as Data)) }
         var files: [PackageFile] = []
@@ -95,34 +97,36 @@ extension Factory {
 
     /// Moves a session on; refuses a message for a session not in one of `from`.
     package func advance(_ session: SessionRecord, from: [String], to state: String, in db: Database,
-                         confirmation: [UInt8]? = nil, release: [UInt8]? = nil, files: [PackageFile]? = nil, package: [UInt8]? = nil) throws {
+                         confirmation: [UInt8]? = nil, release: [UInt8]? = nil, files: [PackageFile]? = nil, package: [UInt8]? = nil) throws(FactoryError) {
         guard from.contains(session.state) else {
-            throw FactoryError("refused as stale or replayed: session \(Hex.string(session.id)) is \(session.state)")
+            throw .refused("refused as stale or replayed: session \(Hex.string(session.id)) is \(session.state)")
         }
-        try db.execute(sql: "UPDATE sessions SET state = ? WHERE id = ?", arguments: [state, Data(session.id)])
-        if let confirmation { try db.execute(sql: "UPDATE sessions SET confirmation = ? WHERE id = ?", arguments: [Data(confirmation), Data(session.id)]) }
-        if let release { try db.execute(sql: "UPDATE sessions SET release = ? WHERE id = ?", arguments: [Data(release), Data(session.id)]) }
-        if let package { try db.execute(sql: "UPDATE sessions SET package = ? WHERE id = ?", arguments: [Data(package), Data(session.id)]) }
-        if let files {
-            var writer = ByteWriter()
-            PackageFile.serialize(files, into: &writer)
-            try db.execute(sql: "UPDATE sessions SET files = ? WHERE id = ?", arguments: [Data(writer.bytes), Data(session.id)])
+        try sql {
+            try db.execute(sql: "UPDATE sessions SET state = ? WHERE id = ?", arguments: [state, Data(session.id)])
+            if let confirmation { try db.execute(sql: "UPDATE sessions SET confirmation = ? WHERE id = ?", arguments: [Data(confirmation), Data(session.id)]) }
+            if let release { try db.execute(sql: "UPDATE sessions SET release = ? WHERE id = ?", arguments: [Data(release), Data(session.id)]) }
+            if let package { try db.execute(sql: "UPDATE sessions SET package = ? WHERE id = ?", arguments: [Data(package), Data(session.id)]) }
+            if let files {
+                var writer = ByteWriter()
+                PackageFile.serialize(files, into: &writer)
+                try db.execute(sql: "UPDATE sessions SET files = ? WHERE id = ?", arguments: [Data(writer.bytes), Data(session.id)])
+            }
         }
     }
 
     /// Opens a session (steps 1-3): checks the destination (and source), issues the session's
     /// nonces, records it; returns the open message for the destination.
     package func openSession(kind: SessionKind, domain: DomainConfig, lobot: String, vtpmID: [UInt8], source: String, destination: String,
-                             image: String, platformGolden: String, in db: Database) throws -> Envelope {
+                             image: String, platformGolden: String, in db: Database) throws(FactoryError) -> Envelope {
         _ = try platformAIK(destination, in: db)
         guard try database.activeKey(owner: destination, purpose: .bind, in: db) != nil,
             try database.activeKey(owner: destination, purpose: .signing, in: db) != nil
-        else { throw FactoryError("platform \(destination) has no registered bind and signing keys") }
+        else { throw .notFound("platform \(destination) has no registered bind and signing keys") }
         var sourceSigningKey: [UInt8] = []
         if kind == .migrate {
             _ = try platformAIK(source, in: db)
             guard let key = try database.activeKey(owner: source, purpose: .signing, in: db)?.publicKey else {
-                throw FactoryError("platform \(source) has no registered signing key")
+                throw .notFound("platform \(source) has no registered signing key")
             }
             sourceSigningKey = key
         }
@@ -134,17 +138,19 @@ extension Factory {
         let vtpmNonce = try database.issueNonce(owner: lobot, purpose: "quote", in: db)
         let open = OpenBody(kind: kind, domain: domain, lobot: lobot, vtpmID: vtpmID, source: source, destination: destination,
                             quoteNonce: quoteNonce, vtpmNonce: vtpmNonce, sourceSigningKey: sourceSigningKey)
-        try db.execute(sql: """
-            INSERT INTO sessions (id, kind, domain, source, destination, nonce, open, image, platform_golden, state, created)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'opened', ?)
-            """, arguments: [Data(session), kind == .provision ? "provision" : "migrate", domain.name, source, destination,
-                             Data(nonce.value), Data(open.bytes), image, platformGolden, KeyDatabase.now])
+        try sql {
+            try db.execute(sql: """
+                INSERT INTO sessions (id, kind, domain, source, destination, nonce, open, image, platform_golden, state, created)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'opened', ?)
+                """, arguments: [Data(session), kind == .provision ? "provision" : "migrate", domain.name, source, destination,
+                                 Data(nonce.value), Data(open.bytes), image, platformGolden, KeyDatabase.now])
+        }
         return try message(.open, session: session, nonce: nonce, to: destination, body: open.bytes)
     }
 
     /// A message from the factory, signed by the factory CA key.
     package func message(_ type: MessageType, session: [UInt8], nonce: TPMNonce, to receiver: String, body: [UInt8],
-                         encryptTo key: RSAPublicKey? = nil) throws -> Envelope {
+                         encryptTo key: RSAPublicKey? = nil) throws(FactoryError) -> Envelope {
         let signer = self.signer
         return try factoryCore { () throws(LoBotError) in
             try Envelope.make(type: type, session: session, sender: Self.party, receiver: receiver, nonce: nonce, body: body,
@@ -156,14 +162,14 @@ extension Factory {
     /// its destination, active, and have signed it with its registered signing key; the receiver
     /// must be the factory, unless `anyReceiver` (the destination's outcome, sent to the source).
     package func receive(_ bytes: [UInt8], _ types: [MessageType], anyReceiver: Bool = false,
-                         in db: Database) throws -> (Envelope, SessionRecord) {
+                         in db: Database) throws(FactoryError) -> (Envelope, SessionRecord) {
         let envelope = try factoryCore { () throws(LoBotError) in try Envelope(bytes: bytes) }
         let session = try session(envelope.session, in: db)
         let sender = session.destination
         let receiver = anyReceiver ? envelope.receiver : Self.party
         try database.requireActive(sender, kind: .platform, in: db)
         guard let key = try database.activeKey(owner: sender, purpose: .signing, in: db)?.publicKey else {
-            throw FactoryError("platform \(sender) has no active signing key")
+            throw .notFound("platform \(sender) has no active signing key")
         }
         try factoryCore { () throws(LoBotError) in
             try envelope.verify(sender: try PubKey(bytes: key).rsaPublicKey())
@@ -173,9 +179,9 @@ extension Factory {
     }
 
     /// The destination's registered key for `purpose`.
-    package func registeredKey(_ platform: String, _ purpose: KeyDatabase.Purpose, in db: Database) throws -> PubKey {
+    package func registeredKey(_ platform: String, _ purpose: KeyDatabase.Purpose, in db: Database) throws(FactoryError) -> PubKey {
         guard let bytes = try database.activeKey(owner: platform, purpose: purpose, in: db)?.publicKey else {
-            throw FactoryError("platform \(platform) has no active \(purpose.rawValue) key")
+            throw .notFound("platform \(platform) has no active \(purpose.rawValue) key")
         }
         return try factoryCore { () throws(LoBotError) in try PubKey(bytes: bytes) }
     }

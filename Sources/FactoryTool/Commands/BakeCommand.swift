@@ -40,7 +40,7 @@ struct BakeCommand: ParsableCommand {
         let name = "image-" + String(digest.prefix(16))
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var golden = GoldenRecord(name: name, values: baked.identity)
-        try factory.decide(action: "bake", subject: name) { _ in
+        try factory.decide(action: "bake", subject: name) { (_) throws(FactoryError) in
             try factoryCore { () throws(LoBotError) in try golden.sign(with: factory.signer) }
             try writeOutput(factory.goldenPath(name), golden.bytes)
             return "image \(digest)"
@@ -68,7 +68,7 @@ struct BakeCommand: ParsableCommand {
     func sourceDateEpoch() throws -> UInt32 {
         guard let text = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] else { return 0 }
         guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }), let epoch = UInt32(text) else {
-            throw FactoryError("SOURCE_DATE_EPOCH must be seconds since 1970 (0 to \(UInt32.max)), not \"\(text)\"")
+            throw FactoryError.invalidInput("SOURCE_DATE_EPOCH must be seconds since 1970 (0 to \(UInt32.max)), not \"\(text)\"")
         }
         return epoch
     }

@@ -29,7 +29,7 @@ struct EKCertifyCommand: ParsableCommand {
         let factory = try options.open()
         let key = try factoryCore { () throws(LoBotError) in try PubKey(bytes: try Files.read(ek, maximum: 4096)) }
         var der: [UInt8] = []
-        try factory.decide(action: "ek-certify", subject: platform) { db in
+        try factory.decide(action: "ek-certify", subject: platform) { (db) throws(FactoryError) in
             let parms = try factoryCore { () throws(LoBotError) in try key.algorithmParms.rsaParms() }
             let fingerprint = try factory.database.recordKey(modulus: key.modulus, owner: platform, kind: .platform,
                                                              purpose: .endorsement, publicKey: key.bytes, in: db)
@@ -60,7 +60,7 @@ struct TrustEKIssuerCommand: ParsableCommand {
         let certificate = try X509Input.certificate(bytes)
         let der = try certificate.serializeAsDER()
         let name = try factoryCore { () throws(LoBotError) in Hex.string(Array(try Digest.sha256(der).prefix(8))) }
-        try factory.decide(action: "trust-ek-issuer", subject: certificate.subject.description) { _ in
+        try factory.decide(action: "trust-ek-issuer", subject: certificate.subject.description) { (_) throws(FactoryError) in
             try writeOutput(Factory.path(factory.directory, "ek-issuers/\(name).der"), der)
             return "EK issuer \(certificate.subject) trusted"
         }

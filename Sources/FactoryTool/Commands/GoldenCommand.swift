@@ -39,8 +39,8 @@ struct GoldenCommand: ParsableCommand {
             let factory = try options.open()
             let expected = try parseNonce(nonce)
             let evidence = try QuoteEvidence.load(quote: quote, pcrHash: nil, signature: nil, nonce: expected)
-            guard let quoted = evidence.quote?.composite else { throw FactoryError("no PCR values in the quote") }
-            try factory.decide(action: "golden-record", subject: name) { db in
+            guard let quoted = evidence.quote?.composite else { throw FactoryError.invalidInput("no PCR values in the quote") }
+            try factory.decide(action: "golden-record", subject: name) { (db) throws(FactoryError) in
                 try factory.database.consumeNonce(expected, owner: platform, purpose: "golden", in: db)
                 try evidence.verify(aik: try factory.platformAIK(platform, in: db), nonce: expected)
                 var record = try factoryCore { () throws(LoBotError) in
@@ -80,7 +80,7 @@ struct GoldenCommand: ParsableCommand {
         func run() throws {
             let factory = try options.open()
             let bytes = try readInput(agent, maximum: 64 << 20)
-            try factory.decide(action: "golden-predict-host", subject: name) { _ in
+            try factory.decide(action: "golden-predict-host", subject: name) { (_) throws(FactoryError) in
                 var record = try factoryCore { () throws(LoBotError) in
                     GoldenRecord(name: name, values: try BootMeasurements.identityComposite(
                         try BootMeasurements.hostEvents(agent: try Digest.sha256(bytes))))

@@ -27,7 +27,7 @@ struct LoBotCommand: ParsableCommand {
 
         func run() throws {
             let factory = try options.open()
-            guard !FileManager.default.fileExists(atPath: out + "/vtpm.state") else { throw FactoryError("\(out) already holds a vTPM") }
+            guard !FileManager.default.fileExists(atPath: out + "/vtpm.state") else { throw FactoryError.alreadyExists("\(out) already holds a vTPM") }
             let made = try factory.makeLoBot(name: name, platform: platform)
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try writeOutput(out + "/msk.bound", made.boundKey, secret: true)

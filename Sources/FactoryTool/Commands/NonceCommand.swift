@@ -24,7 +24,7 @@ struct NonceCommand: ParsableCommand {
     func run() throws {
         let factory = try options.open()
         var nonce: TPMNonce? = nil
-        try factory.decide(action: "nonce", subject: owner) { db in
+        try factory.decide(action: "nonce", subject: owner) { (db) throws(FactoryError) in
             nonce = try factory.database.issueNonce(owner: owner, purpose: purpose, in: db)
             return "nonce for \(purpose)"
         }

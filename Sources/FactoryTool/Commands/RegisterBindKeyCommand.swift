@@ -32,7 +32,7 @@ struct RegisterBindKeyCommand: ParsableCommand {
         let expected = try parseNonce(nonce)
         let key = try factoryCore { () throws(LoBotError) in try CertifiedKey(bytes: try Files.read(certified, maximum: 8192)) }
         let signingKey = try factoryCore { () throws(LoBotError) in try CertifiedKey(bytes: try Files.read(signing, maximum: 8192)) }
-        try factory.decide(action: "register-bind-key", subject: platform) { db in
+        try factory.decide(action: "register-bind-key", subject: platform) { (db) throws(FactoryError) in
             try factory.database.consumeNonce(expected, owner: platform, purpose: "bind-key", in: db)
             let aik = try factory.platformAIK(platform, in: db)
             _ = try factoryCore { () throws(LoBotError) in try key.verify(aik: aik, nonce: expected) }

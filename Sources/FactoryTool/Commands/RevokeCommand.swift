@@ -20,7 +20,7 @@ struct RevokeCommand: ParsableCommand {
     func run() throws {
         let factory = try options.open()
         var count = 0
-        try factory.decide(action: "revoke", subject: owner) { db in
+        try factory.decide(action: "revoke", subject: owner) { (db) throws(FactoryError) in
             count = try factory.database.revoke(owner: owner, in: db)
             return "revoked with \(count) keys: \(reason)"
         }

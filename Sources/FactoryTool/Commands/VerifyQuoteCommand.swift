@@ -56,7 +56,7 @@ struct VerifyQuoteCommand: ParsableCommand {
         let logBytes = try log.map { try readInput($0, maximum: 64 << 20) }
         if let platform {
             let factory = try options.open()
-            try factory.decide(action: "verify-quote", subject: platform) { db in
+            try factory.decide(action: "verify-quote", subject: platform) { (db) throws(FactoryError) in
                 try factory.database.consumeNonce(expected, owner: platform, purpose: "quote", in: db)
                 try evidence.verify(aik: try factory.platformAIK(platform, in: db), nonce: expected)
                 if let golden { try evidence.check(golden: try factory.golden(golden)) }
