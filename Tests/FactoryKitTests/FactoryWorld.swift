@@ -30,7 +30,7 @@ struct SoftPlatform: @unchecked Sendable {
     }
 
     /// A message from this platform in `session`, signed with its signing key.
-    func message(_ type: MessageType, session: [UInt8], nonce: TPMNonce, to receiver: String = Factory.party, body: [UInt8])
+    func message(_ type: MessageType, session: SessionID, nonce: TPMNonce, to receiver: String = Factory.party, body: [UInt8])
         throws -> [UInt8]
     {
         let signing = self.signing

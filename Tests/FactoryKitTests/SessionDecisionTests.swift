@@ -56,7 +56,7 @@ import Testing
         let open = try #require(world.open)
         let session = open.session
         let nonce = open.nonce
-        let stale = { (state: String) in FactoryError.refused("refused as stale or replayed: session \(Hex.string(session)) is \(state)") }
+        let stale = { (state: String) in FactoryError.refused("refused as stale or replayed: session \(session.hex) is \(state)") }
         // Step 10 before step 4: the session has not proceeded.
         let early = try world.a.message(.lobotReport, session: session, nonce: nonce, body: BootResult(succeeded: false, message: "x").bytes)
         #expect(factoryError { () throws(FactoryError) in try factory.verdict(early) } == stale("opened"))
@@ -111,7 +111,7 @@ import Testing
         let ready = try world.a.message(.domainReady, session: session, nonce: nonce, body: BytesBody([UInt8](repeating: 0, count: 32)).bytes)
         // (release checks for the 10a confirmation before the session's state.)
         #expect(factoryError { () throws(FactoryError) in try factory.release(ready) }
-            == .refused("session \(Hex.string(session)) has nothing to release"))
+            == .refused("session \(session.hex) has nothing to release"))
         let launched = try world.a.message(.launched, session: session, nonce: nonce, body: [])
         #expect(factoryError { () throws(FactoryError) in try factory.close(launched) } == stale("untrusted"))
         try world.database { (db) throws(FactoryError) in #expect(try factory.domainRecord("dom1", in: db)?.platform == "") }
@@ -135,7 +135,7 @@ import Testing
         #expect(open.receiver == "platform-b")
         let body = try OpenBody(bytes: open.body)
         #expect(body.kind == .migrate && body.source == "platform-a" && body.destination == "platform-b")
-        #expect(body.sourceSigningKey == (try world.a.signingPublic()).bytes)
+        #expect(body.sourceSigningKey == (try world.a.signingPublic()))
         let proceeded = try factory.proceed(try world.destinationKeys(world.b, session: open.session, nonce: open.nonce))
         #expect(proceeded.map(\.name) == ["04-proceed.msg"] && proceeded.first?.message.receiver == "platform-a")
         #expect(try ProceedBody(bytes: try #require(proceeded.first?.message.body)).bindKey == (try world.b.bindPublic()))
@@ -168,7 +168,7 @@ import Testing
 
 extension FactoryWorld {
     /// Step 4's message from `platform`: its bind and signing keys (or others) certified by its AIK.
-    func destinationKeys(_ platform: SoftPlatform, session: [UInt8], nonce: TPMNonce, certifiedWith: TPMNonce? = nil,
+    func destinationKeys(_ platform: SoftPlatform, session: SessionID, nonce: TPMNonce, certifiedWith: TPMNonce? = nil,
                          bindKey: PubKey? = nil, signingKey: PubKey? = nil) throws -> [UInt8] {
         let aik = try platform.aikPublic()
         let parms = try aik.algorithmParms.rsaParms()
@@ -184,7 +184,7 @@ extension FactoryWorld {
         try factory.database.read(body)
     }
 
-    func expectSession(_ id: [UInt8], _ state: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectSession(_ id: SessionID, _ state: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         try database { (db) throws(FactoryError) in
             #expect(try factory.session(id, in: db).state == state, sourceLocation: sourceLocation)
         }

@@ -73,7 +73,7 @@ import Testing
         #expect(release.map(\.name) == ["13-release.msg"])
         #expect(release.first?.message.type == .release && release.first?.message.receiver == "platform-a")
         #expect(factoryError { () throws(FactoryError) in try factory.release(ready) }
-            == .refused("refused as stale or replayed: session \(Hex.string(session)) is released"))
+            == .refused("refused as stale or replayed: session \(session.hex) is released"))
 
         // The launch: the domain now runs on platform-a, and can migrate from there.
         #expect(try factory.close(try a.message(.launched, session: session, nonce: nonce, body: [])) == "dom1 runs on platform-a")

@@ -36,7 +36,7 @@ extension FuzzFindingsTests {
     /// session and nonce the check expects): a sender name read from a message is any UTF-8 but
     /// NUL, and the refusal quotes it.
     @Test func refusalsQuotingOutsideNamesStayOneLine() throws {
-        let session = [UInt8](repeating: 7, count: 16)
+        let session = SessionID(unchecked: [UInt8](repeating: 7, count: 16))
         let nonce = TPMNonce([UInt8](repeating: 9, count: 20))!
         let envelope = try Envelope.make(
             type: .domainReady, session: session, sender: "SP\n\u{1b}[2Jowned", receiver: "DP", nonce: nonce, body: [],
@@ -53,7 +53,7 @@ extension FuzzFindingsTests {
     /// registered name ("\u{212A}" KELVIN SIGN and "K") is refused when read, wherever it appears.
     @Test func partyNamesAreASCIIAndCompareByTheirBytes() throws {
         #expect("\u{212A}P" == "KP")  // why: String == follows canonical equivalence
-        let session = [UInt8](repeating: 7, count: 16)
+        let session = SessionID(unchecked: [UInt8](repeating: 7, count: 16))
         let nonce = TPMNonce([UInt8](repeating: 9, count: 20))!
         for bad in ["\u{212A}P", "", String(repeating: "a", count: 65), "a/b", "a b", "caf\u{e9}"] {
             let envelope = try Envelope.make(type: .domainReady, session: session, sender: "SP", receiver: bad, nonce: nonce, body: [],

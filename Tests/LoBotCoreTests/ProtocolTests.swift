@@ -27,8 +27,8 @@ import TestSupport
     }
 
     static func open() throws -> OpenBody {
-        OpenBody(kind: .migrate, domain: config, lobot: "lobot-adom1", vtpmID: [UInt8](repeating: 7, count: 16), source: "SP",
-                 destination: "DP", quoteNonce: nonce(1), vtpmNonce: nonce(2), sourceSigningKey: [1, 2, 3])
+        OpenBody(kind: .migrate, domain: config, lobot: "lobot-adom1", vtpmID: VTPMID(unchecked: [UInt8](repeating: 7, count: 16)), source: "SP",
+                 destination: "DP", quoteNonce: nonce(1), vtpmNonce: nonce(2), sourceSigningKey: nil)
     }
 
     @Test func messageBodiesRoundTripAndRefuseTruncation() throws {
@@ -43,7 +43,7 @@ import TestSupport
         try checkWireStructure(secret, known: secret.bytes)
         let package = LoBotPackageBody(state: [1, 2, 3], boundMasterKey: [4, 5])
         try checkWireStructure(package, known: package.bytes)
-        var journal = SessionJournal(role: .source, state: .lobotSent, session: [UInt8](repeating: 5, count: 16), nonce: nonce(3), open: open)
+        var journal = SessionJournal(role: .source, state: .lobotSent, session: SessionID(unchecked: [UInt8](repeating: 5, count: 16)), nonce: nonce(3), open: open)
         journal.files = secret.files
         journal.boundDomainKey = [9, 9]
         try checkWireStructure(journal, known: journal.bytes, fixedFieldOffsets: [0, 1, 2, 3, 4])
@@ -58,7 +58,7 @@ import TestSupport
         open[0] = 0x7e
         guard case .parse(let kind)? = parseError(OpenBody.self, open) else { Issue.record("an unknown kind parsed"); return }
         #expect(kind.kind == .unexpectedValue(field: "kind", value: 0x7e) && kind.offset == 0)
-        var journal = SessionJournal(role: .source, state: .lobotSent, session: [UInt8](repeating: 5, count: 16), nonce: nonce(3),
+        var journal = SessionJournal(role: .source, state: .lobotSent, session: SessionID(unchecked: [UInt8](repeating: 5, count: 16)), nonce: nonce(3),
                                      open: try Self.open()).bytes
         journal[5] = 0xc3
         guard case .parse(let role)? = parseError(SessionJournal.self, journal) else { Issue.record("an unknown role parsed"); return }
@@ -68,7 +68,7 @@ import TestSupport
     @Test func envelopeIsSignedEncryptedAndBoundToItsSession() throws {
         let sender = try RSAPrivateKey.generate(bits: 2048)
         let receiver = try RSAPrivateKey.generate(bits: 2048)
-        let session = [UInt8](repeating: 0x42, count: 16)
+        let session = SessionID(unchecked: [UInt8](repeating: 0x42, count: 16))
         let secret = Array("the aDom key: 32 bytes of it....".utf8)
         let envelope = try Envelope.make(type: .release, session: session, sender: "SP", receiver: "DP", nonce: nonce(1),
                                          body: BytesBody(secret).bytes, encryptTo: try receiver.publicKey()) { (digest) throws(LoBotError) in
@@ -83,7 +83,7 @@ import TestSupport
 
         // Another signer, session, nonce, sender or receiver: refused.
         #expect(throws: LoBotError.self) { try parsed.verify(sender: try receiver.publicKey()) }
-        #expect(throws: LoBotError.self) { try parsed.expect(.release, session: [UInt8](repeating: 0, count: 16), nonce: nonce(1), from: "SP", to: "DP") }
+        #expect(throws: LoBotError.self) { try parsed.expect(.release, session: SessionID(unchecked: [UInt8](repeating: 0, count: 16)), nonce: nonce(1), from: "SP", to: "DP") }
         #expect(throws: LoBotError.self) { try parsed.expect(.release, session: session, nonce: nonce(2), from: "SP", to: "DP") }
         #expect(throws: LoBotError.self) { try parsed.expect(.release, session: session, nonce: nonce(1), from: "XP", to: "DP") }
         #expect(throws: LoBotError.self) { try parsed.expect(.launched, session: session, nonce: nonce(1), from: "SP", to: "DP") }

@@ -223,7 +223,7 @@ func realFixture(_ folder: String, _ name: String) throws -> [UInt8] {
         #expect(body.kind == .provision)
         #expect(body.domain.name == "adom1")
         #expect(body.source == "factory" && body.destination == "p1")
-        #expect(body.sourceSigningKey.isEmpty)
+        #expect(body.sourceSigningKey == nil)
         #expect(body.domain.kernel.hasSuffix("/vmlinuz") && body.domain.initrd.hasSuffix("/initrd.img"))
 
         // Any altered bit of the signed bytes, or of the signature, fails the CA's signature.

@@ -6,7 +6,7 @@ enum EnvelopeTarget {
     static func run(_ bytes: [UInt8]) {
         guard let envelope = roundTrip(Envelope.self, bytes) else { return }
         _ = attempt("verify") { () throws(LoBotError) in try envelope.verify(sender: Fixtures.signer) }
-        let session = [UInt8](repeating: 0, count: 16)
+        let session = SessionID(unchecked: [UInt8](repeating: 0, count: 16))
         let nonce = TPMNonce(unchecked: [UInt8](repeating: 0, count: 20))
         _ = attempt("expect") { () throws(LoBotError) in
             try envelope.expect(oneOf: [.domainReady, .domainRefused], session: session, nonce: nonce, from: "SP", to: "DP")

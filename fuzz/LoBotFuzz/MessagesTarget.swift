@@ -16,8 +16,8 @@ enum MessagesTarget {
         case 4: roundTrip(VerdictBody.self, data)
         case 5: roundTrip(DomainOfferBody.self, data)
         case 6:
-            if let secret = roundTrip(DomainSecret.self, data) {
-                _ = attempt("proof") { () throws(LoBotError) in try DomainSecret.proof(confirmation: secret.confirmation, session: data) }
+            if let secret = roundTrip(DomainSecret.self, data), let session = SessionID(Array(data.prefix(SessionID.length))) {
+                _ = attempt("proof") { () throws(LoBotError) in try DomainSecret.proof(confirmation: secret.confirmation, session: session) }
             }
         case 7: roundTrip(BytesBody.self, data)
         case 8:

@@ -26,7 +26,7 @@ extension Harvest {
         seeds.add(.eventlog, 0, "made-vtpm-log", vtpm.state.log.bytes)
         let sealedState = try StateFile.seal(state, kind: .vtpmState, id: vtpm.id, version: 3, key: key)
         seeds.add(.vtpm, 0, "made-vtpm.state", sealedState.bytes)
-        let table = VersionTable(entries: [(vtpm.id, 3), (journals.first?.open.vtpmID ?? vtpm.id, VersionStore.retiredFlag | 2)])
+        let table = VersionTable(entries: [(vtpm.id, 3), (journals.first?.open.vtpmID.bytes ?? vtpm.id, VersionStore.retiredFlag | 2)])
         seeds.add(.vtpm, 4, "made-versions-table", table.bytes)
         seeds.add(.vtpm, 0, "made-versions", try StateFile.seal(table.bytes, kind: .versionStore, id: [UInt8](repeating: 0, count: 16), version: 9, key: key).bytes)
         seeds.add(.vtpm, 3, "made-counter", CounterFile(value: 3).bytes)

@@ -9,7 +9,7 @@ import LoBotCore
 
 extension Factory {
     package struct NewLoBot {
-        package let id: [UInt8]
+        package let id: VTPMID
         package let state: [UInt8]
         package let boundKey: [UInt8]
         package let certificates: [(name: String, der: [UInt8])]
@@ -52,7 +52,7 @@ extension Factory {
             }
             _ = try database.recordKey(modulus: nil, secretFingerprint: mskFingerprint, owner: name, kind: .lobot,
                                        purpose: .masterStorageKey, publicKey: nil, in: db)
-            result = NewLoBot(id: vtpm.id, state: state, boundKey: boundKey, certificates: certificates)
+            result = NewLoBot(id: VTPMID(unchecked: vtpm.id), state: state, boundKey: boundKey, certificates: certificates)
             return "vTPM \(Hex.string(vtpm.id)) for platform \(platform)"
         }
         guard let result else { throw .notFound("no LoBot made") }

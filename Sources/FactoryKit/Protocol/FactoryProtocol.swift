@@ -42,11 +42,11 @@ extension Factory {
             try advance(session, from: ["opened"], to: "opened", in: db, release: release.bytes, files: files, package: package.bytes)
             try sql {
                 try db.execute(sql: "INSERT INTO domains (name, lobot, platform, config, vtpm_id, image) VALUES (?, ?, '', ?, ?, ?)",
-                               arguments: [config.name, lobotName, Data(config.bytes), Data(made.id), lobotGolden])
+                               arguments: [config.name, lobotName, Data(config.bytes), Data(made.id.bytes), lobotGolden])
             }
             try recordLaunchGolden(config)
             outgoing.append(("01-open.msg", open))
-            return "session \(Hex.string(session.id)): LoBot \(lobotName) and domain \(config.name) for \(platform)"
+            return "session \(session.id.hex): LoBot \(lobotName) and domain \(config.name) for \(platform)"
         }
         return outgoing
     }
@@ -64,7 +64,7 @@ extension Factory {
                                        source: record.platform, destination: destination, image: lobotGolden ?? record.image,
                                        platformGolden: platformGolden, in: db)
             outgoing.append(("01-open.msg", open))
-            return "session \(Hex.string(open.session)): \(name) from \(record.platform) to \(destination), LoBot_D judged by \(lobotGolden ?? record.image)"
+            return "session \(open.session.hex): \(name) from \(record.platform) to \(destination), LoBot_D judged by \(lobotGolden ?? record.image)"
         }
         return outgoing
     }
@@ -97,12 +97,12 @@ extension Factory {
                 outgoing.append(("04-proceed.msg", try message(.proceed, session: session.id, nonce: session.nonce, to: session.source,
                                                               body: body.bytes)))
             } else {
-                guard let package = session.package else { throw .notFound("session \(Hex.string(session.id)) has no LoBot package") }
+                guard let package = session.package else { throw .notFound("session \(session.id.hex) has no LoBot package") }
                 let bindKey = try factoryCore { () throws(LoBotError) in try keys.bindKey.key.rsaPublicKey() }
                 outgoing.append(("05-lobot-package.msg", try message(.lobotPackage, session: session.id, nonce: session.nonce,
                                                                     to: session.destination, body: package, encryptTo: bindKey)))
             }
-            return "session \(Hex.string(session.id)): \(session.destination)'s keys are its registered ones"
+            return "session \(session.id.hex): \(session.destination)'s keys are its registered ones"
         }
         return outgoing
     }
@@ -128,7 +128,7 @@ extension Factory {
             reason = error.description
         }
         var outgoing: Outgoing = []
-        try decide(action: "verdict", subject: "session \(Hex.string(session.id))") { (db) throws(FactoryError) in
+        try decide(action: "verdict", subject: "session \(session.id.hex)") { (db) throws(FactoryError) in
             let session = try self.session(session.id, in: db)
             let body = VerdictBody(trusted: trusted, reason: reason, vtpmQuote: trusted ? result.vtpmQuote : nil)
             var confirmation: [UInt8]? = nil
@@ -173,7 +173,7 @@ extension Factory {
                 return "13b: \(session.destination) refused the package: \(body.text)"
             }
             guard let confirmation = session.confirmation, let release = session.release else {
-                throw .refused("session \(Hex.string(session.id)) has nothing to release")
+                throw .refused("session \(session.id.hex) has nothing to release")
             }
             let expected = try factoryCore { () throws(LoBotError) in
                 try DomainSecret.proof(confirmation: confirmation, session: session.id)

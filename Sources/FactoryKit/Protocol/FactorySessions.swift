@@ -16,12 +16,12 @@ extension Factory {
         package let lobot: String
         package let platform: String
         package let config: DomainConfig
-        package let vtpmID: [UInt8]
+        package let vtpmID: VTPMID
         package let image: String
     }
 
     package struct SessionRecord {
-        package let id: [UInt8]
+        package let id: SessionID
         package let kind: SessionKind
         package let domain: String
         package let source: String
@@ -72,13 +72,16 @@ extension Factory {
     package func domainRecord(_ name: String, in db: Database) throws(FactoryError) -> DomainRecord? {
         guard let row = try sql({ try Row.fetchOne(db, sql: "SELECT * FROM domains WHERE name = ?", arguments: [name]) }) else { return nil }
         let config = try factoryCore { () throws(LoBotError) in try DomainConfig(bytes: [UInt8](row["config"] as Data)) }
+        guard let vtpmID = VTPMID([UInt8](row["vtpm_id"] as Data)) else {
+            throw .invalidInput("the factory's record of domain \(name) holds a vTPM id that is not \(VTPMID.length) bytes")
+        }
         return DomainRecord(name: row["name"], lobot: row["lobot"], platform: row["platform"], config: config,
-                            vtpmID: [UInt8](row["vtpm_id"] as Data), image: row["image"])
+                            vtpmID: vtpmID, image: row["image"])
     }
 
-    package func session(_ id: [UInt8], in db: Database) throws(FactoryError) -> SessionRecord {
-        guard let row = try sql({ try Row.fetchOne(db, sql: "SELECT * FROM sessions WHERE id = ?", arguments: [Data(id)]) }) else {
-            throw .notFound("unknown session \(Hex.string(id)): the factory never opened it")
+    package func session(_ id: SessionID, in db: Database) throws(FactoryError) -> SessionRecord {
+        guard let row = try sql({ try Row.fetchOne(db, sql: "SELECT * FROM sessions WHERE id = ?", arguments: [Data(id.bytes)]) }) else {
+            throw .notFound("unknown session \(id.hex): the factory never opened it")
         }
         let open = try factoryCore { () throws(LoBotError) in try OpenBody(bytes: [UInt8](row["open"] as Data)) }
         var files: [PackageFile] = []
@@ -99,40 +102,40 @@ extension Factory {
     package func advance(_ session: SessionRecord, from: [String], to state: String, in db: Database,
                          confirmation: [UInt8]? = nil, release: [UInt8]? = nil, files: [PackageFile]? = nil, package: [UInt8]? = nil) throws(FactoryError) {
         guard from.contains(session.state) else {
-            throw .refused("refused as stale or replayed: session \(Hex.string(session.id)) is \(session.state)")
+            throw .refused("refused as stale or replayed: session \(session.id.hex) is \(session.state)")
         }
         try sql {
-            try db.execute(sql: "UPDATE sessions SET state = ? WHERE id = ?", arguments: [state, Data(session.id)])
-            if let confirmation { try db.execute(sql: "UPDATE sessions SET confirmation = ? WHERE id = ?", arguments: [Data(confirmation), Data(session.id)]) }
-            if let release { try db.execute(sql: "UPDATE sessions SET release = ? WHERE id = ?", arguments: [Data(release), Data(session.id)]) }
-            if let package { try db.execute(sql: "UPDATE sessions SET package = ? WHERE id = ?", arguments: [Data(package), Data(session.id)]) }
+            try db.execute(sql: "UPDATE sessions SET state = ? WHERE id = ?", arguments: [state, Data(session.id.bytes)])
+            if let confirmation { try db.execute(sql: "UPDATE sessions SET confirmation = ? WHERE id = ?", arguments: [Data(confirmation), Data(session.id.bytes)]) }
+            if let release { try db.execute(sql: "UPDATE sessions SET release = ? WHERE id = ?", arguments: [Data(release), Data(session.id.bytes)]) }
+            if let package { try db.execute(sql: "UPDATE sessions SET package = ? WHERE id = ?", arguments: [Data(package), Data(session.id.bytes)]) }
             if let files {
                 var writer = ByteWriter()
                 PackageFile.serialize(files, into: &writer)
-                try db.execute(sql: "UPDATE sessions SET files = ? WHERE id = ?", arguments: [Data(writer.bytes), Data(session.id)])
+                try db.execute(sql: "UPDATE sessions SET files = ? WHERE id = ?", arguments: [Data(writer.bytes), Data(session.id.bytes)])
             }
         }
     }
 
     /// Opens a session (steps 1-3): checks the destination (and source), issues the session's
     /// nonces, records it; returns the open message for the destination.
-    package func openSession(kind: SessionKind, domain: DomainConfig, lobot: String, vtpmID: [UInt8], source: String, destination: String,
+    package func openSession(kind: SessionKind, domain: DomainConfig, lobot: String, vtpmID: VTPMID, source: String, destination: String,
                              image: String, platformGolden: String, in db: Database) throws(FactoryError) -> Envelope {
         _ = try platformAIK(destination, in: db)
         guard try database.activeKey(owner: destination, purpose: .bind, in: db) != nil,
             try database.activeKey(owner: destination, purpose: .signing, in: db) != nil
         else { throw .notFound("platform \(destination) has no registered bind and signing keys") }
-        var sourceSigningKey: [UInt8] = []
+        var sourceSigningKey: PubKey? = nil
         if kind == .migrate {
             _ = try platformAIK(source, in: db)
             guard let key = try database.activeKey(owner: source, purpose: .signing, in: db)?.publicKey else {
                 throw .notFound("platform \(source) has no registered signing key")
             }
-            sourceSigningKey = key
+            sourceSigningKey = try factoryCore { () throws(LoBotError) in try PubKey(bytes: key) }
         }
         _ = try golden(image)
         _ = try golden(platformGolden)
-        let session = try factoryCore { () throws(LoBotError) in try SecureRandom.bytes(16) }
+        let session = try factoryCore { () throws(LoBotError) in try SessionID.random() }
         let nonce = try database.issueNonce(owner: destination, purpose: "session", in: db)
         let quoteNonce = try database.issueNonce(owner: destination, purpose: "quote", in: db)
         let vtpmNonce = try database.issueNonce(owner: lobot, purpose: "quote", in: db)
@@ -142,14 +145,14 @@ extension Factory {
             try db.execute(sql: """
                 INSERT INTO sessions (id, kind, domain, source, destination, nonce, open, image, platform_golden, state, created)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'opened', ?)
-                """, arguments: [Data(session), kind == .provision ? "provision" : "migrate", domain.name, source, destination,
+                """, arguments: [Data(session.bytes), kind == .provision ? "provision" : "migrate", domain.name, source, destination,
                                  Data(nonce.value), Data(open.bytes), image, platformGolden, KeyDatabase.now])
         }
         return try message(.open, session: session, nonce: nonce, to: destination, body: open.bytes)
     }
 
     /// A message from the factory, signed by the factory CA key.
-    package func message(_ type: MessageType, session: [UInt8], nonce: TPMNonce, to receiver: String, body: [UInt8],
+    package func message(_ type: MessageType, session: SessionID, nonce: TPMNonce, to receiver: String, body: [UInt8],
                          encryptTo key: RSAPublicKey? = nil) throws(FactoryError) -> Envelope {
         let signer = self.signer
         return try factoryCore { () throws(LoBotError) in

@@ -33,8 +33,8 @@ struct LoBotCommand: ParsableCommand {
             try writeOutput(out + "/msk.bound", made.boundKey, secret: true)
             for (file, der) in made.certificates { try writeOutput(out + "/" + file, der) }
             try writeOutput(out + "/vtpm.state", made.state, secret: true)
-            try options.emit("LoBot \(name) (vTPM \(HexText.string(made.id))) made for \(platform) in \(out)",
-                             ["lobot": name, "vtpm": HexText.string(made.id), "platform": platform, "out": out])
+            try options.emit("LoBot \(name) (vTPM \(HexText.string(made.id.bytes))) made for \(platform) in \(out)",
+                             ["lobot": name, "vtpm": HexText.string(made.id.bytes), "platform": platform, "out": out])
         }
     }
 }

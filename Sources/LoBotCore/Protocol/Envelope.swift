@@ -20,7 +20,7 @@ public struct Envelope: WireStructure, Equatable, Sendable {
     public static let maximumBody = 16 << 20
 
     public var type: MessageType
-    public var session: [UInt8]
+    public var session: SessionID
     public var sender: String
     public var receiver: String
     public var nonce: TPMNonce
@@ -33,10 +33,9 @@ public struct Envelope: WireStructure, Equatable, Sendable {
     /// A signed (and, with `encryptTo`, encrypted) message; `sign` turns a SHA-256 digest into a
     /// signature with the sender's key (a TPM signing key, or the factory CA).
     public static func make(
-        type: MessageType, session: [UInt8], sender: String, receiver: String, nonce: TPMNonce, body: [UInt8],
+        type: MessageType, session: SessionID, sender: String, receiver: String, nonce: TPMNonce, body: [UInt8],
         encryptTo bindKey: RSAPublicKey? = nil, sign: ([UInt8]) throws(LoBotError) -> [UInt8]
     ) throws(LoBotError) -> Envelope {
-        guard session.count == 16 else { throw .invalidArgument("a session id is 16 bytes") }
         var envelope = Envelope(type: type, session: session, sender: sender, receiver: receiver, nonce: nonce,
                                 wrappedKey: nil, iv: [], body: body, tag: [], signature: [])
         if let bindKey {
@@ -70,7 +69,7 @@ public struct Envelope: WireStructure, Equatable, Sendable {
     }
 
     /// Refuses a message that is not `type`, for `session` and `nonce`, from `sender` to `receiver`.
-    public func expect(_ type: MessageType, session: [UInt8], nonce: TPMNonce, from sender: String, to receiver: String)
+    public func expect(_ type: MessageType, session: SessionID, nonce: TPMNonce, from sender: String, to receiver: String)
         throws(LoBotError)
     {
         guard self.type == type else { throw .invalidArgument("expected a \(type.name) message, got \(self.type.name)") }
@@ -83,7 +82,7 @@ public struct Envelope: WireStructure, Equatable, Sendable {
     }
 
     /// `expect` for a step that takes any of `types` (domain-ready or domain-refused...).
-    public func expect(oneOf types: [MessageType], session: [UInt8], nonce: TPMNonce, from sender: String, to receiver: String)
+    public func expect(oneOf types: [MessageType], session: SessionID, nonce: TPMNonce, from sender: String, to receiver: String)
         throws(LoBotError)
     {
         guard let type = types.first(where: { $0 == self.type }) else {
@@ -92,7 +91,7 @@ public struct Envelope: WireStructure, Equatable, Sendable {
         try expect(type, session: session, nonce: nonce, from: sender, to: receiver)
     }
 
-    init(type: MessageType, session: [UInt8], sender: String, receiver: String, nonce: TPMNonce, wrappedKey: [UInt8]?,
+    init(type: MessageType, session: SessionID, sender: String, receiver: String, nonce: TPMNonce, wrappedKey: [UInt8]?,
          iv: [UInt8], body: [UInt8], tag: [UInt8], signature: [UInt8]) {
         self.type = type
         self.session = session
@@ -114,7 +113,7 @@ public struct Envelope: WireStructure, Equatable, Sendable {
         writer.write(Self.magic)
         writer.write(UInt8(1))
         writer.write(type.rawValue)
-        writer.write(session)
+        session.serialize(into: &writer)
         writer.writeString(sender, lengthWidth: 1)
         writer.writeString(receiver, lengthWidth: 1)
         nonce.serialize(into: &writer)
@@ -143,7 +142,7 @@ public struct Envelope: WireStructure, Equatable, Sendable {
             throw reader.failure(.unexpectedValue(field: "type", value: UInt64(rawType)), at: at)
         }
         self.type = type
-        session = try reader.readBytes(16)
+        session = try SessionID(parsing: &reader)
         sender = try reader.readName(field: "sender")
         receiver = try reader.readName(field: "receiver")
         nonce = try TPMNonce(parsing: &reader)

@@ -57,23 +57,24 @@ public struct SessionJournal: WireStructure, Equatable, Sendable {
 
     public var role: Role
     public var state: State
-    public var session: [UInt8]
+    public var session: SessionID
     public var nonce: TPMNonce
     public var open: OpenBody
-    public var peerSigningKey: [UInt8]
-    public var peerBindKey: [UInt8]
+    /// The peer platform's signing and bind keys, once known (a source learns them from proceed).
+    public var peerSigningKey: PubKey?
+    public var peerBindKey: PubKey?
     public var boundDomainKey: [UInt8]
     public var boundConfirmation: [UInt8]
     public var files: [PackageFile]
 
-    public init(role: Role, state: State, session: [UInt8], nonce: TPMNonce, open: OpenBody) {
+    public init(role: Role, state: State, session: SessionID, nonce: TPMNonce, open: OpenBody) {
         self.role = role
         self.state = state
         self.session = session
         self.nonce = nonce
         self.open = open
-        peerSigningKey = []
-        peerBindKey = []
+        peerSigningKey = nil
+        peerBindKey = nil
         boundDomainKey = []
         boundConfirmation = []
         files = []
@@ -94,11 +95,11 @@ public struct SessionJournal: WireStructure, Equatable, Sendable {
             throw reader.failure(.unexpectedValue(field: "state", value: UInt64(rawState)), at: stateAt)
         }
         self.state = state
-        session = try reader.readBytes(16)
+        session = try SessionID(parsing: &reader)
         nonce = try TPMNonce(parsing: &reader)
         open = try OpenBody.parse(from: &reader)
-        peerSigningKey = try reader.readSized(lengthWidth: 2, maximum: 1024, field: "peerSigningKey")
-        peerBindKey = try reader.readSized(lengthWidth: 2, maximum: 1024, field: "peerBindKey")
+        peerSigningKey = try PubKey.parseSized(from: &reader, field: "peerSigningKey")
+        peerBindKey = try PubKey.parseSized(from: &reader, field: "peerBindKey")
         boundDomainKey = try reader.readSized(lengthWidth: 2, maximum: TPMLimits.maxModulusBytes, field: "boundDomainKey")
         boundConfirmation = try reader.readSized(lengthWidth: 2, maximum: TPMLimits.maxModulusBytes, field: "boundConfirmation")
         files = try PackageFile.parseList(from: &reader)
@@ -109,11 +110,11 @@ public struct SessionJournal: WireStructure, Equatable, Sendable {
         writer.write(UInt8(1))
         writer.write(role.rawValue)
         writer.write(state.rawValue)
-        writer.write(session)
+        session.serialize(into: &writer)
         nonce.serialize(into: &writer)
         open.serialize(into: &writer)
-        writer.writeSized(peerSigningKey, lengthWidth: 2)
-        writer.writeSized(peerBindKey, lengthWidth: 2)
+        PubKey.serializeSized(peerSigningKey, into: &writer)
+        PubKey.serializeSized(peerBindKey, into: &writer)
         writer.writeSized(boundDomainKey, lengthWidth: 2)
         writer.writeSized(boundConfirmation, lengthWidth: 2)
         PackageFile.serialize(files, into: &writer)

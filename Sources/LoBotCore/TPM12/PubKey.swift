@@ -52,3 +52,16 @@ public struct PubKey: WireStructure, Equatable, Sendable {
             modulus: key.modulus)
     }
 }
+
+extension PubKey {
+    /// A key the protocol carries in a UINT16-sized field (at most 1024 bytes), where an empty
+    /// field means no key: the open body's source signing key, the journal's peer keys.
+    public static func parseSized(from reader: inout ByteReader, field: String) throws(LoBotError) -> PubKey? {
+        let bytes = try reader.readSized(lengthWidth: 2, maximum: 1024, field: field)
+        return bytes.isEmpty ? nil : try PubKey(bytes: bytes)
+    }
+
+    public static func serializeSized(_ key: PubKey?, into writer: inout ByteWriter) {
+        writer.writeSized(key?.bytes ?? [], lengthWidth: 2)
+    }
+}

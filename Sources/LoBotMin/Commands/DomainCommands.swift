@@ -120,7 +120,7 @@ enum DomainStartCommand {
             let runtime = DomainRuntime(directory: domain, config: config)
             guard !runtime.isRunning else { throw .alreadyExists("a running qemu for domain \(name)") }
             if let session = try step.unfinishedSession(of: name) {
-                throw .invalidArgument("session \(Hex.string(session)) of domain \(name) is not final here: end it with lobot migrate recover first")
+                throw .invalidArgument("session \(session.hex) of domain \(name) is not final here: end it with lobot migrate recover first")
             }
             _ = try domain.lobot.openOnPlatform(directory, tpm: step.tpm)
             runtime.tpmServer.stop(destroying: false)
@@ -137,10 +137,10 @@ extension MigrationStep {
     }
 
     /// A session of `domain` this platform took part in whose journal is not final, if any.
-    func unfinishedSession(of domain: String) throws(LoBotError) -> [UInt8]? {
+    func unfinishedSession(of domain: String) throws(LoBotError) -> SessionID? {
         guard Files.isDirectory(directory.sessionsPath) else { return nil }
         for name in try Files.list(directory.sessionsPath) {
-            guard let session = Hex.bytes(name), session.count == 16 else { continue }
+            guard let bytes = Hex.bytes(name), let session = SessionID(bytes) else { continue }
             let files = files(session)
             guard files.exists else { continue }
             let journal = try files.journal()

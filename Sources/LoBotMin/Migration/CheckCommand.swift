@@ -107,7 +107,7 @@ enum DestinationRollback {
         let files = step.files(journal.session)
         // A platform without a version store never adopted LoBot_D: there is nothing to retire.
         let store = VersionStore(directory: step.directory, tpm: try step.tpm)
-        if store.exists { try store.retire(id: journal.open.vtpmID) }
+        if store.exists { try store.retire(id: journal.open.vtpmID.bytes) }
         let lobot = VTPMDirectory(Files.join(files.path, "lobot"))
         for path in [lobot.statePath, lobot.pendingPath, lobot.boundKeyPath, lobot.lockPath] { try Files.remove(path) }
         var names = [DomainFiles.memory, DomainFiles.disk]

@@ -39,7 +39,7 @@ enum MigrateFinishCommand {
             try SourceRollback.resume(step, domain: domain, journal: &journal)
             throw .refused("\(journal.open.destination) could not launch the aDom: \(try BytesBody(bytes: message.body).text) (13b); it resumed here")
         }
-        try VersionStore(directory: step.directory, tpm: step.tpm).retire(id: journal.open.vtpmID)
+        try VersionStore(directory: step.directory, tpm: step.tpm).retire(id: journal.open.vtpmID.bytes)
         Failpoint.hit("finish.retired")
         DomainRuntime(directory: domain, config: journal.open.domain).stop(destroying: true)
         domain.destroy()

@@ -33,7 +33,7 @@ struct MigrationStep {
     var directory: PlatformDirectory { participant.directory }
     var tpm: PlatformTPM { get throws(LoBotError) { try participant.tpm } }
 
-    func files(_ session: [UInt8]) -> SessionFiles { SessionFiles(directory, session: session, keys: journalKeys) }
+    func files(_ session: SessionID) -> SessionFiles { SessionFiles(directory, session: session, keys: journalKeys) }
 
     func domain(_ journal: SessionJournal) -> DomainDirectory { DomainDirectory(directory, name: journal.open.domain.name) }
 
@@ -44,7 +44,7 @@ struct MigrationStep {
         try message.expect(type, session: message.session, nonce: message.nonce, from: factoryParty, to: participant.name)
         let files = files(message.session)
         guard !files.exists else {
-            throw .replay("\(type.name) message for session \(Hex.string(message.session)): this platform already took part in it")
+            throw .replay("\(type.name) message for session \(message.session.hex): this platform already took part in it")
         }
         return files
     }
@@ -55,11 +55,11 @@ struct MigrationStep {
     func journal(for message: Envelope, role: SessionJournal.Role, states: [SessionJournal.State], authenticated: Bool = true)
         throws(LoBotError) -> SessionJournal {
         let files = files(message.session)
-        guard files.exists else { throw .notFound("session \(Hex.string(message.session)) on this platform") }
+        guard files.exists else { throw .notFound("session \(message.session.hex) on this platform") }
         let journal = authenticated ? try files.journal() : try files.uncheckedJournal()
-        guard journal.role == role else { throw .invalidArgument("this platform is not the \(role == .source ? "source" : "destination") of session \(Hex.string(message.session))") }
+        guard journal.role == role else { throw .invalidArgument("this platform is not the \(role == .source ? "source" : "destination") of session \(message.session.hex)") }
         guard states.contains(journal.state) else {
-            throw .replay("\(message.type.name) message for session \(Hex.string(message.session)), which is \(journal.state.name) here")
+            throw .replay("\(message.type.name) message for session \(message.session.hex), which is \(journal.state.name) here")
         }
         return journal
     }
@@ -67,9 +67,9 @@ struct MigrationStep {
     /// The public key that signs what `party` sends in this session.
     func senderKey(_ party: String, journal: SessionJournal) throws(LoBotError) -> RSAPublicKey {
         if party == factoryParty { return try participant.factoryKey() }
-        let bytes = journal.role == .destination ? journal.open.sourceSigningKey : journal.peerSigningKey
-        guard !bytes.isEmpty else { throw .invalidArgument("no signing key is known for \(party) in this session") }
-        return try PubKey(bytes: bytes).rsaPublicKey()
+        let key = journal.role == .destination ? journal.open.sourceSigningKey : journal.peerSigningKey
+        guard let key else { throw .invalidArgument("no signing key is known for \(party) in this session") }
+        return try key.rsaPublicKey()
     }
 
     /// Verifies a message from this session's peer: signature first, then everything else.
@@ -104,7 +104,8 @@ struct MigrationStep {
 
     /// The key the peer's messages are encrypted to.
     func peerBindKey(_ journal: SessionJournal) throws(LoBotError) -> RSAPublicKey {
-        try PubKey(bytes: journal.peerBindKey).rsaPublicKey()
+        guard let key = journal.peerBindKey else { throw .invalidArgument("no bind key is known for the peer in this session") }
+        return try key.rsaPublicKey()
     }
 
     /// Binds a secret to this platform's own bind key, to keep it in the journal.

@@ -64,8 +64,8 @@ struct SessionFiles {
     let path: String
     let keys: JournalKeys
 
-    init(_ directory: PlatformDirectory, session: [UInt8], keys: JournalKeys) {
-        path = Files.join(directory.sessionsPath, Hex.string(session))
+    init(_ directory: PlatformDirectory, session: SessionID, keys: JournalKeys) {
+        path = Files.join(directory.sessionsPath, session.hex)
         self.keys = keys
     }
 

@@ -120,7 +120,7 @@ struct ReceivedLoBot {
         var plain = try state.open(key: key, path: "the LoBot package's vTPM state")
         defer { wipe(&plain) }
         let vtpmState = try VTPMState(bytes: plain)
-        guard vtpmState.id == journal.open.vtpmID, state.id == vtpmState.id else {
+        guard vtpmState.id == journal.open.vtpmID.bytes, state.id == vtpmState.id else {
             throw .invalidArgument("the LoBot package holds another vTPM than the session's")
         }
         boundMasterKey = body.boundMasterKey

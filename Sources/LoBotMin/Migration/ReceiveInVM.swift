@@ -56,7 +56,7 @@ enum MigrateReceiveInVM {
             guard report.body == output.result.bytes else { throw .invalidArgument("the LoBot VM's report does not carry its result") }
             let stateBytes = try returned.file(InVMReceive.stateEntry)
             let state = try StateFile(bytes: stateBytes)
-            guard state.kind == .vtpmState, state.id == journal.open.vtpmID else {
+            guard state.kind == .vtpmState, state.id == journal.open.vtpmID.bytes else {
                 throw .invalidArgument("the LoBot VM returned the state of another vTPM than the session's")
             }
 

@@ -36,19 +36,19 @@ enum MigrateRecoverCommand {
         run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
-        let session = try arguments.hexBytes("session", length: 16)
+        let session = SessionID(unchecked: try arguments.hexBytes("session", length: SessionID.length))
         let message = arguments.value("in") == nil ? nil : try incomingMessage(arguments)
         let step = try MigrationStep(arguments)
         StepProgress.begin(arguments)
         let waiting = try core { () throws(LoBotError) -> Bool in
             let files = step.files(session)
             guard files.exists else {
-                Console.out("session \(Hex.string(session)) never reached this platform: nothing to do")
+                Console.out("session \(session.hex) never reached this platform: nothing to do")
                 return false
             }
             var journal = try files.journal()
             if journal.state.isFinal {
-                Console.out("session \(Hex.string(session)) is \(journal.state.name) here")
+                Console.out("session \(session.hex) is \(journal.state.name) here")
                 // The destination's outcome may have been lost with the crash: it is sent again.
                 if journal.role == .destination {
                     let launched = journal.state == .launched
@@ -83,7 +83,7 @@ enum MigrateRecoverCommand {
                 try DestinationRollback.destroy(step, journal: &journal, package: nil)
                 let sent = try step.sendOutcome(launched: false, reason: "the destination ended the session before LoBot_D arrived",
                                                 journal: journal, quietly: true)
-                Console.out("session \(Hex.string(session)): nothing to recover here, LoBot_D never arrived; the session is ended "
+                Console.out("session \(session.hex): nothing to recover here, LoBot_D never arrived; the session is ended "
                             + "(launch-failed for \(journal.open.source): \(sent))")
                 return false
             case .destination:

@@ -40,14 +40,14 @@ enum MigrateSendCommand {
             let proceed = try ProceedBody(bytes: message.body)
             let open = proceed.open
             guard open.kind == .migrate, open.source == step.participant.name else {
-                throw .invalidArgument("this platform is not the source of session \(Hex.string(message.session))")
+                throw .invalidArgument("this platform is not the source of session \(message.session.hex)")
             }
             let domain = DomainDirectory(step.directory, name: open.domain.name)
             guard domain.exists, try domain.config() == open.domain else { throw .notFound("domain \(open.domain.name) as the factory describes it") }
             let runtime = DomainRuntime(directory: domain, config: open.domain)
             guard runtime.isRunning else { throw .invalidArgument("domain \(open.domain.name) is not running here") }
             let vtpmID = try AnchoredFile<StoredVersionCounter>.peekIdentity(paths: domain.lobot.anchoredPaths)
-            guard vtpmID == open.vtpmID else { throw .invalidArgument("the domain's LoBot is not the one the factory names") }
+            guard vtpmID == open.vtpmID.bytes else { throw .invalidArgument("the domain's LoBot is not the one the factory names") }
             // The LoBot must open here (its state authenticates and is current, its MSK unbinds)
             // before anything is done: a damaged one is refused with the aDom still running. It is
             // let go at once: while qemu saves the aDom, the guest's TPM server checkpoints the
@@ -61,8 +61,8 @@ enum MigrateSendCommand {
             var packed = [try DomainFiles.measureLocal("kernel", open.domain.kernel), try DomainFiles.measureLocal("initrd", open.domain.initrd)]
 
             var journal = SessionJournal(role: .source, state: .suspending, session: message.session, nonce: message.nonce, open: open)
-            journal.peerBindKey = proceed.bindKey.bytes
-            journal.peerSigningKey = proceed.signingKey.bytes
+            journal.peerBindKey = proceed.bindKey
+            journal.peerSigningKey = proceed.signingKey
             var key = try SecureRandom.bytes(32)
             defer { wipe(&key) }
             journal.boundDomainKey = try step.bindToSelf(key)
