@@ -158,7 +158,7 @@ public final class GuestTPMService<Store: GuestTPMPersistence> {
         guard checkpoint(includingVolatile: true, now: now),
             let digest = try? state.digest()
         else { return .refusal(.fail, to: .getStateBlob(request)) }
-        let reference = GuestTPMReference(vtpmID: store.vtpmID, digest: digest).bytes
+        let reference = GuestTPMReference(vtpmID: VTPMID(unchecked: store.vtpmID), digest: digest).bytes
         let from = Int(min(request.offset, UInt32(reference.count)))
         return .stateBlob(GetStateBlobResponse(blob: Array(reference[from...])))
     }
@@ -169,7 +169,7 @@ public final class GuestTPMService<Store: GuestTPMPersistence> {
             // LoBot never hands out a volatile, saved or encrypted blob, so it takes none back.
             return .badParameter
         }
-        guard let reference = try? GuestTPMReference(bytes: request.blob), reference.vtpmID == store.vtpmID,
+        guard let reference = try? GuestTPMReference(bytes: request.blob), reference.vtpmID.bytes == store.vtpmID,
             let digest = try? state.digest(), reference.digest == digest, !state.volatile.isEmpty
         else {
             resumeArmed = false

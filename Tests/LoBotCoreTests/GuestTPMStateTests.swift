@@ -33,8 +33,8 @@ import TestSupport
         try checkWireStructure(live, known: hexBytes("0000000000000001") + Self.blobs.bytes)
         // The first live write after a checkpoint is number 1.
         #expect(parseError(GuestTPMLiveState.self, hexBytes("0000000000000000") + Self.blobs.bytes) != nil)
-        let reference = GuestTPMReference(vtpmID: [UInt8](repeating: 0xaa, count: 16), digest: [UInt8](repeating: 0xbb, count: 32))
-        try checkWireStructure(reference, known: Array("LBGR".utf8) + [1] + reference.vtpmID + reference.digest,
+        let reference = GuestTPMReference(vtpmID: VTPMID(unchecked: [UInt8](repeating: 0xaa, count: 16)), digest: [UInt8](repeating: 0xbb, count: 32))
+        try checkWireStructure(reference, known: Array("LBGR".utf8) + [1] + reference.vtpmID.bytes + reference.digest,
                                fixedFieldOffsets: [0, 1, 2, 3, 4])
     }
 

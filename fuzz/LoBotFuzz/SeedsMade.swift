@@ -45,7 +45,7 @@ extension Harvest {
         let live = GuestTPMLiveState(sequence: 2, blobs: GuestTPMBlobs(family: .tpm12, permanent: try SecureRandom.bytes(1191)))
         seeds.add(.vtpm, 9, "made-guest-tpm-live", live.bytes)
         seeds.add(.vtpm, 0, "made-guest-tpm.live", try StateFile.seal(live.bytes, kind: .guestTPMLive, id: vtpm.id, version: 4, key: key).bytes)
-        seeds.add(.vtpm, 10, "made-guest-tpm-reference", GuestTPMReference(vtpmID: vtpm.id, digest: try blobs.digest()).bytes)
+        seeds.add(.vtpm, 10, "made-guest-tpm-reference", GuestTPMReference(vtpmID: VTPMID(unchecked: vtpm.id), digest: try blobs.digest()).bytes)
         withGuest.wipeKeys()
         let nonce = try TPMNonce.random()
         for form in [Quote.Form.quote, .quote2] {

@@ -13,10 +13,10 @@ public struct GuestTPMReference: WireStructure, Equatable, Sendable {
     static let magic: [UInt8] = Array("LBGR".utf8)
 
     /// The LoBot whose guest TPM this is.
-    public var vtpmID: [UInt8]
+    public var vtpmID: VTPMID
     public var digest: [UInt8]
 
-    public init(vtpmID: [UInt8], digest: [UInt8]) {
+    public init(vtpmID: VTPMID, digest: [UInt8]) {
         self.vtpmID = vtpmID
         self.digest = digest
     }
@@ -24,14 +24,14 @@ public struct GuestTPMReference: WireStructure, Equatable, Sendable {
     public init(parsing reader: inout ByteReader) throws(LoBotError) {
         try reader.expect(Self.magic, field: "magic")
         try reader.expect([1], field: "version")
-        vtpmID = try reader.readBytes(16)
+        vtpmID = try VTPMID(parsing: &reader)
         digest = try reader.readBytes(32)
     }
 
     public func serialize(into writer: inout ByteWriter) {
         writer.write(Self.magic)
         writer.write(UInt8(1))
-        writer.write(vtpmID)
+        vtpmID.serialize(into: &writer)
         writer.write(digest)
     }
 }

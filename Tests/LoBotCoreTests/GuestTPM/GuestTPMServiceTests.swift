@@ -133,7 +133,7 @@ extension GuestTPMEngineTests {
             let checkpoint = try #require(store.checkpoints.last)
             #expect(!checkpoint.volatile.isEmpty, "the checkpoint has no volatile state to resume")
             let digest = try checkpoint.digest()
-            #expect(reference.vtpmID == store.vtpmID && reference.digest == digest)
+            #expect(reference.vtpmID.bytes == store.vtpmID && reference.digest == digest)
             for type in [StateBlobType.volatile, .saveState] {
                 #expect(service.control(.getStateBlob(GetStateBlobRequest(type: type)), now: 5).reply == .stateBlob(GetStateBlobResponse(blob: [])))
             }
