@@ -169,7 +169,7 @@ public struct Envelope: WireStructure, Equatable, Sendable {
 
 /// The messages of LSP and LSM. Step numbers are LSM's (DESIGN.md); LSP uses the same messages
 /// with the factory as the source.
-public enum MessageType: UInt8, Sendable {
+public enum MessageType: UInt8, Sendable, CaseIterable {
     /// 1-3: the factory opens a session with source and destination.
     case open = 1
     /// 4: the destination's bind and signing keys certified by its AIK with the session nonce.

@@ -13,14 +13,14 @@ public struct SessionJournal: WireStructure, Equatable, Sendable {
     public static var wireName: String { "LoBot session journal" }
     static let magic: [UInt8] = Array("LBSJ".utf8)
 
-    public enum Role: UInt8, Sendable {
+    public enum Role: UInt8, Sendable, CaseIterable {
         case source = 1
         case destination = 2
     }
 
     /// Where a session stands. Before `released` the source owns the aDom and a recovery rolls
     /// back; from `released` on the destination does and a recovery rolls forward.
-    public enum State: UInt8, Sendable {
+    public enum State: UInt8, Sendable, CaseIterable {
         // Source.
         case suspending = 1       // saving the aDom and packing the LoBot (step 5-6)
         case lobotSent = 2        // the LoBot package is out; the aDom is suspended here

@@ -27,7 +27,7 @@ enum MigrateAcceptCommand {
         let message = try incomingMessage(arguments)
         let step = try MigrationStep(arguments)
         try core { () throws(LoBotError) in
-            let files = try step.firstMessage(message, .open)
+            let files = try step.firstMessage(message, .accept)
             let open = try OpenBody(bytes: message.body)
             guard open.destination == step.participant.name else { throw .invalidArgument("the session's destination is \(open.destination), not this platform") }
             guard !DomainDirectory(step.directory, name: open.domain.name).exists else {

@@ -40,8 +40,8 @@ enum MigrateCheckCommand {
         let step = try MigrationStep(arguments)
         StepProgress.begin(arguments)
         try core { () throws(LoBotError) in
-            var journal = try step.journal(for: message, role: .destination, states: [.lobotReceived])
-            try step.check(message, [.domainOffer, .verdict], journal: journal)
+            var journal = try step.journal(for: message, step: .check)
+            try step.check(message, .check, journal: journal)
             if message.type == .verdict {
                 let verdict = try VerdictBody(bytes: message.body)
                 if verdict.trusted {

@@ -27,13 +27,13 @@ enum MigrateFinishCommand {
         let message = try incomingMessage(arguments)
         let step = try MigrationStep(arguments)
         try core { () throws(LoBotError) in
-            var journal = try step.journal(for: message, role: .source, states: [.released])
+            var journal = try step.journal(for: message, step: .finish)
             try finish(step, message: message, journal: &journal)
         }
     }
 
     static func finish(_ step: MigrationStep, message: Envelope, journal: inout SessionJournal) throws(LoBotError) {
-        try step.check(message, [.launched, .launchFailed], journal: journal)
+        try step.check(message, .finish, journal: journal)
         let domain = step.domain(journal)
         if message.type == .launchFailed {
             try SourceRollback.resume(step, domain: domain, journal: &journal)

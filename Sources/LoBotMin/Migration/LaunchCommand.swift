@@ -34,14 +34,14 @@ enum MigrateLaunchCommand {
         let step = try MigrationStep(arguments)
         StepProgress.begin(arguments)
         try core { () throws(LoBotError) in
-            var journal = try step.journal(for: message, role: .destination, states: [.ready])
+            var journal = try step.journal(for: message, step: .launch)
             try launch(step, message: message, journal: &journal)
         }
         StepProgress.finish("checked and opened the aDom's files, and started it", always: false)
     }
 
     static func launch(_ step: MigrationStep, message: Envelope, journal: inout SessionJournal) throws(LoBotError) {
-        try step.check(message, [.release], journal: journal)
+        try step.check(message, .launch, journal: journal)
         var key = try BytesBody(bytes: try message.openBody { (wrapped) throws(LoBotError) in try step.participant.unbind(wrapped) }).value
         defer { wipe(&key) }
         guard key.count == 32 else { throw .invalidArgument("the release carries no 256-bit key") }

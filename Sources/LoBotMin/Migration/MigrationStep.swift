@@ -37,30 +37,28 @@ struct MigrationStep {
 
     func domain(_ journal: SessionJournal) -> DomainDirectory { DomainDirectory(directory, name: journal.open.domain.name) }
 
-    /// The factory's message that starts this platform's part of a session: signed by the
-    /// factory, addressed here, for a session this platform has never taken part in.
-    func firstMessage(_ message: Envelope, _ type: MessageType) throws(LoBotError) -> SessionFiles {
+    /// The factory's message that begins this platform's part of a session (`step` accept or
+    /// send): signed by the factory, addressed here, for a session this platform has never taken
+    /// part in (SessionStep.admit).
+    func firstMessage(_ message: Envelope, _ step: SessionStep) throws(LoBotError) -> SessionFiles {
         try message.verify(sender: try participant.factoryKey())
-        try message.expect(type, session: message.session, nonce: message.nonce, from: factoryParty, to: participant.name)
+        try message.expect(oneOf: step.messageTypes, session: message.session, nonce: message.nonce, from: factoryParty, to: participant.name)
         let files = files(message.session)
-        guard !files.exists else {
-            throw .replay("\(type.name) message for session \(message.session.hex): this platform already took part in it")
-        }
+        try step.admitBeginning(message.type, session: message.session, hasJournal: files.exists)
         return files
     }
 
-    /// The session's journal, which must be in one of `states` for this step.
-    /// Without `authenticated` (the host of a LoBot VM, which has handed its TPM to the VM), the
-    /// journal's MAC is left for the VM to check.
-    func journal(for message: Envelope, role: SessionJournal.Role, states: [SessionJournal.State], authenticated: Bool = true)
-        throws(LoBotError) -> SessionJournal {
+    /// The session's journal, in a role and state where `step` takes `message`
+    /// (SessionStep.admit). Without `authenticated` (the host of a LoBot VM, which has handed its
+    /// TPM to the VM), the journal's MAC is left for the VM to check.
+    func journal(for message: Envelope, step: SessionStep, authenticated: Bool = true) throws(LoBotError) -> SessionJournal {
         let files = files(message.session)
-        guard files.exists else { throw .notFound("session \(message.session.hex) on this platform") }
-        let journal = authenticated ? try files.journal() : try files.uncheckedJournal()
-        guard journal.role == role else { throw .invalidArgument("this platform is not the \(role == .source ? "source" : "destination") of session \(message.session.hex)") }
-        guard states.contains(journal.state) else {
-            throw .replay("\(message.type.name) message for session \(message.session.hex), which is \(journal.state.name) here")
+        guard files.exists else {
+            try step.admit(message.type, session: message.session, journal: nil)
+            throw .notFound("session \(message.session.hex) on this platform")
         }
+        let journal = authenticated ? try files.journal() : try files.uncheckedJournal()
+        try step.admit(message.type, session: message.session, journal: (journal.role, journal.state))
         return journal
     }
 
@@ -73,6 +71,11 @@ struct MigrationStep {
     }
 
     /// Verifies a message from this session's peer: signature first, then everything else.
+    func check(_ message: Envelope, _ step: SessionStep, journal: SessionJournal) throws(LoBotError) {
+        try check(message, step.messageTypes, journal: journal)
+    }
+
+    /// `check` for the messages a recovery takes outside the steps (a launch-failed).
     func check(_ message: Envelope, _ types: [MessageType], journal: SessionJournal) throws(LoBotError) {
         let peer = journal.role == .destination ? journal.open.source : journal.open.destination
         // The factory speaks in a session only with its verdict, unless it is the source (LSP).

@@ -29,8 +29,8 @@ enum MigrateOfferCommand {
         let message = try incomingMessage(arguments)
         let step = try MigrationStep(arguments)
         try core { () throws(LoBotError) in
-            var journal = try step.journal(for: message, role: .source, states: [.lobotSent])
-            try step.check(message, [.verdict], journal: journal)
+            var journal = try step.journal(for: message, step: .offer)
+            try step.check(message, .offer, journal: journal)
             let verdict = try VerdictBody(bytes: message.body)
             let domain = step.domain(journal)
             guard verdict.trusted, let quote = verdict.vtpmQuote else {

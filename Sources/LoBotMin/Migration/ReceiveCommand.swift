@@ -63,8 +63,8 @@ enum MigrateReceiveCommand {
         let message = try incomingMessage(arguments)
         let step = try MigrationStep(arguments)
         try core { () throws(LoBotError) in
-            var journal = try step.journal(for: message, role: .destination, states: [.accepted])
-            try step.check(message, [.lobotPackage], journal: journal)
+            var journal = try step.journal(for: message, step: .receive)
+            try step.check(message, .receive, journal: journal)
             let received = try ReceivedLoBot(step, message: message, journal: journal)
 
             // LoBot_D's vTPM: MSK stays bound to this TPM; its version joins this platform's store.

@@ -30,8 +30,8 @@ enum MigrateReleaseCommand {
         let message = try incomingMessage(arguments)
         let step = try MigrationStep(arguments)
         try core { () throws(LoBotError) in
-            var journal = try step.journal(for: message, role: .source, states: [.offered])
-            try step.check(message, [.domainReady, .domainRefused], journal: journal)
+            var journal = try step.journal(for: message, step: .release)
+            try step.check(message, .release, journal: journal)
             let body = try BytesBody(bytes: message.body)
             if message.type == .domainRefused {
                 try SourceRollback.resume(step, domain: step.domain(journal), journal: &journal)

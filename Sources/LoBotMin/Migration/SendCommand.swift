@@ -36,7 +36,7 @@ enum MigrateSendCommand {
         let step = try MigrationStep(arguments)
         StepProgress.begin(arguments)
         try core { () throws(LoBotError) in
-            let files = try step.firstMessage(message, .proceed)
+            let files = try step.firstMessage(message, .send)
             let proceed = try ProceedBody(bytes: message.body)
             let open = proceed.open
             guard open.kind == .migrate, open.source == step.participant.name else {
