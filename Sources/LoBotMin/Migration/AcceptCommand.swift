@@ -1,7 +1,7 @@
 // `lobot migrate accept` (destination, steps 1-4): takes the factory's open message, has the AIK
 // certify the platform's bind and signing keys with the session nonce, and answers with them.
+// The step itself is SessionSteps.accept (LoBotCore), performed by AgentParty; this is its command line.
 import LoBotCore
-import LoBotPlatform
 
 enum MigrateAcceptCommand {
     static let spec = CommandSpec(
@@ -25,26 +25,7 @@ enum MigrateAcceptCommand {
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let message = try incomingMessage(arguments)
-        let step = try MigrationStep(arguments)
-        try core { () throws(LoBotError) in
-            let files = try step.firstMessage(message, .accept)
-            let open = try OpenBody(bytes: message.body)
-            guard open.destination == step.participant.name else { throw .invalidArgument("the session's destination is \(open.destination), not this platform") }
-            guard !DomainDirectory(step.directory, name: open.domain.name).exists else {
-                throw .alreadyExists("domain \(open.domain.name) on this platform")
-            }
-            let aik = try step.directory.aikBlob()
-            let body = DestinationKeysBody(bindKey: try step.tpm.certifiedKey(keyBlob: try step.directory.bindBlob(), aikBlob: aik, nonce: message.nonce),
-                                           signingKey: try step.tpm.certifiedKey(.signing, keyBlob: try step.directory.signingBlob(), aikBlob: aik,
-                                                                                 nonce: message.nonce),
-                                           aikCertificate: try step.directory.read(step.directory.aikCertificatePath, "AIK certificate"))
-            try files.create()
-            var journal = SessionJournal(role: .destination, state: .accepted, session: message.session, nonce: message.nonce, open: open)
-            journal.peerSigningKey = open.sourceSigningKey
-            try files.save(journal)
-            Failpoint.hit("accept.saved")
-            try step.deliver(try step.participant.message(.destinationKeys, journal: journal, to: factoryParty, body: body.bytes),
-                             journal: journal, as: "04-destination-keys.msg")
-        }
+        var party = AgentParty(try MigrationStep(arguments))
+        try core { () throws(LoBotError) in _ = try SessionSteps.accept(message, party: &party) }
     }
 }

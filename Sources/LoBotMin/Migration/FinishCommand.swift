@@ -2,8 +2,8 @@
 // aDom here for good -- its vTPM is retired in this platform's version store (no copy of its
 // state opens here again), qemu is stopped and the domain's files are removed. launch-failed
 // resumes the aDom here instead.
+// The step itself is SessionSteps.finish (LoBotCore), performed by AgentParty; this is its command line.
 import LoBotCore
-import LoBotPlatform
 
 enum MigrateFinishCommand {
     static let spec = CommandSpec(
@@ -25,26 +25,7 @@ enum MigrateFinishCommand {
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let message = try incomingMessage(arguments)
-        let step = try MigrationStep(arguments)
-        try core { () throws(LoBotError) in
-            var journal = try step.journal(for: message, step: .finish)
-            try finish(step, message: message, journal: &journal)
-        }
-    }
-
-    static func finish(_ step: MigrationStep, message: Envelope, journal: inout SessionJournal) throws(LoBotError) {
-        try step.check(message, .finish, journal: journal)
-        let domain = step.domain(journal)
-        if message.type == .launchFailed {
-            try SourceRollback.resume(step, domain: domain, journal: &journal)
-            throw .refused("\(journal.open.destination) could not launch the aDom: \(try BytesBody(bytes: message.body).text) (13b); it resumed here")
-        }
-        try VersionStore(directory: step.directory, tpm: step.tpm).retire(id: journal.open.vtpmID.bytes)
-        Failpoint.hit("finish.retired")
-        DomainRuntime(directory: domain, config: journal.open.domain).stop(destroying: true)
-        domain.destroy()
-        journal.state = .finished
-        try step.files(journal.session).save(journal)
-        Console.out("\(journal.open.domain.name) now runs on \(journal.open.destination); its LoBot and aDom are gone from here")
+        var party = AgentParty(try MigrationStep(arguments))
+        try core { () throws(LoBotError) in _ = try SessionSteps.finish(message, party: &party) }
     }
 }

@@ -7,7 +7,7 @@ import LoBotCore
 import LoBotPlatform
 
 /// The factory's name as a party to a session (it signs with the factory CA key).
-let factoryParty = "factory"
+let factoryParty = SessionStep.factory
 
 struct MigrationStep {
     let participant: Participant
@@ -37,52 +37,20 @@ struct MigrationStep {
 
     func domain(_ journal: SessionJournal) -> DomainDirectory { DomainDirectory(directory, name: journal.open.domain.name) }
 
-    /// The factory's message that begins this platform's part of a session (`step` accept or
-    /// send): signed by the factory, addressed here, for a session this platform has never taken
-    /// part in (SessionStep.admit).
-    func firstMessage(_ message: Envelope, _ step: SessionStep) throws(LoBotError) -> SessionFiles {
-        try message.verify(sender: try participant.factoryKey())
-        try message.expect(oneOf: step.messageTypes, session: message.session, nonce: message.nonce, from: factoryParty, to: participant.name)
+    /// The session's journal read without checking its MAC, in a role and state where `step`
+    /// takes `message` (SessionStep.admit): for the host of a LoBot VM, which has handed its TPM,
+    /// and with it the check of the MAC, to the VM.
+    func uncheckedJournal(for message: Envelope, step: SessionStep) throws(LoBotError) -> SessionJournal {
         let files = files(message.session)
-        try step.admitBeginning(message.type, session: message.session, hasJournal: files.exists)
-        return files
-    }
-
-    /// The session's journal, in a role and state where `step` takes `message`
-    /// (SessionStep.admit). Without `authenticated` (the host of a LoBot VM, which has handed its
-    /// TPM to the VM), the journal's MAC is left for the VM to check.
-    func journal(for message: Envelope, step: SessionStep, authenticated: Bool = true) throws(LoBotError) -> SessionJournal {
-        let files = files(message.session)
-        guard files.exists else {
-            try step.admit(message.type, session: message.session, journal: nil)
-            throw .notFound("session \(message.session.hex) on this platform")
-        }
-        let journal = authenticated ? try files.journal() : try files.uncheckedJournal()
-        try step.admit(message.type, session: message.session, journal: (journal.role, journal.state))
+        let journal = files.exists ? try files.uncheckedJournal() : nil
+        try step.admit(message.type, session: message.session, journal: journal.map { ($0.role, $0.state) })
+        guard let journal else { throw .notFound("session \(message.session.hex) on this platform") }
         return journal
     }
 
-    /// The public key that signs what `party` sends in this session.
-    func senderKey(_ party: String, journal: SessionJournal) throws(LoBotError) -> RSAPublicKey {
-        if party == factoryParty { return try participant.factoryKey() }
-        let key = journal.role == .destination ? journal.open.sourceSigningKey : journal.peerSigningKey
-        guard let key else { throw .invalidArgument("no signing key is known for \(party) in this session") }
-        return try key.rsaPublicKey()
-    }
-
-    /// Verifies a message from this session's peer: signature first, then everything else.
-    func check(_ message: Envelope, _ step: SessionStep, journal: SessionJournal) throws(LoBotError) {
-        try check(message, step.messageTypes, journal: journal)
-    }
-
-    /// `check` for the messages a recovery takes outside the steps (a launch-failed).
+    /// Verifies a message from this session's peer (SessionStep.check): signature first, then everything else.
     func check(_ message: Envelope, _ types: [MessageType], journal: SessionJournal) throws(LoBotError) {
-        let peer = journal.role == .destination ? journal.open.source : journal.open.destination
-        // The factory speaks in a session only with its verdict, unless it is the source (LSP).
-        let fromFactory = message.sender == factoryParty && (message.type == .verdict || journal.open.source == factoryParty)
-        let sender = fromFactory ? factoryParty : peer
-        try message.verify(sender: try senderKey(sender, journal: journal))
-        try message.expect(oneOf: types, session: journal.session, nonce: journal.nonce, from: sender, to: participant.name)
+        try SessionStep.check(message, types, journal: journal, party: AgentParty(self))
     }
 
     /// Writes the answer to the session's outbox and to --out; prints where it went, unless `quietly`.
@@ -95,20 +63,6 @@ struct MigrationStep {
         try Files.writeAtomically(target, envelope.bytes, permissions: 0o644)
         if !quietly { Console.out("\(envelope.type.name) message for \(envelope.receiver): \(target)") }
         return target
-    }
-
-    /// The destination's outcome for the source: launched, or launch-failed with `reason`.
-    @discardableResult
-    func sendOutcome(launched: Bool, reason: String, journal: SessionJournal, quietly: Bool = false) throws(LoBotError) -> String {
-        try deliver(try participant.message(launched ? .launched : .launchFailed, journal: journal, to: journal.open.source,
-                                            body: BytesBody(text: reason).bytes),
-                    journal: journal, as: launched ? "13-launched.msg" : "13-launch-failed.msg", quietly: quietly)
-    }
-
-    /// The key the peer's messages are encrypted to.
-    func peerBindKey(_ journal: SessionJournal) throws(LoBotError) -> RSAPublicKey {
-        guard let key = journal.peerBindKey else { throw .invalidArgument("no bind key is known for the peer in this session") }
-        return try key.rsaPublicKey()
     }
 
     /// Binds a secret to this platform's own bind key, to keep it in the journal.

@@ -2,8 +2,8 @@
 // the aDom resumes here. Trusted (10a): LoBot_S checks LoBot_D's vTPM quote itself (signed by
 // the vTPM AIK it shares with LoBot_D, over the session's nonce) and seals the aDom's expected
 // measurement and a confirmation secret to LoBot_D's storage key and PCRs 0-6 as quoted.
+// The step itself is SessionSteps.offer (LoBotCore), performed by AgentParty; this is its command line.
 import LoBotCore
-import LoBotPlatform
 
 enum MigrateOfferCommand {
     static let spec = CommandSpec(
@@ -27,50 +27,7 @@ enum MigrateOfferCommand {
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let message = try incomingMessage(arguments)
-        let step = try MigrationStep(arguments)
-        try core { () throws(LoBotError) in
-            var journal = try step.journal(for: message, step: .offer)
-            try step.check(message, .offer, journal: journal)
-            let verdict = try VerdictBody(bytes: message.body)
-            let domain = step.domain(journal)
-            guard verdict.trusted, let quote = verdict.vtpmQuote else {
-                try SourceRollback.resume(step, domain: domain, journal: &journal)
-                throw .refused("the factory does not trust \(journal.open.destination): \(verdict.reason) (10b); the aDom resumed here")
-            }
-            let session = try domain.lobot.openOnPlatform(step.directory, tpm: step.tpm)
-            try quote.verify(aik: try session.vtpm.publicKey(.identity).rsaPublicKey(), expectedNonce: journal.open.vtpmNonce)
-            let storage = try session.vtpm.publicKey(.storage).rsaPublicKey()
-            _ = consume session
-            let selection = try PCRSelection(Array(0...6))
-            var values: [SHA1Digest] = []
-            for index in 0...6 {
-                guard let value = quote.composite.value(of: index) else { throw .invalidArgument("LoBot_D's quote does not cover PCR \(index)") }
-                values.append(value)
-            }
-            var confirmation = try SecureRandom.bytes(32)
-            defer { wipe(&confirmation) }
-            var secret = DomainSecret(confirmation: confirmation, files: journal.files).bytes
-            defer { wipe(&secret) }
-            let sealed = try SealedBlob.seal(secret, to: storage, selection: selection,
-                                             digestAtRelease: try PCRComposite(selection: selection, values: values).compositeHash())
-            journal.boundConfirmation = try step.bindToSelf(confirmation)
-            let offer = try step.participant.message(.domainOffer, journal: journal, to: journal.open.destination,
-                                                     body: DomainOfferBody(sealed: sealed).bytes, encryptTo: try step.peerBindKey(journal))
-            Failpoint.hit("offer.sealed")
-            journal.state = .offered
-            try step.files(journal.session).save(journal)
-            try step.deliver(offer, journal: journal, as: "11-domain-offer.msg")
-        }
-    }
-}
-
-/// The source taking its aDom back (10b, 13b, or recovery before the release).
-enum SourceRollback {
-    static func resume(_ step: MigrationStep, domain: DomainDirectory, journal: inout SessionJournal) throws(LoBotError) {
-        let runtime = DomainRuntime(directory: domain, config: journal.open.domain)
-        if runtime.isRunning, try runtime.status() != "running" { try runtime.resume() }
-        journal.state = .resumed
-        try step.files(journal.session).save(journal)
-        Console.out("\(journal.open.domain.name) runs here again")
+        var party = AgentParty(try MigrationStep(arguments))
+        try core { () throws(LoBotError) in _ = try SessionSteps.offer(message, party: &party) }
     }
 }

@@ -5,6 +5,7 @@
 // PCRs 0-5, bound to the platform through PCR 6 both ways, and quoted -- the platform's PCRs
 // 0-15 for the factory, the vTPM's PCRs for LoBot_S. LoBot_D stays in the session directory,
 // not runnable as the domain's LoBot, until step 13 launches it.
+// The step itself is SessionSteps.receive (LoBotCore), performed by AgentParty; this is its command line.
 import LoBotCore
 import LoBotPlatform
 
@@ -61,41 +62,8 @@ enum MigrateReceiveCommand {
             throw arguments.usage("--\(option) is for LoBot_D as the LoBot VM: give --image-dir too")
         }
         let message = try incomingMessage(arguments)
-        let step = try MigrationStep(arguments)
-        try core { () throws(LoBotError) in
-            var journal = try step.journal(for: message, step: .receive)
-            try step.check(message, .receive, journal: journal)
-            let received = try ReceivedLoBot(step, message: message, journal: journal)
-
-            // LoBot_D's vTPM: MSK stays bound to this TPM; its version joins this platform's store.
-            // The platform counter the store is anchored to must read, and the adoption move it,
-            // before LoBot_D is written anywhere.
-            let files = step.files(journal.session)
-            let lobot = VTPMDirectory(Files.join(files.path, "lobot"))
-            _ = try TPMCounter(tpm: try step.tpm, directory: step.directory).read()
-            let store = VersionStore(directory: step.directory, tpm: try step.tpm)
-            try store.createIfMissing()
-            _ = try store.adopt(id: received.vtpm.id)
-            try Files.makeDirectory(lobot.path, permissions: 0o700, existingOK: true)
-            var session = try VTPMSession.create(directory: lobot, msk: received.key,
-                                                 counter: StoredVersionCounter(store: store, id: received.vtpm.id), vtpm: received.vtpm)
-            try Files.writeAtomically(lobot.boundKeyPath, received.boundMasterKey, permissions: 0o600)
-            Failpoint.hit("receive.imported")
-
-            // Steps 8-9.
-            let events = try BootMeasurements.hostEvents(agent: try agentDigest())
-            let before = try LoBotAttestation.measure(vtpm: session.vtpm, tpm: try step.tpm, events: events)
-            let platformQuote = try LoBotAttestation.platformQuote(tpm: try step.tpm, aikBlob: try step.directory.aikBlob(),
-                                                                   nonce: journal.open.quoteNonce)
-            let vtpmQuote = try session.vtpm.quote(selection: try PCRSelection(Array(0...8)), nonce: journal.open.vtpmNonce)
-            try session.commit()
-            let report = BootResult(succeeded: true, message: "LoBot_D measured and quoted on \(step.participant.name) (host process)",
-                                    platformQuote: platformQuote, vtpmQuote: vtpmQuote, platformPCR6Before: before, vtpmLog: session.vtpm.log)
-            journal.state = .lobotReceived
-            try files.save(journal)
-            try step.deliver(try step.participant.message(.lobotReport, journal: journal, to: factoryParty, body: report.bytes),
-                             journal: journal, as: "07-lobot-report.msg")
-        }
+        var party = AgentParty(try MigrationStep(arguments))
+        try core { () throws(LoBotError) in _ = try SessionSteps.receive(message, party: &party) }
         // What moved here is the package: LoBot_D's measurement of its own binary is not a transfer.
         StepProgress.phase("received the LoBot package", total: UInt64(message.bytes.count))
         StepProgress.advance(message.bytes.count)

@@ -26,8 +26,8 @@ enum MigrateReceiveInVM {
         let systemData = try VMOptions.systemData(arguments)
         let step = try MigrationStep(arguments, connecting: false)
         try core { () throws(LoBotError) in
-            var journal = try step.journal(for: message, step: .receive, authenticated: false)
-            try step.check(message, .receive, journal: journal)
+            var journal = try step.uncheckedJournal(for: message, step: .receive)
+            try step.check(message, SessionStep.receive.messageTypes, journal: journal)
             let lock = try VersionStore.lock(step.directory)
             let store = storeFiles.filter { Files.exists(Files.join(step.directory.path, $0)) }
             guard !store.isEmpty else {

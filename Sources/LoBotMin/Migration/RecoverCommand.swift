@@ -4,8 +4,8 @@
 // destination with the release rolls forward; the source after its release follows the
 // destination's outcome and, without one, waits (its aDom stays paused) and sends the release
 // again.
+// The step itself is SessionSteps.recover (LoBotCore), performed by AgentParty; this is its command line.
 import LoBotCore
-import LoBotPlatform
 
 enum MigrateRecoverCommand {
     static let spec = CommandSpec(
@@ -38,77 +38,10 @@ enum MigrateRecoverCommand {
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let session = SessionID(unchecked: try arguments.hexBytes("session", length: SessionID.length))
         let message = arguments.value("in") == nil ? nil : try incomingMessage(arguments)
-        let step = try MigrationStep(arguments)
+        var party = AgentParty(try MigrationStep(arguments))
         StepProgress.begin(arguments)
-        let waiting = try core { () throws(LoBotError) -> Bool in
-            let files = step.files(session)
-            guard files.exists else {
-                Console.out("session \(session.hex) never reached this platform: nothing to do")
-                return false
-            }
-            var journal = try files.journal()
-            if journal.state.isFinal {
-                Console.out("session \(session.hex) is \(journal.state.name) here")
-                // The destination's outcome may have been lost with the crash: it is sent again.
-                if journal.role == .destination {
-                    let launched = journal.state == .launched
-                    try step.sendOutcome(launched: launched, reason: launched ? "running on \(step.participant.name)" : "the destination rolled back",
-                                         journal: journal)
-                }
-                return false
-            }
-            switch journal.role {
-            case .source:
-                if journal.state != .released {
-                    try SourceRollback.resume(step, domain: step.domain(journal), journal: &journal)
-                    return false
-                }
-                if let message {
-                    if message.type == .launchFailed {
-                        try step.check(message, [.launchFailed], journal: journal)
-                        try SourceRollback.resume(step, domain: step.domain(journal), journal: &journal)
-                    } else {
-                        try MigrateFinishCommand.finish(step, message: message, journal: &journal)
-                    }
-                    return false
-                }
-                try MigrateReleaseCommand.sendRelease(step, journal: journal)
-                Console.out("released to \(journal.open.destination): waiting for its launched or launch-failed message")
-                return true
-            case .destination where journal.state == .accepted && !Self.holdsLoBotD(files):
-                // LoBot_D never arrived: no copy of it and no package here (a receive killed after
-                // installing it leaves its files, and takes the path below). The session only ends
-                // here, so that a late lobot-package is refused; its vTPM is retired in the version
-                // store if this platform has one (a receive may have adopted it before it was killed).
-                try DestinationRollback.destroy(step, journal: &journal, package: nil)
-                let sent = try step.sendOutcome(launched: false, reason: "the destination ended the session before LoBot_D arrived",
-                                                journal: journal, quietly: true)
-                Console.out("session \(session.hex): nothing to recover here, LoBot_D never arrived; the session is ended "
-                            + "(launch-failed for \(journal.open.source): \(sent))")
-                return false
-            case .destination:
-                let kept = Files.join(files.path, "release.msg")
-                var release = message
-                if release == nil, Files.exists(kept) { release = try Messages.read(kept) }
-                if journal.state == .ready, let release {
-                    try MigrateLaunchCommand.launch(step, message: release, journal: &journal)
-                    return false
-                }
-                let domain = step.domain(journal)
-                DomainRuntime(directory: domain, config: journal.open.domain).stop(destroying: true)
-                if domain.exists, journal.state == .ready { domain.destroy() }
-                try DestinationRollback.destroy(step, journal: &journal, package: nil)
-                try step.sendOutcome(launched: false, reason: "the destination rolled back", journal: journal)
-                return false
-            }
-        }
+        let waiting = try core { () throws(LoBotError) in try SessionSteps.recover(session, message: message, party: &party) == .waiting }
         if waiting { throw .failed(.tpmRule("waiting for the destination's outcome")) }
         StepProgress.finish("checked and opened the aDom's files, and started it", always: false)
-    }
-
-    /// Whether any of LoBot_D is staged in the session: its state, a pending state or its bound MSK.
-    static func holdsLoBotD(_ files: SessionFiles) -> Bool {
-        let staged = VTPMDirectory(Files.join(files.path, "lobot"))
-        return staged.holdsState || Files.exists(staged.boundKeyPath)
     }
 }

@@ -2,8 +2,8 @@
 // and the package matched, commits the hand-over (journal: released; from here a recovery rolls
 // forward) and sends the domain key K, bound to the destination. On its refusal (13b) the aDom
 // resumes here.
+// The step itself is SessionSteps.release (LoBotCore), performed by AgentParty; this is its command line.
 import LoBotCore
-import LoBotPlatform
 
 enum MigrateReleaseCommand {
     static let spec = CommandSpec(
@@ -28,32 +28,7 @@ enum MigrateReleaseCommand {
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let message = try incomingMessage(arguments)
-        let step = try MigrationStep(arguments)
-        try core { () throws(LoBotError) in
-            var journal = try step.journal(for: message, step: .release)
-            try step.check(message, .release, journal: journal)
-            let body = try BytesBody(bytes: message.body)
-            if message.type == .domainRefused {
-                try SourceRollback.resume(step, domain: step.domain(journal), journal: &journal)
-                throw .refused("\(journal.open.destination) refused the aDom package: \(body.text) (13b); the aDom resumed here")
-            }
-            var confirmation = try step.participant.unbind(journal.boundConfirmation)
-            defer { wipe(&confirmation) }
-            let expected = try DomainSecret.proof(confirmation: confirmation, session: journal.session)
-            guard expected == body.value else { throw .authentication(what: "domain-ready proof from \(journal.open.destination)") }
-            journal.state = .released
-            try step.files(journal.session).save(journal)
-            Failpoint.hit("release.committed")
-            try sendRelease(step, journal: journal)
-        }
-    }
-
-    /// The release message: K, unbound from this TPM and encrypted to the destination's.
-    static func sendRelease(_ step: MigrationStep, journal: SessionJournal) throws(LoBotError) {
-        var key = try step.participant.unbind(journal.boundDomainKey)
-        defer { wipe(&key) }
-        try step.deliver(try step.participant.message(.release, journal: journal, to: journal.open.destination, body: BytesBody(key).bytes,
-                                                      encryptTo: try step.peerBindKey(journal)),
-                         journal: journal, as: "13-release.msg")
+        var party = AgentParty(try MigrationStep(arguments))
+        try core { () throws(LoBotError) in _ = try SessionSteps.release(message, party: &party) }
     }
 }
