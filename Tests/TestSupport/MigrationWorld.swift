@@ -27,6 +27,10 @@ public final class MigrationWorld: @unchecked Sendable {
     public var measureMemory = false
     /// Every byte the courier has carried so far.
     public private(set) var bytesCarried = 0
+    /// Set for every lobot the world runs (the bench asks for LOBOT_PHASE_TIMES).
+    public var agentEnvironment: [String: String] = [:]
+    /// The wall time the courier spent copying, in seconds (the bench takes it out of downtime).
+    public private(set) var secondsCarrying = 0.0
 
     public init(names: [String] = ["SP", "DP"]) throws {
         factory = try FactoryUnderTest()
@@ -71,6 +75,7 @@ public final class MigrationWorld: @unchecked Sendable {
         var environment = platform.environment
         environment["LOBOT_PLATFORM"] = platform.lobotDirectory
         if let failpoint { environment["LOBOT_FAILPOINT"] = failpoint }
+        for (key, value) in agentEnvironment { environment[key] = value }
         let hidden = platforms.filter { $0.key != name }.map { $0.value.root.path }
         let script = "for d in \"$@\"; do [ \"$d\" = -- ] && break; mount -t tmpfs -o size=1m none \"$d\" || exit 97; done; "
             + "while [ \"$1\" != -- ]; do shift; done; shift; exec \"$@\""
@@ -89,6 +94,8 @@ public final class MigrationWorld: @unchecked Sendable {
     /// The courier: copies `file` into `directory`; returns the copy.
     @discardableResult
     public func carry(_ file: String, to directory: String) throws -> String {
+        let started = Date()
+        defer { secondsCarrying += Date().timeIntervalSince(started) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let target = directory + "/" + (file as NSString).lastPathComponent
         if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }

@@ -7,7 +7,9 @@
 // and lobot-factory step, including the qemu launcher process `lobot migrate launch` starts and
 // waits for until it daemonizes; insecure: cp and that same qemu launcher process -- while the
 // daemonized qemus (the guest running, saving into the FIFO, restoring) are counted on neither
-// side; peak RSS of each (measured under GNU time); and bytes moved.
+// side; peak RSS of each (measured under GNU time); and bytes moved. Where the time goes: each
+// step's wall time (the courier's copies taken out), each phase the agent times
+// (LOBOT_PHASE_TIMES), and the downtime -- the aDom not running -- on each side.
 import Foundation
 import LoBotCore
 import TestSupport
@@ -18,6 +20,8 @@ struct MigrationSuite {
 
     func run(into results: inout ResultsFile) throws {
         let world = try MigrationWorld(names: ["SP", "DP"])
+        // Every lobot step says how long each of its phases took (on stderr).
+        world.agentEnvironment["LOBOT_PHASE_TIMES"] = "1"
         world.measureMemory = true
         world.factory.measureMemory = true
         for memory in sizes.migrationMiB {
@@ -34,10 +38,17 @@ struct MigrationSuite {
             let carriedBefore = world.bytesCarried
             let start = Clock.now()
             var timings: [String] = []
+            var stepSeconds: [(name: String, seconds: Double)] = []
+            var phases: [(step: String, phase: String, milliseconds: Double)] = []
+            let carryingBefore = world.secondsCarrying
             for step in run.steps {
                 let stepStart = Clock.now()
+                let carrying = world.secondsCarrying
                 let result = try step.run()
-                timings.append(String(format: "%@ %.2f", step.name, Clock.now() - stepStart))
+                let seconds = Clock.now() - stepStart - (world.secondsCarrying - carrying)
+                stepSeconds.append((step.name, seconds))
+                timings.append(String(format: "%@ %.2f", step.name, seconds))
+                phases += Self.phases(result.stderr).map { (step.name, $0.name, $0.milliseconds) }
                 guard result.status == 0 else { throw BenchError(description: "LSM \(step.name) failed: \(result.stderr)") }
                 cpu += result.cpuSeconds
                 let party = ["accept", "receive", "check", "launch"].contains(step.name) ? "destination lobot"
@@ -46,7 +57,13 @@ struct MigrationSuite {
             }
             let secure = Clock.now() - start
             let moved = world.bytesCarried - carriedBefore
-            print("    LSM steps (s): " + timings.joined(separator: ", "))
+            let carried = world.secondsCarrying - carryingBefore
+            print("    LSM steps (s, without the courier's copies, \(String(format: "%.2f", carried)) s): " + timings.joined(separator: ", "))
+            // The aDom stops early in send and runs again at the end of launch: every step from the
+            // one to the other, the factory's between them included, without the courier's copies.
+            let first = stepSeconds.firstIndex { $0.name == "send" } ?? 0
+            let last = stepSeconds.lastIndex { $0.name == "launch" } ?? stepSeconds.count - 1
+            let downtime = stepSeconds[first...last].reduce(0) { $0 + $1.seconds }
             try world.waitForCount(domain, on: "DP", atLeast: (world.lastCount(domain, on: "DP") ?? 0) + 2, seconds: 120)
 
             // Insecure, same aDom (now on DP): plain save, copy, restore.
@@ -64,6 +81,20 @@ struct MigrationSuite {
             }
             results.record("\(label): bytes moved", Double(moved) / 1048576, "MiB", baseline: Double(baseline.bytes) / 1048576,
                            note: "every message and sealed file carried vs state file + disk")
+            results.record("\(label): downtime, LSM vs insecure", downtime, "s", baseline: baseline.downtime,
+                           note: "the aDom not running, without the courier's copies: LSM from the start of send (its checks come before "
+                               + "QMP stop, so an upper bound) to the end of launch (cont, then its journal and message), every step "
+                               + "between included; insecure: QMP stop to cont, without cp")
+            results.record("\(label): courier's copies", carried, "s", baseline: baseline.copy,
+                           note: "every message and sealed file, one copy each (cp of state file and disk)")
+            for (name, seconds) in stepSeconds {
+                results.record("\(label): step \(name)", seconds, "s", note: "wall time, without the courier's copies")
+            }
+            for (step, phase, milliseconds) in phases {
+                results.record("\(label): \(step), phase \(phase)", milliseconds / 1000, "s", note: "as lobot timed it (LOBOT_PHASE_TIMES)")
+            }
+            results.record("\(label): insecure save", baseline.save, "s", note: "QMP stop and migrate to a file, until completed")
+            results.record("\(label): insecure restore", baseline.restore, "s", note: "new swtpm, qemu -incoming from the copy, until cont")
         }
     }
 
@@ -72,6 +103,22 @@ struct MigrationSuite {
         let cpu: Double
         let rssKiB: Int
         let bytes: Int
+        let save: Double
+        let copy: Double
+        let restore: Double
+
+        /// QMP stop to cont, without the copy (the courier's, on the LSM side).
+        var downtime: Double { save + restore }
+    }
+
+    /// The `lobot: phase NAME: N ms` lines a lobot step printed.
+    static func phases(_ stderr: String) -> [(name: String, milliseconds: Double)] {
+        stderr.split(separator: "\n").compactMap { line in
+            let prefix = "lobot: phase "
+            guard line.hasPrefix(prefix), let colon = line.lastIndex(of: ":"), line.hasSuffix(" ms"),
+                  let value = Double(line[line.index(after: colon)...].dropLast(3).trimmingCharacters(in: .whitespaces)) else { return nil }
+            return (String(line[line.index(line.startIndex, offsetBy: prefix.count)..<colon]), value)
+        }
     }
 
     /// The insecure migration of the same aDom: a twin of the qemu that runs `domain` (its command
@@ -118,14 +165,16 @@ struct MigrationSuite {
         let restored = try QMPClient(socket: area + "/copy/qmp.sock")
         try restored.waitForMigration()
         try restored.execute("cont")
-        let wall = Clock.now() - start
-        print(String(format: "    insecure (s): save %.2f, cp %.2f, restore %.2f", saved - start, copied - saved, Clock.now() - copied))
+        let end = Clock.now()
+        let wall = end - start
+        print(String(format: "    insecure (s): save %.2f, cp %.2f, restore %.2f", saved - start, copied - saved, end - copied))
         let before = Self.lastCount(console: area + "/source/console.log") ?? 0
         try Self.waitForCount(console: area + "/copy/console.log", atLeast: before + 1, seconds: 120)
         _ = try? restored.execute("quit")
         let size = { (path: String) in ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0 }
         return Baseline(wall: wall, cpu: copy.cpuSeconds + launch.cpuSeconds, rssKiB: copy.maxRSSKiB,
-                        bytes: size(area + "/state") + size(area + "/source/disk.img"))
+                        bytes: size(area + "/state") + size(area + "/source/disk.img"), save: saved - start, copy: copied - saved,
+                        restore: end - copied)
     }
 
     /// LoBot's qemu command line for a qemu of the bench's own: console, QMP, pid file and disk in

@@ -3,6 +3,8 @@
 // rewritten at most four times a second, with the bytes done of the phase's total and the rate;
 // when the step succeeds, one summary line on stdout, terminal or not. --quiet silences both.
 // The core reports the bytes (LoBotCore's Progress); this file only counts and prints them.
+// With LOBOT_PHASE_TIMES set (the bench sets it), each phase's duration goes to stderr as
+// `phase NAME: N ms`, --quiet or not: where a step's time goes, phase by phase.
 import CLibC
 import LoBotCore
 
@@ -17,6 +19,8 @@ enum StepProgress {
     nonisolated(unsafe) static var phaseName = ""
     nonisolated(unsafe) static var phaseDone: UInt64 = 0
     nonisolated(unsafe) static var phaseTotal: UInt64 = 0
+    nonisolated(unsafe) static var timedPhase = ""
+    nonisolated(unsafe) static var timedSince = 0
 
     /// Starts counting for this step, unless --quiet.
     static func begin(_ arguments: ParsedArguments) {
@@ -33,6 +37,8 @@ enum StepProgress {
     /// The work now under way, and how many bytes it will move (0: not known in advance, as a
     /// memory state qemu is still writing).
     static func phase(_ name: String, total: UInt64) {
+        timedPhase = name
+        timedSince = monotonicMilliseconds()
         guard enabled else { return }
         phaseName = name
         phaseDone = 0
@@ -44,6 +50,10 @@ enum StepProgress {
     /// hashing the aDom's kernel before the memory state moves, are not the step's transfer).
     /// The transfer of the current phase is over: what the core reports next is not counted.
     static func endPhase() {
+        if !timedPhase.isEmpty, Console.environment("LOBOT_PHASE_TIMES") != nil {
+            Console.error("phase \(timedPhase): \(monotonicMilliseconds() - timedSince) ms")
+        }
+        timedPhase = ""
         phaseName = ""
     }
 
