@@ -35,10 +35,7 @@ extension SessionSteps {
 
         let body = LoBotPackageBody(state: try party.lobotState(journal), boundMasterKey: prepared.rewrappedMasterKey)
         let package = try party.message(.lobotPackage, journal: journal, to: open.destination, body: body.bytes, encryptTo: destination)
-        party.crashPoint("send.packed")
-        journal.state = .lobotSent
-        try party.commit(journal)
-        try party.deliver(package, journal: journal, as: "05-lobot-package.msg", quietly: false)
+        try commit(&journal, at: .lobotSent, answer: package, as: "05-lobot-package.msg", after: "send.packed", party: &party)
         return journal
     }
 
@@ -70,10 +67,7 @@ extension SessionSteps {
         journal.boundConfirmation = try party.bindToSelf(confirmation)
         let offer = try party.message(.domainOffer, journal: journal, to: journal.open.destination, body: DomainOfferBody(sealed: sealed).bytes,
                                       encryptTo: try peerBindKey(journal))
-        party.crashPoint("offer.sealed")
-        journal.state = .offered
-        try party.commit(journal)
-        try party.deliver(offer, journal: journal, as: "11-domain-offer.msg", quietly: false)
+        try commit(&journal, at: .offered, answer: offer, as: "11-domain-offer.msg", after: "offer.sealed", party: &party)
         return journal
     }
 
@@ -129,6 +123,16 @@ extension SessionSteps {
         journal.state = .finished
         try party.commit(journal)
         party.say("\(journal.open.domain.name) now runs on \(journal.open.destination); its LoBot and aDom are gone from here")
+    }
+
+    /// The end of a step whose answer is made before its commit point: a kill at `crashPoint`
+    /// leaves the journal as it was and nothing sent; then the journal at `state`, then the answer.
+    static func commit<Party: SessionParty>(_ journal: inout SessionJournal, at state: SessionJournal.State, answer: Envelope, as file: String,
+                                            after crashPoint: String, party: inout Party) throws(LoBotError) {
+        party.crashPoint(crashPoint)
+        journal.state = state
+        try party.commit(journal)
+        try party.deliver(answer, journal: journal, as: file, quietly: false)
     }
 
     /// The source taking its aDom back (10b, 13b, or a recovery before the release).
