@@ -1,4 +1,4 @@
-// Key database benchmark at 1,000,000 keys (10,000 in the smoke run), in a real factory's
+// Key database benchmark at 10,000,000 keys, a fleet's (10,000 in the smoke run), in a real factory's
 // keys.sqlite (`lobot-factory init`):
 // - the batch rate: the factory's own recording path (owner check, reuse check, insert), 10,000
 //   keys per transaction, against bare INSERTs of the same rows, batched the same, into a table

@@ -1,4 +1,5 @@
-// Migration benchmark: the same aDom (128 and 512 MiB guests that fill most of their memory with
+// Migration benchmark, each size run three times (once in the smoke run) on a freshly provisioned
+// aDom, medians reported with their spread: the same aDom (128 and 512 MiB guests that fill most of their memory with
 // random data, disk travelling with them; 128 MiB alone in the smoke run) moved by LSM between
 // two real TPM 1.2 platforms, against an insecure migration measured in the same run: QMP stop +
 // migrate to a file, cp of the state and the disk, a new qemu with -incoming from the copy, cont;
@@ -25,77 +26,117 @@ struct MigrationSuite {
         world.measureMemory = true
         world.factory.measureMemory = true
         for memory in sizes.migrationMiB {
-            let domain = "bench-\(memory)"
-            print("  \(memory) MiB aDom: provisioning and filling its memory")
-            try world.provision(domain, onto: "SP", memory: memory, disk: .local).runAll()
-            try world.waitForCount(domain, on: "SP", atLeast: 3, seconds: 900)
-            defer { _ = try? world.lobot("DP", ["domain", "stop", "--name", domain]) }
-
-            // Secure: every LSM step, with the courier's copies, timed end to end.
-            let run = try world.migrate(domain, from: "SP", to: "DP")
-            var cpu = 0.0
-            var peak: [String: Int] = [:]
-            let carriedBefore = world.bytesCarried
-            let start = Clock.now()
-            var timings: [String] = []
-            var stepSeconds: [(name: String, seconds: Double)] = []
-            var phases: [(step: String, phase: String, milliseconds: Double)] = []
-            let carryingBefore = world.secondsCarrying
-            for step in run.steps {
-                let stepStart = Clock.now()
-                let carrying = world.secondsCarrying
-                let result = try step.run()
-                let seconds = Clock.now() - stepStart - (world.secondsCarrying - carrying)
-                stepSeconds.append((step.name, seconds))
-                timings.append(String(format: "%@ %.2f", step.name, seconds))
-                phases += Self.phases(result.stderr).map { (step.name, $0.name, $0.milliseconds) }
-                guard result.status == 0 else { throw BenchError(description: "LSM \(step.name) failed: \(result.stderr)") }
-                cpu += result.cpuSeconds
-                let party = ["accept", "receive", "check", "launch"].contains(step.name) ? "destination lobot"
-                    : ["send", "offer", "release", "finish"].contains(step.name) ? "source lobot" : "lobot-factory"
-                peak[party] = max(peak[party] ?? 0, result.maxRSSKiB)
+            var runs = Runs()
+            for run in 1...sizes.migrationRuns {
+                print("  \(memory) MiB aDom, run \(run) of \(sizes.migrationRuns)")
+                try measure(world, memory: memory, domain: "bench-\(memory)-\(run)", into: &runs)
             }
-            let secure = Clock.now() - start
-            let moved = world.bytesCarried - carriedBefore
-            let carried = world.secondsCarrying - carryingBefore
-            print("    LSM steps (s, without the courier's copies, \(String(format: "%.2f", carried)) s): " + timings.joined(separator: ", "))
-            // The aDom stops early in send and runs again at the end of launch: every step from the
-            // one to the other, the factory's between them included, without the courier's copies.
-            let first = stepSeconds.firstIndex { $0.name == "send" } ?? 0
-            let last = stepSeconds.lastIndex { $0.name == "launch" } ?? stepSeconds.count - 1
-            let downtime = stepSeconds[first...last].reduce(0) { $0 + $1.seconds }
-            try world.waitForCount(domain, on: "DP", atLeast: (world.lastCount(domain, on: "DP") ?? 0) + 2, seconds: 120)
+            runs.record(into: &results, label: "migration \(memory) MiB")
+        }
+    }
 
-            // Insecure, same aDom (now on DP): plain save, copy, restore.
-            let baseline = try insecureMigration(world.platform("DP").lobotDirectory + "/domains/" + domain, memory: memory)
+    /// What every run of one size measured, to be reported as medians with their spread.
+    struct Runs {
+        var wall = Samples(), cpu = Samples(), downtime = Samples(), carried = Samples()
+        var baseWall = Samples(), baseCPU = Samples(), baseDowntime = Samples(), baseCopy = Samples()
+        var baseSave = Samples(), baseRestore = Samples()
+        var moved = Samples(), baseBytes = Samples()
+        var peak: [String: Samples] = [:]
+        var baseRSS = Samples()
+        /// Each step's and each timed phase's seconds, in the order first seen.
+        var parts: [(name: String, note: String, samples: Samples)] = []
 
-            let label = "migration \(memory) MiB"
-            results.record("\(label): wall time, LSM vs insecure", secure, "s", baseline: baseline.wall,
-                           note: "one run; LSM 13a with every message and file copied; insecure: a twin with swtpm as its TPM: QMP save, cp, new swtpm, -incoming")
-            results.record("\(label): CPU time, LSM's processes vs the insecure one's", cpu, "s", baseline: baseline.cpu,
-                           note: "LSM: lobot and lobot-factory steps; insecure: cp; both with the qemu launcher process they wait for "
-                               + "until it daemonizes (the running qemus on neither side)")
-            for (party, kib) in peak.sorted(by: { $0.key < $1.key }) {
-                results.record("\(label): peak RSS, \(party)", Double(kib) / 1024, "MiB", baseline: Double(baseline.rssKiB) / 1024,
-                               note: "baseline: cp")
-            }
-            results.record("\(label): bytes moved", Double(moved) / 1048576, "MiB", baseline: Double(baseline.bytes) / 1048576,
-                           note: "every message and sealed file carried vs state file + disk")
-            results.record("\(label): downtime, LSM vs insecure", downtime, "s", baseline: baseline.downtime,
+        mutating func add(part name: String, note: String, _ seconds: Double) {
+            if let index = parts.firstIndex(where: { $0.name == name }) { parts[index].samples.add(seconds); return }
+            var samples = Samples()
+            samples.add(seconds)
+            parts.append((name, note, samples))
+        }
+
+        func record(into results: inout ResultsFile, label: String) {
+            let runs = "median of \(wall.count) runs, each a freshly provisioned aDom"
+            results.record("\(label): wall time, LSM vs insecure", wall, scale: 1, "s", baseline: baseWall,
+                           note: "\(runs); LSM 13a with every message and file copied; insecure: a twin with swtpm as its TPM: QMP save, cp, new swtpm, -incoming")
+            results.record("\(label): downtime, LSM vs insecure", downtime, scale: 1, "s", baseline: baseDowntime,
                            note: "the aDom not running, without the courier's copies: LSM from the start of send (its checks come before "
                                + "QMP stop, so an upper bound) to the end of launch (cont, then its journal and message), every step "
                                + "between included; insecure: QMP stop to cont, without cp")
-            results.record("\(label): courier's copies", carried, "s", baseline: baseline.copy,
+            results.record("\(label): CPU time, LSM's processes vs the insecure one's", cpu, scale: 1, "s", baseline: baseCPU,
+                           note: "LSM: lobot and lobot-factory steps; insecure: cp; both with the qemu launcher process they wait for "
+                               + "until it daemonizes (the running qemus on neither side)")
+            for (party, samples) in peak.sorted(by: { $0.key < $1.key }) {
+                results.record("\(label): peak RSS, \(party)", samples, scale: 1.0 / 1024, "MiB", baseline: baseRSS, note: "baseline: cp")
+            }
+            results.record("\(label): bytes moved", moved, scale: 1.0 / 1_048_576, "MiB", baseline: baseBytes,
+                           note: "every message and sealed file carried vs state file + disk")
+            results.record("\(label): courier's copies", carried, scale: 1, "s", baseline: baseCopy,
                            note: "every message and sealed file, one copy each (cp of state file and disk)")
-            for (name, seconds) in stepSeconds {
-                results.record("\(label): step \(name)", seconds, "s", note: "wall time, without the courier's copies")
-            }
-            for (step, phase, milliseconds) in phases {
-                results.record("\(label): \(step), phase \(phase)", milliseconds / 1000, "s", note: "as lobot timed it (LOBOT_PHASE_TIMES)")
-            }
-            results.record("\(label): insecure save", baseline.save, "s", note: "QMP stop and migrate to a file, until completed")
-            results.record("\(label): insecure restore", baseline.restore, "s", note: "new swtpm, qemu -incoming from the copy, until cont")
+            for part in parts { results.record("\(label): \(part.name)", part.samples, scale: 1, "s", note: part.note) }
+            results.record("\(label): insecure save", baseSave, scale: 1, "s", note: "QMP stop and migrate to a file, until completed")
+            results.record("\(label): insecure restore", baseRestore, scale: 1, "s", note: "new swtpm, qemu -incoming from the copy, until cont")
         }
+    }
+
+    /// One run: `domain` provisioned onto SP and filled, moved to DP by LSM with every step timed,
+    /// then the insecure migration of its twin.
+    func measure(_ world: MigrationWorld, memory: Int, domain: String, into runs: inout Runs) throws {
+        try world.provision(domain, onto: "SP", memory: memory, disk: .local).runAll()
+        try world.waitForCount(domain, on: "SP", atLeast: 3, seconds: 900)
+        defer { _ = try? world.lobot("DP", ["domain", "stop", "--name", domain]) }
+
+        // Secure: every LSM step, with the courier's copies, timed end to end.
+        let run = try world.migrate(domain, from: "SP", to: "DP")
+        var cpu = 0.0
+        var peak: [String: Int] = [:]
+        let carriedBefore = world.bytesCarried
+        let carryingBefore = world.secondsCarrying
+        var timings: [String] = []
+        var stepSeconds: [(name: String, seconds: Double)] = []
+        let start = Clock.now()
+        for step in run.steps {
+            let stepStart = Clock.now()
+            let carrying = world.secondsCarrying
+            let result = try step.run()
+            let seconds = Clock.now() - stepStart - (world.secondsCarrying - carrying)
+            guard result.status == 0 else { throw BenchError(description: "LSM \(step.name) failed: \(result.stderr)") }
+            stepSeconds.append((step.name, seconds))
+            timings.append(String(format: "%@ %.2f", step.name, seconds))
+            runs.add(part: "step \(step.name)", note: "wall time, without the courier's copies", seconds)
+            runs.add(part: "step \(step.name), CPU", note: "user + system time of the step's process and what it waits for", result.cpuSeconds)
+            for phase in Self.phases(result.stderr) {
+                runs.add(part: "\(step.name), phase \(phase.name.replacingOccurrences(of: domain, with: "the aDom"))",
+                         note: "as lobot timed it (LOBOT_PHASE_TIMES)", phase.milliseconds / 1000)
+            }
+            cpu += result.cpuSeconds
+            let party = ["accept", "receive", "check", "launch"].contains(step.name) ? "destination lobot"
+                : ["send", "offer", "release", "finish"].contains(step.name) ? "source lobot" : "lobot-factory"
+            peak[party] = max(peak[party] ?? 0, result.maxRSSKiB)
+        }
+        let wall = Clock.now() - start
+        let carried = world.secondsCarrying - carryingBefore
+        print("    LSM steps (s, without the courier's copies, \(String(format: "%.2f", carried)) s): " + timings.joined(separator: ", "))
+        // The aDom stops early in send and runs again at the end of launch: every step from the
+        // one to the other, the factory's between them included, without the courier's copies.
+        let first = stepSeconds.firstIndex { $0.name == "send" } ?? 0
+        let last = stepSeconds.lastIndex { $0.name == "launch" } ?? stepSeconds.count - 1
+        runs.downtime.add(stepSeconds[first...last].reduce(0) { $0 + $1.seconds })
+        runs.wall.add(wall)
+        runs.cpu.add(cpu)
+        runs.carried.add(carried)
+        runs.moved.add(Double(world.bytesCarried - carriedBefore))
+        for (party, kib) in peak { runs.peak[party, default: Samples()].add(Double(kib)) }
+        try world.waitForCount(domain, on: "DP", atLeast: (world.lastCount(domain, on: "DP") ?? 0) + 2, seconds: 120)
+
+        // Insecure, same aDom (now on DP): plain save, copy, restore.
+        let baseline = try insecureMigration(world.platform("DP").lobotDirectory + "/domains/" + domain, memory: memory)
+        runs.baseWall.add(baseline.wall)
+        runs.baseCPU.add(baseline.cpu)
+        runs.baseDowntime.add(baseline.downtime)
+        runs.baseCopy.add(baseline.copy)
+        runs.baseSave.add(baseline.save)
+        runs.baseRestore.add(baseline.restore)
+        runs.baseBytes.add(Double(baseline.bytes))
+        runs.baseRSS.add(Double(baseline.rssKiB))
     }
 
     struct Baseline {

@@ -73,9 +73,10 @@ struct BenchSizes {
     var inProcessRuns: Int { smoke ? 50 : 1000 }
     var commandRuns: Int { smoke ? 20 : 1000 }
     var quoteRuns: Int { smoke ? 10 : 200 }
-    var keys: Int { smoke ? 10_000 : 1_000_000 }
+    var keys: Int { smoke ? 10_000 : 10_000_000 }
     var keyChecks: Int { smoke ? 200 : 2000 }
     var factoryCommands: Int { smoke ? 10 : 200 }
     var boots: Int { smoke ? 1 : 3 }
     var migrationMiB: [Int] { smoke ? [128] : [128, 512] }
+    var migrationRuns: Int { smoke ? 1 : 3 }
 }
