@@ -71,10 +71,3 @@ public struct ChildProcess: Sendable {
         }
     }
 }
-
-/// Milliseconds of monotonic time, for deadlines and the boot's timing.
-public func monotonicMilliseconds() -> Int {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Int(ts.tv_sec) * 1000 + Int(ts.tv_nsec) / 1_000_000
-}
