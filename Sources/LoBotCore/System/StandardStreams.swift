@@ -9,10 +9,10 @@ public enum StandardStream: Equatable, Sendable {
 
     public var name: String { self == .output ? "stdout" : "stderr" }
 
-    private var stream: UnsafeMutablePointer<FILE>? { self == .output ? lobot_stdout() : lobot_stderr() }
-
     /// fwrite(3) of `text`, then fflush(3).
     public func write(_ text: String) throws(LoBotError) {
+        // FILE is opaque on musl and a struct on glibc: the stream's type is left to inference.
+        let stream = self == .output ? lobot_stdout() : lobot_stderr()
         var text = text
         let count = text.utf8.count
         let written = text.withUTF8 { buf in fwrite(buf.baseAddress, 1, buf.count, stream) }
