@@ -1,6 +1,5 @@
 // Output of the agent: results on stdout, one-line errors on stderr (control characters shown as
 // "?"), both unbuffered enough that a crash after a line leaves the line written.
-import CLibC
 import LoBotCore
 
 enum Console {
@@ -9,25 +8,17 @@ enum Console {
 
     static func out(_ line: String) {
         clearProgress()
-        var text = line
-        text.append("\n")
-        text.withUTF8 { buf in _ = fwrite(buf.baseAddress, 1, buf.count, lobot_stdout()) }
-        fflush(lobot_stdout())
+        write(line + "\n", to: .output)
     }
 
     static func error(_ line: String) {
         clearProgress()
-        var text = "lobot: " + LoBotError.oneLine(line)
-        text.append("\n")
-        text.withUTF8 { buf in _ = fwrite(buf.baseAddress, 1, buf.count, lobot_stderr()) }
-        fflush(lobot_stderr())
+        write("lobot: " + LoBotError.oneLine(line) + "\n", to: .error)
     }
 
     /// Rewrites the progress line on stderr (a terminal): back to its start, the text, the rest erased.
     static func progress(_ line: String) {
-        var text = "\r" + line + "\u{1B}[K"
-        text.withUTF8 { buf in _ = fwrite(buf.baseAddress, 1, buf.count, lobot_stderr()) }
-        fflush(lobot_stderr())
+        write("\r" + line + "\u{1B}[K", to: .error)
         progressShown = true
     }
 
@@ -35,14 +26,30 @@ enum Console {
     static func clearProgress() {
         guard progressShown else { return }
         progressShown = false
-        var text = "\r\u{1B}[K"
-        text.withUTF8 { buf in _ = fwrite(buf.baseAddress, 1, buf.count, lobot_stderr()) }
-        fflush(lobot_stderr())
+        write("\r\u{1B}[K", to: .error)
+    }
+
+    /// A failed write to stdout is said on stderr. One to stderr has no channel left to be said
+    /// on, and the agent's work does not stop for it.
+    private static func write(_ text: String, to stream: StandardStream) {
+        do throws(LoBotError) {
+            try stream.write(text)
+        } catch {
+            guard stream == .output else { return }
+            Console.error(error.message)
+        }
+    }
+
+    /// A cleanup step whose failure the caller cannot act on (it is already failing, or stopping
+    /// something on its way out): the failure is said on stderr, prefixed with `what`, not thrown.
+    static func bestEffort(_ what: String, _ body: () throws(LoBotError) -> Void) {
+        do throws(LoBotError) {
+            try body()
+        } catch {
+            Console.error("\(what): \(error.message)")
+        }
     }
 
     /// Reads an environment variable.
-    static func environment(_ name: String) -> String? {
-        guard let value = getenv(name) else { return nil }
-        return String(cString: value)
-    }
+    static func environment(_ name: String) -> String? { Environment.value(name) }
 }

@@ -5,7 +5,6 @@
 // vTPM's PCRs 0-8, and measure the domain files into vTPM PCR 8. A bundle that carries a
 // migration session asks for LSM step 7 instead (InVMReceive). Any failure becomes a failed
 // result with its one-line reason.
-import CLibC
 import LoBotCore
 import LoBotPlatform
 

@@ -3,7 +3,6 @@
 // rewritten at most four times a second, with the bytes done of the phase's total and the rate;
 // when the step succeeds, one summary line on stdout, terminal or not. --quiet silences both.
 // The core reports the bytes (LoBotCore's Progress); this file only counts and prints them.
-import CLibC
 import LoBotCore
 
 enum StepProgress {
@@ -22,7 +21,7 @@ enum StepProgress {
     static func begin(_ arguments: ParsedArguments) {
         enabled = !arguments.has(flag)
         guard enabled else { return }
-        live = isatty(2) == 1
+        live = StandardStream.error.isTerminal
         started = monotonicMilliseconds()
         lastDrawn = 0
         moved = 0
