@@ -64,7 +64,7 @@ import TestSupport
 
     @Test func groupsAndEveryProcessAreNotSignalled() {
         for pid: Int32 in [0, -1, -2] {
-            #expect(throws: LoBotError.invalidArgument("refusing to signal process \(pid): not one process")) {
+            #expect(throws: LoBotError.system(operation: "cannot signal process", path: "\(pid)", errno: EINVAL)) {
                 _ = try Signals.send(.kill, to: pid)
             }
         }

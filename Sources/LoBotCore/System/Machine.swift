@@ -34,7 +34,7 @@ public enum Machine {
     /// Whether something accepts connections on 127.0.0.1:`port` (a refused connection is the
     /// answer no; only a socket that cannot be made is an error).
     public static func isListening(port: Int) throws(LoBotError) -> Bool {
-        try retryingSystemCall("cannot make a socket to probe port \(port)") { lobot_tcp_listening(Int32(port)) } == 1
+        try retryingSystemCall("cannot make a socket to probe a TCP port") { lobot_tcp_listening(Int32(port)) } == 1
     }
 
     /// sync(2): every filesystem's dirty data to its disk (sync cannot fail).

@@ -28,11 +28,12 @@ public enum Signals {
     /// kill(2) of `signal` to the one process `pid` (a pid of 0 or below, which would signal a
     /// process group or every process, is refused).
     public static func send(_ signal: Signal, to pid: Int32) throws(LoBotError) -> SignalOutcome {
-        guard pid > 0 else { throw .invalidArgument("refusing to signal process \(pid): not one process") }
+        // kill(0) and kill(-1) would signal a group or every process: EINVAL, "not one process".
+        guard pid > 0 else { throw .system(operation: "cannot signal process", path: "\(pid)", errno: EINVAL) }
         if kill(pid, signal.number) == 0 { return .delivered }
         let code = lobot_errno()
         if code == ESRCH { return .noSuchProcess }
-        throw .system(operation: "cannot send signal \(signal.number) to process \(pid)", path: "", errno: code)
+        throw .system(operation: "cannot signal process", path: "\(pid)", errno: code)
     }
 
     /// Blocks SIGTERM and SIGINT and returns a signalfd(2) that becomes readable when one arrives.
