@@ -68,7 +68,7 @@ struct VMLauncher {
         case .none:
             break
         }
-        defer { swtpm?.terminate() }
+        defer { swtpm?.stop("swtpm") }
         arguments += Self.disk(bundleDisk, serial: BootDisks.bundleSerial, readOnly: true)
         arguments += Self.disk(outputDisk, serial: BootDisks.outputSerial, readOnly: false)
         for (index, domain) in domains.enumerated() {
@@ -77,7 +77,7 @@ struct VMLauncher {
 
         let qemu = try ChildProcess.spawn("/usr/bin/qemu-system-x86_64", arguments, outputPath: work.file("qemu.log"))
         if qemu.wait(milliseconds: timeoutSeconds * 1000) == nil {
-            qemu.terminate()
+            qemu.stop("qemu")
             return .failure("the LoBot VM did not power off within \(timeoutSeconds) s")
         }
         let disk = try Files.read(outputDisk, maximum: Self.outputDiskSize)
@@ -112,7 +112,7 @@ struct VMLauncher {
              "-display", "none", "-no-reboot", "-nic", "none", "-serial", "file:" + work.file("probe.log"),
              "-kernel", kernel, "-initrd", initrd, "-append", commandLine], outputPath: work.file("probe-qemu.log"))
         let works = probe.wait(milliseconds: 15_000) == .exited(0) && lastLine(work.file("probe.log")).hasPrefix("lobot:")
-        if !works { probe.terminate(grace: 500) }
+        if !works { probe.stop("the KVM probe's qemu", grace: 500) }
         let verdict = works ? "kvm" : "tcg"
         _ = try? Files.makeDirectory(cacheDirectory, permissions: 0o755, existingOK: true)
         _ = try? Files.writeAtomically(cache, Array(verdict.utf8), permissions: 0o644)
@@ -161,6 +161,15 @@ struct TemporaryWorkDirectory {
             for name in try Files.list(path) { try Files.remove(file(name)) }
             if try Files.removeDirectory(path) == .notEmpty { throw .alreadyExists("a file made in it while it was removed") }
         }
+    }
+}
+
+extension ChildProcess {
+    /// `terminate` where the caller is on its way out (a defer, a failure already thrown): a
+    /// failure to stop the child is said on stderr.
+    @inline(never)
+    func stop(_ what: String, grace: Int = 2000) {
+        Console.bestEffort("cannot stop \(what)") { () throws(LoBotError) in try terminate(grace: grace) }
     }
 }
 

@@ -47,17 +47,20 @@ import TestSupport
     // MARK: Signals and processes
 
     @Test func aProcessThatIsGoneIsNoSuchProcess() throws {
-        let child = try ChildProcess.spawn("/bin/true", ["true"])
+        let child = try LoBotCore.ChildProcess.spawn("/bin/true", ["true"])
         #expect(child.wait() == .exited(0))
         // Reaped: the pid names no process now (unless reused within these microseconds).
         #expect(try Signals.send(.probe, to: child.pid) == .noSuchProcess)
         #expect(try Signals.send(.terminate, to: child.pid) == .noSuchProcess)
+        // Waiting again, or stopping it, is no invented exit status and no signal to another process.
+        #expect(child.wait() == .unknown(errno: ECHILD))
+        try child.terminate()
     }
 
     @Test func aSignalReachesALiveProcess() throws {
         #expect(try Signals.send(.probe, to: Processes.currentID) == .delivered)
         // SIGKILL: a test runner may hand its children SIGTERM blocked.
-        let child = try ChildProcess.spawn("/bin/sleep", ["sleep", "30"])
+        let child = try LoBotCore.ChildProcess.spawn("/bin/sleep", ["sleep", "30"])
         #expect(try Signals.send(.kill, to: child.pid) == .delivered)
         #expect(child.wait(milliseconds: 5000) == .signaled(SIGKILL))
     }

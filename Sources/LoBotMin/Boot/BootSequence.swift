@@ -43,14 +43,14 @@ enum BootSequence {
             BootTrace.step("tcsd")
             return (tcsd, try PlatformTPM(), events)
         } catch {
-            tcsd.terminate()
+            tcsd.stop("tcsd")
             throw error
         }
     }
 
     static func measureAndQuote(_ bundle: BootBundle) throws(LoBotError) -> BootResult {
         let (tcsd, tpm, events) = try startPlatform(bundle)
-        defer { tcsd.terminate() }
+        defer { tcsd.stop("tcsd") }
         let session = try vtpmDirectory.openOnPlatform(platformDirectory, tpm: tpm)
         let vtpm = session.vtpm
         BootTrace.step("vtpm opened")

@@ -29,7 +29,7 @@ enum InVMTCSD {
                 throw .tpmRule("tcsd stopped at start: \(lastLine(of: logPath))")
             }
             if monotonicMilliseconds() > deadline {
-                tcsd.terminate()
+                tcsd.stop("tcsd")
                 throw .tpmRule("tcsd did not start within 10 s: \(lastLine(of: logPath))")
             }
         }

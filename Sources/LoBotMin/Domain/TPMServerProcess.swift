@@ -38,7 +38,7 @@ struct TPMServerProcess {
                 throw .refused("the TPM server of domain \(directory.name) did not start: \(why)")
             }
             guard monotonicMilliseconds() < deadline else {
-                child.terminate()
+                child.stop("the TPM server of domain \(directory.name)")
                 throw .invalidArgument("the TPM server of domain \(directory.name) did not get ready in "
                                        + "\(Self.startTimeout / 1000) s (see \(directory.tpmServerLogPath))")
             }
@@ -76,6 +76,7 @@ struct TPMServerProcess {
         switch outcome {
         case .exited(let status): return "exit status \(status)"
         case .signaled(let signal): return "killed by signal \(signal)"
+        case .unknown(let code): return LoBotError.system(operation: "cannot wait for it", path: "", errno: code).message
         }
     }
 
