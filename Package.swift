@@ -128,7 +128,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "LoBotMin",
-            dependencies: ["LoBotCore", "LoBotPlatform", "LoBotGuestTPM", "CLibC", "CTSPI"],
+            // No CLibC: the agent reaches libc through LoBotCore/System (SystemGatewayTests).
+            dependencies: ["LoBotCore", "LoBotPlatform", "LoBotGuestTPM", "CTSPI"],
             swiftSettings: embeddedSwift,
             linkerSettings: agentLink
         ),

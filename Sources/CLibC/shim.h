@@ -80,10 +80,11 @@ static inline int lobot_loopback_up(void) {
     return rc;
 }
 
-/* Whether something listens on 127.0.0.1:port (sockaddr_in is awkward from Swift). */
+/* Whether something listens on 127.0.0.1:port (sockaddr_in is awkward from Swift): 1 yes, 0 no,
+ * -1 with errno when no socket could be made to ask. */
 static inline int lobot_tcp_listening(int port) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return 0;
+    if (fd < 0) return -1;
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
@@ -98,17 +99,17 @@ static inline int lobot_tcp_listening(int port) {
  * that here would change libc types under the other C modules. Its value on x86_64 Linux. */
 static const int LOBOT_O_DIRECT = 040000;
 
-/* Connecting to qemu's QMP unix socket needs sockaddr_un, awkward from Swift. -1 on failure. */
+/* Connecting to qemu's QMP unix socket needs sockaddr_un, awkward from Swift. -1 on failure, errno set. */
 #include <sys/un.h>
 static inline int lobot_unix_connect(const char *path) {
     struct sockaddr_un addr;
-    if (strlen(path) >= sizeof addr.sun_path) return -1;
+    if (strlen(path) >= sizeof addr.sun_path) { errno = ENAMETOOLONG; return -1; }
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     memset(&addr, 0, sizeof addr);
     addr.sun_family = AF_UNIX;
     strcpy(addr.sun_path, path);
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) { close(fd); return -1; }
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) { int saved = errno; close(fd); errno = saved; return -1; }
     return fd;
 }
 
@@ -130,11 +131,14 @@ static inline int lobot_unix_listen(const char *path) {
     return fd;
 }
 
-/* accept(2) with the new descriptor close-on-exec (accept4 needs _GNU_SOURCE; fcntl is variadic). */
+/* accept(2) with the new descriptor close-on-exec (accept4 needs _GNU_SOURCE; fcntl is variadic).
+ * -1 on failure, errno set. */
 static inline int lobot_accept(int fd) {
     int accepted;
     do { accepted = accept(fd, NULL, NULL); } while (accepted < 0 && errno == EINTR);
-    if (accepted >= 0) fcntl(accepted, F_SETFD, FD_CLOEXEC);
+    if (accepted >= 0 && fcntl(accepted, F_SETFD, FD_CLOEXEC) != 0) {
+        int saved = errno; close(accepted); errno = saved; return -1;
+    }
     return accepted;
 }
 

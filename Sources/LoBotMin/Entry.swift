@@ -1,7 +1,6 @@
 // The `lobot` executable's entry point. Embedded Swift has no CommandLine, so the C runtime's
 // main is pointed at `LoBotMin_main` by the linker; it turns argv into strings and dispatches to
 // one command per file under Commands/.
-import CLibC
 import CTSPI
 import LoBotCore
 
@@ -16,7 +15,7 @@ func lobotEntry(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer
         return tcsd_main(argc, argv)
     }
     // As PID 1 of the LoBot VM, boot; this never returns.
-    if getpid() == 1 { BootMain.run() }
+    if Processes.currentID == 1 { BootMain.run() }
     var arguments: [String] = []
     for i in 0..<Int(argc) {
         if let pointer = argv[i] { arguments.append(String(cString: pointer)) }

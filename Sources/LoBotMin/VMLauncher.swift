@@ -3,7 +3,6 @@
 // through -- a TPM has one user at a time), qemu under a deadline, and the result read back from
 // the output disk. KVM when it works here, TCG otherwise: whether KVM boots this kernel is
 // probed once and remembered, because nested KVM can accept the kernel and then hang.
-import CLibC
 import LoBotCore
 
 struct VMLauncher {
@@ -69,7 +68,7 @@ struct VMLauncher {
         case .none:
             break
         }
-        defer { swtpm?.terminate() }
+        defer { swtpm?.stop("swtpm") }
         arguments += Self.disk(bundleDisk, serial: BootDisks.bundleSerial, readOnly: true)
         arguments += Self.disk(outputDisk, serial: BootDisks.outputSerial, readOnly: false)
         for (index, domain) in domains.enumerated() {
@@ -78,7 +77,7 @@ struct VMLauncher {
 
         let qemu = try ChildProcess.spawn("/usr/bin/qemu-system-x86_64", arguments, outputPath: work.file("qemu.log"))
         if qemu.wait(milliseconds: timeoutSeconds * 1000) == nil {
-            qemu.terminate()
+            qemu.stop("qemu")
             return .failure("the LoBot VM did not power off within \(timeoutSeconds) s")
         }
         let disk = try Files.read(outputDisk, maximum: Self.outputDiskSize)
@@ -99,9 +98,11 @@ struct VMLauncher {
     /// KVM powered off in time; the verdict is kept in ~/.cache/lobot/kvm-<kernel digest>.
     func chooseAccelerator(work: TemporaryWorkDirectory) throws(LoBotError) -> String {
         if accelerator != "auto" { return accelerator }
-        let kvm = lobot_open("/dev/kvm", O_RDWR, 0)
-        guard kvm >= 0 else { return "tcg" }
-        _ = close(kvm)
+        do throws(LoBotError) {
+            _ = try FileDescriptor(opening: "/dev/kvm", .readWrite)
+        } catch {
+            return "tcg"  // no KVM here that this user may use
+        }
         let (cacheDirectory, cache) = try Self.acceleratorCache(kernel: kernel)
         if let verdict = Self.cachedVerdict(cache) { return verdict }
         // The probe: the image boots, finds no disks, prints one line and powers off.
@@ -111,7 +112,7 @@ struct VMLauncher {
              "-display", "none", "-no-reboot", "-nic", "none", "-serial", "file:" + work.file("probe.log"),
              "-kernel", kernel, "-initrd", initrd, "-append", commandLine], outputPath: work.file("probe-qemu.log"))
         let works = probe.wait(milliseconds: 15_000) == .exited(0) && lastLine(work.file("probe.log")).hasPrefix("lobot:")
-        if !works { probe.terminate(grace: 500) }
+        if !works { probe.stop("the KVM probe's qemu", grace: 500) }
         let verdict = works ? "kvm" : "tcg"
         _ = try? Files.makeDirectory(cacheDirectory, permissions: 0o755, existingOK: true)
         _ = try? Files.writeAtomically(cache, Array(verdict.utf8), permissions: 0o644)
@@ -149,18 +150,26 @@ struct TemporaryWorkDirectory {
     let path: String
 
     init() throws(LoBotError) {
-        var template = Array("/tmp/lobot-vm-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw .system(operation: "cannot create a work directory in", path: "/tmp", errno: lobot_errno())
-        }
-        path = String(cString: made)
+        path = try Files.makeTemporaryDirectory(prefix: "/tmp/lobot-vm-")
     }
 
     func file(_ name: String) -> String { Files.join(path, name) }
 
+    /// Removes the directory and its files; what cannot be removed is said on stderr.
     func remove() {
-        if let entries = try? Files.list(path) { for name in entries { _ = try? Files.remove(file(name)) } }
-        _ = rmdir(path)
+        Console.bestEffort("cannot remove the work directory \(path)") { () throws(LoBotError) in
+            for name in try Files.list(path) { try Files.remove(file(name)) }
+            if try Files.removeDirectory(path) == .notEmpty { throw .alreadyExists("a file made in it while it was removed") }
+        }
+    }
+}
+
+extension ChildProcess {
+    /// `terminate` where the caller is on its way out (a defer, a failure already thrown): a
+    /// failure to stop the child is said on stderr.
+    @inline(never)
+    func stop(_ what: String, grace: Int = 2000) {
+        Console.bestEffort("cannot stop \(what)") { () throws(LoBotError) in try terminate(grace: grace) }
     }
 }
 

@@ -17,6 +17,11 @@ public struct FileDescriptor: ~Copyable {
         public static let directory = Mode(flags: O_RDONLY | O_DIRECTORY)
         /// Writes an existing file or device in place.
         public static let writeExisting = Mode(flags: O_WRONLY)
+        /// Reads and writes an existing file or device.
+        public static let readWrite = Mode(flags: O_RDWR)
+        /// Reads around the page cache (O_DIRECT): buffers, offsets and counts aligned to the
+        /// device's block size (AlignedBuffer).
+        public static let readOnlyDirect = Mode(flags: O_RDONLY | LOBOT_O_DIRECT)
     }
 
     /// open(2); `permissions` applies when the file is created.
@@ -33,6 +38,11 @@ public struct FileDescriptor: ~Copyable {
     /// read(2) into `buffer` up to `count` bytes; 0 at end of file.
     public func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(LoBotError) -> Int {
         try retryingSystemCall("cannot read", path: path) { CLibC.read(raw, buffer, count) }
+    }
+
+    /// pread(2) into `buffer` up to `count` bytes at `offset`; 0 at end of file.
+    public func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: UInt64) throws(LoBotError) -> Int {
+        try retryingSystemCall("cannot read", path: path) { pread(raw, buffer, count, off_t(offset)) }
     }
 
     /// Reads exactly `count` bytes from the current position; fewer is an error naming `what`.

@@ -1,6 +1,6 @@
 // Whole-file operations on paths: read with a size cap, write atomically (temp file, fsync,
-// rename, fsync of the directory) so no reader ever sees half a file, and the few directory
-// operations the vTPM store needs.
+// rename, fsync of the directory) so no reader ever sees half a file, and the few directory and
+// special-file operations the vTPM store and the agent need.
 import CLibC
 
 public enum Files {
@@ -107,5 +107,41 @@ public enum Files {
         if code == EEXIST && existingOK && isDirectory(path) { return }
         if code == EEXIST { throw .alreadyExists(path) }
         throw .system(operation: "cannot create directory", path: path, errno: code)
+    }
+
+    public enum DirectoryRemoval: Equatable, Sendable {
+        case removed
+        /// There was no directory (ENOENT).
+        case absent
+        /// It still holds files (ENOTEMPTY), and is kept.
+        case notEmpty
+    }
+
+    /// rmdir(2); a missing or non-empty directory is an outcome, anything else throws.
+    public static func removeDirectory(_ path: String) throws(LoBotError) -> DirectoryRemoval {
+        if rmdir(path) == 0 { return .removed }
+        let code = lobot_errno()
+        if code == ENOENT { return .absent }
+        if code == ENOTEMPTY || code == EEXIST { return .notEmpty }
+        throw .system(operation: "cannot remove directory", path: path, errno: code)
+    }
+
+    /// A new private directory named `prefix` and six random characters (mkdtemp(3)); its path.
+    public static func makeTemporaryDirectory(prefix: String) throws(LoBotError) -> String {
+        var template = Array((prefix + "XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw .system(operation: "cannot create a directory like", path: prefix + "XXXXXX", errno: lobot_errno())
+        }
+        return String(cString: made)
+    }
+
+    /// mkfifo(3) at `path`, which must not exist.
+    public static func makeFIFO(_ path: String, permissions: UInt32 = 0o600) throws(LoBotError) {
+        _ = try retryingSystemCall("cannot make FIFO", path: path) { mkfifo(path, mode_t(permissions)) }
+    }
+
+    /// chown(2).
+    public static func changeOwner(_ path: String, user: UInt32, group: UInt32) throws(LoBotError) {
+        _ = try retryingSystemCall("cannot change the owner of", path: path) { chown(path, user, group) }
     }
 }

@@ -1,5 +1,6 @@
-// Reading and writing raw descriptors the process did not open itself (stdin and stdout of the
-// stream filters qemu runs), with EINTR retried and short transfers completed.
+// Reading, writing and closing raw descriptors that no FileDescriptor owns (stdin and stdout of
+// the stream filters qemu runs, sockets, the data channel qemu hands the guest TPM server), with
+// EINTR retried, short transfers completed, and close's result reported.
 import CLibC
 
 public enum RawIO {
@@ -23,5 +24,21 @@ public enum RawIO {
                 done += try retryingSystemCall("cannot write") { CLibC.write(fd, raw.baseAddress! + done, raw.count - done) }
             }
         }
+    }
+
+    /// One read(2) into `buffer` (EINTR retried): the count read, 0 at the end of the input.
+    public static func read(_ fd: Int32, into buffer: inout [UInt8]) throws(LoBotError) -> Int {
+        try withMutableBytes(&buffer) { (raw) throws(LoBotError) -> Int in
+            try retryingSystemCall("cannot read") { CLibC.read(fd, raw.baseAddress!, raw.count) }
+        }
+    }
+
+    /// close(2). EINTR is not retried: Linux has released the descriptor by then, and a second
+    /// close could close one another thread just opened.
+    public static func close(_ fd: Int32) throws(LoBotError) {
+        if CLibC.close(fd) == 0 { return }
+        let code = lobot_errno()
+        if code == EINTR { return }
+        throw .system(operation: "cannot close descriptor \(fd)", path: "", errno: code)
     }
 }

@@ -1,6 +1,7 @@
 // Starting and supervising child processes without Foundation: posix_spawn with stdin from
 // /dev/null and stdout/stderr to files, waitpid with a deadline, and a kill that does not leave a
-// zombie. Used by the agent for the VM's tcsd, swtpm and qemu.
+// zombie. Used by the agent for the VM's tcsd, swtpm and qemu. A waitpid that fails and a signal
+// that finds the child gone are outcomes of their own, never an invented exit status.
 import CLibC
 
 public struct ChildProcess: Sendable {
@@ -41,6 +42,8 @@ public struct ChildProcess: Sendable {
     public enum Outcome: Equatable, Sendable {
         case exited(Int32)
         case signaled(Int32)
+        /// waitpid(2) failed with this errno (ECHILD: an earlier wait reaped the child).
+        case unknown(errno: Int32)
     }
 
     /// Waits up to `milliseconds` (forever if nil); nil when the child is still running then.
@@ -53,28 +56,25 @@ public struct ChildProcess: Sendable {
                 if lobot_wifexited(status) != 0 { return .exited(lobot_wexitstatus(status)) }
                 return .signaled(lobot_wtermsig(status))
             }
-            if rc == -1 && lobot_errno() != EINTR { return .exited(-1) }
+            if rc == -1 {
+                let code = lobot_errno()
+                if code != EINTR { return .unknown(errno: code) }
+            }
             guard let milliseconds else { continue }
             if waited >= milliseconds { return nil }
-            var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
-            _ = nanosleep(&pause, nil)
+            Clock.pause(milliseconds: 10)
             waited += 10
         }
     }
 
-    /// SIGTERM, then SIGKILL after `grace` milliseconds; always reaps.
-    public func terminate(grace: Int = 2000) {
-        _ = kill(pid, SIGTERM)
+    /// SIGTERM, then SIGKILL after `grace` milliseconds; reaps. A child an earlier wait reaped
+    /// already (noSuchProcess) is left as it is.
+    public func terminate(grace: Int = 2000) throws(LoBotError) {
+        guard try Signals.send(.terminate, to: pid) == .delivered else { return }
         if wait(milliseconds: grace) == nil {
-            _ = kill(pid, SIGKILL)
+            // A child that exited in between (noSuchProcess) is reaped by the wait all the same.
+            _ = try Signals.send(.kill, to: pid)
             _ = wait()
         }
     }
-}
-
-/// Milliseconds of monotonic time, for deadlines and the boot's timing.
-public func monotonicMilliseconds() -> Int {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Int(ts.tv_sec) * 1000 + Int(ts.tv_nsec) / 1_000_000
 }

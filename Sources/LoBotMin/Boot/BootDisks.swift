@@ -1,7 +1,6 @@
 // The LoBot VM's disks: the bundle disk carries a LOBOTIN1 header and the boot bundle; domain
 // disks are raw files measured as they stream, with O_DIRECT at the disk's speed, their lengths
 // from the bundle's domain plan; the output disk takes one LOBOTOUT record (a BootOutput).
-import CLibC
 import LoBotCore
 
 enum BootDisks {
@@ -23,21 +22,15 @@ enum BootDisks {
             throw .invalidArgument("domain \(domain.name) is \(domain.length) bytes but its disk holds \(disk.size)")
         }
         let chunk = 1 << 20
-        let fd = try retryingOpenDirect(disk.path)
-        defer { _ = close(fd) }
-        var buffer: UnsafeMutableRawPointer? = nil
-        guard posix_memalign(&buffer, 4096, chunk) == 0, let buffer else { throw .system(operation: "cannot allocate", path: disk.path, errno: ENOMEM) }
-        defer { free(buffer) }
+        let fd = try openDirect(disk.path)
+        let buffer = try AlignedBuffer(count: chunk, alignment: 4096)
         let hasher = try Hasher(.sha256)
         var offset: UInt64 = 0
         while offset < domain.length {
-            let n = pread(fd, buffer, chunk, off_t(offset))
-            guard n > 0 else {
-                throw n == 0 ? LoBotError.invalidArgument("domain \(domain.name) ends before its stated length")
-                             : LoBotError.system(operation: "cannot read", path: disk.path, errno: lobot_errno())
-            }
+            let n = try fd.read(into: buffer.pointer, count: chunk, at: offset)
+            guard n > 0 else { throw .invalidArgument("domain \(domain.name) ends before its stated length") }
             let used = Int(min(UInt64(n), domain.length - offset))
-            try hasher.update(UnsafeRawPointer(buffer), count: used)
+            try hasher.update(UnsafeRawPointer(buffer.pointer), count: used)
             offset += UInt64(n)
         }
         let digest = try hasher.finish()
@@ -47,12 +40,14 @@ enum BootDisks {
         return DomainMeasurement(name: domain.name, size: domain.length, sha256: digest)
     }
 
-    private static func retryingOpenDirect(_ path: String) throws(LoBotError) -> Int32 {
-        let fd = lobot_open(path, O_RDONLY | LOBOT_O_DIRECT, 0)
-        if fd >= 0 { return fd }
-        let buffered = lobot_open(path, O_RDONLY, 0)  // a device without O_DIRECT support
-        guard buffered >= 0 else { throw .system(operation: "cannot open", path: path, errno: lobot_errno()) }
-        return buffered
+    /// The disk opened for O_DIRECT reads, or through the page cache when that open fails (a
+    /// device without O_DIRECT support); the second open's error is the one reported.
+    private static func openDirect(_ path: String) throws(LoBotError) -> FileDescriptor {
+        do throws(LoBotError) {
+            return try FileDescriptor(opening: path, .readOnlyDirect)
+        } catch {
+            return try FileDescriptor(opening: path, .readOnly)
+        }
     }
 
     /// Writes the output record to the output disk and flushes it.

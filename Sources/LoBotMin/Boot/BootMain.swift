@@ -1,7 +1,6 @@
 // The agent as PID 1 of the LoBot VM: set the machine up, run the boot sequence, write the
 // result where the host reads it, print one line on the console, and power off. It never
 // returns, never hangs waiting for input and never starts a shell.
-import CLibC
 import LoBotCore
 
 enum BootMain {

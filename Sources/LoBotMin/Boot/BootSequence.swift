@@ -5,7 +5,6 @@
 // vTPM's PCRs 0-8, and measure the domain files into vTPM PCR 8. A bundle that carries a
 // migration session asks for LSM step 7 instead (InVMReceive). Any failure becomes a failed
 // result with its one-line reason.
-import CLibC
 import LoBotCore
 import LoBotPlatform
 
@@ -44,14 +43,14 @@ enum BootSequence {
             BootTrace.step("tcsd")
             return (tcsd, try PlatformTPM(), events)
         } catch {
-            tcsd.terminate()
+            tcsd.stop("tcsd")
             throw error
         }
     }
 
     static func measureAndQuote(_ bundle: BootBundle) throws(LoBotError) -> BootResult {
         let (tcsd, tpm, events) = try startPlatform(bundle)
-        defer { tcsd.terminate() }
+        defer { tcsd.stop("tcsd") }
         let session = try vtpmDirectory.openOnPlatform(platformDirectory, tpm: tpm)
         let vtpm = session.vtpm
         BootTrace.step("vtpm opened")

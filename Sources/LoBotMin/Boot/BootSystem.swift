@@ -1,6 +1,5 @@
 // What PID 1 of the LoBot VM does to the machine: mounts, kernel modules, the loopback
 // interface, finding its disks by virtio serial, and powering off. Nothing here decides trust.
-import CLibC
 import LoBotCore
 
 enum BootSystem {
@@ -10,9 +9,7 @@ enum BootSystem {
         for (source, target, type) in [("devtmpfs", "/dev", "devtmpfs"), ("proc", "/proc", "proc"), ("sysfs", "/sys", "sysfs"),
                                        ("securityfs", "/sys/kernel/security", "securityfs"), ("tmpfs", "/run", "tmpfs")] {
             try Files.makeDirectory(target, permissions: 0o755, existingOK: true)
-            if mount(source, target, type, 0, nil) != 0 {
-                throw .system(operation: "cannot mount \(type) on", path: target, errno: lobot_errno())
-            }
+            try Machine.mount(source, on: target, type: type)
         }
     }
 
@@ -23,15 +20,9 @@ enum BootSystem {
             let name = String(decoding: line, as: UTF8.self)
             let path = "/lib/modules/" + name + ".ko"
             let module = try FileDescriptor(opening: path, .readOnly)
-            if lobot_finit_module(module.raw, "", 0) != 0 {
-                let code = lobot_errno()
-                if code != EEXIST { throw .system(operation: "cannot load kernel module", path: path, errno: code) }
-            }
+            // A module the kernel has already (built in, or loaded by an earlier line) is as good.
+            _ = try Machine.loadModule(module)
         }
-    }
-
-    static func loopbackUp() throws(LoBotError) {
-        guard lobot_loopback_up() == 0 else { throw .system(operation: "cannot bring up the loopback interface", path: "", errno: lobot_errno()) }
     }
 
     struct Disk {
@@ -62,13 +53,13 @@ enum BootSystem {
     /// Every disk whose serial starts with `prefix`.
     static func disks(prefix: String) -> [Disk] { allDisks().filter { $0.serial.hasPrefix(prefix) } }
 
-    /// Flushes, then powers the VM off. Never returns.
+    /// Flushes, then powers the VM off. Never returns: a refusal is said on the console and the
+    /// power-off tried again each second (the host's deadline ends the VM if the kernel never agrees).
     static func powerOff() -> Never {
-        sync()
+        Machine.syncFilesystems()
         while true {
-            _ = reboot(Int32(bitPattern: 0x4321_fedc))  // RB_POWER_OFF
-            var pause = timespec(tv_sec: 1, tv_nsec: 0)
-            _ = nanosleep(&pause, nil)
+            Console.bestEffort("cannot power off, trying again in 1 s") { () throws(LoBotError) in try Machine.powerOff() }
+            Clock.pause(milliseconds: 1000)
         }
     }
 }

@@ -1,7 +1,6 @@
 // Optional timing of the boot's steps on the console, when the kernel command line holds
 // "lobot.trace": what to look at when a boot is slow. Off by default, so a normal boot prints
 // one line.
-import CLibC
 import LoBotCore
 
 enum BootTrace {

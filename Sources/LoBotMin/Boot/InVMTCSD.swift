@@ -2,7 +2,6 @@
 // `lobot`) on /dev/tpm0, with the platform's TrouSerS registration (system.data, which holds the
 // SRK), so that the same LoBotPlatform code that runs on a host runs here. The image carries
 // /etc/tcsd.conf (root:tss 0640), /etc/passwd and /etc/group with the tss user, /etc/hosts.
-import CLibC
 import LoBotCore
 
 enum InVMTCSD {
@@ -15,27 +14,27 @@ enum InVMTCSD {
     /// Starts tcsd and returns at once; `waitUntilListening` before the first TSS call.
     static func start(systemData: [UInt8]) throws(LoBotError) -> ChildProcess {
         try Files.makeDirectory("/var/lib/tpm", permissions: 0o700, existingOK: true)
-        _ = chown("/var/lib/tpm", tssID, tssID)
+        try Files.changeOwner("/var/lib/tpm", user: tssID, group: tssID)
         try Files.writeAtomically(storePath, systemData, permissions: 0o600)
-        _ = chown(storePath, tssID, tssID)
-        try BootSystem.loopbackUp()
+        try Files.changeOwner(storePath, user: tssID, group: tssID)
+        try Machine.loopbackUp()
         return try ChildProcess.spawn("/init", ["tcsd", "-f", "-c", "/etc/tcsd.conf"], outputPath: logPath)
     }
 
     static func waitUntilListening(_ tcsd: ChildProcess) throws(LoBotError) {
         let deadline = monotonicMilliseconds() + 10_000
-        while lobot_tcp_listening(Int32(port)) == 0 {
+        while try !Machine.isListening(port: port) {
             if let outcome = tcsd.wait(milliseconds: 20) {
                 _ = outcome
                 throw .tpmRule("tcsd stopped at start: \(lastLine(of: logPath))")
             }
             if monotonicMilliseconds() > deadline {
-                tcsd.terminate()
+                tcsd.stop("tcsd")
                 throw .tpmRule("tcsd did not start within 10 s: \(lastLine(of: logPath))")
             }
         }
-        _ = setenv("TSS_TCSD_HOSTNAME", "127.0.0.1", 1)
-        _ = setenv("TSS_TCSD_PORT", "\(port)", 1)
+        try Environment.set("TSS_TCSD_HOSTNAME", "127.0.0.1")
+        try Environment.set("TSS_TCSD_PORT", "\(port)")
     }
 
     static func lastLine(of path: String) -> String {

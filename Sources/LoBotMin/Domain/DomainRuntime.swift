@@ -4,7 +4,6 @@
 // console in the domain's directory, so any later `lobot` process can reach it. Every aDom has a
 // TPM: qemu's TPM emulator backend on the control socket of the domain's TPM server, which starts
 // before qemu and stops after it, and the launch measurement log as a firmware file the guest reads.
-import CLibC
 import LoBotCore
 
 struct DomainRuntime {
@@ -58,7 +57,11 @@ struct DomainRuntime {
 
     /// Whether `pid` runs: it exists and is not a zombie waiting for a parent that is not us.
     static func isAlive(_ pid: Int32) -> Bool {
-        guard kill(pid, 0) == 0 else { return false }
+        do throws(LoBotError) {
+            guard try Signals.send(.probe, to: pid) == .delivered else { return false }
+        } catch {
+            return false  // EPERM: another user's process has the number now, so not the one that wrote it
+        }
         guard let stat = try? Files.read("/proc/\(pid)/stat", maximum: 4096), let close = stat.lastIndex(of: UInt8(ascii: ")")),
             close + 2 < stat.count
         else { return true }
@@ -123,23 +126,22 @@ struct DomainRuntime {
         guard let pid else { return }
         if !destroying, let qmp = try? connect() { _ = try? qmp.execute("quit") }
         let deadline = monotonicMilliseconds() + (destroying ? 0 : 5000)
-        while Self.isAlive(pid) && monotonicMilliseconds() < deadline {
-            var pause = timespec(tv_sec: 0, tv_nsec: 20_000_000)
-            _ = nanosleep(&pause, nil)
+        while Self.isAlive(pid) && monotonicMilliseconds() < deadline { Clock.pause(milliseconds: 20) }
+        guard Self.isAlive(pid) else { return }
+        do throws(LoBotError) {
+            // A qemu that exited since (noSuchProcess) is what the loop below waits for anyway.
+            _ = try Signals.send(.kill, to: pid)
+        } catch {
+            Console.error("cannot stop the qemu of domain \(config.name): \(error.message)")
+            return
         }
-        if Self.isAlive(pid) {
-            _ = kill(pid, SIGKILL)
-            while Self.isAlive(pid) {
-                var pause = timespec(tv_sec: 0, tv_nsec: 20_000_000)
-                _ = nanosleep(&pause, nil)
-            }
-        }
+        while Self.isAlive(pid) { Clock.pause(milliseconds: 20) }
     }
 
     /// A fresh FIFO (0600) at `path`, through which qemu and lobot pass a memory state.
     static func makeFIFO(_ path: String) throws(LoBotError) {
         try Files.remove(path)
-        guard mkfifo(path, 0o600) == 0 else { throw .system(operation: "cannot make FIFO", path: path, errno: lobot_errno()) }
+        try Files.makeFIFO(path, permissions: 0o600)
     }
 
     static func shellQuoted(_ text: String) -> String { "'" + text + "'" }

@@ -1,7 +1,6 @@
 // A QMP client (qemu's machine protocol: JSON lines over a unix socket) for the few commands an
 // aDom's life needs: stop, migrate, query-migrate, cont, quit. Replies are found by their
 // "return"/"error" member; asynchronous events in between are skipped.
-import CLibC
 import LoBotCore
 
 final class QMP {
@@ -10,16 +9,22 @@ final class QMP {
 
     /// Connects and negotiates capabilities; waits up to `seconds` for the socket.
     init(socket path: String, seconds: Int = 30) throws(LoBotError) {
-        let deadline = monotonicMilliseconds() + seconds * 1000
-        var connected: Int32 = -1
+        fd = try Self.connect(path, deadline: monotonicMilliseconds() + seconds * 1000)
+    }
+
+    /// Connects, trying again every 20 ms until `deadline`; then the last failure is reported.
+    private static func connect(_ path: String, deadline: Int) throws(LoBotError) -> Int32 {
         while true {
-            connected = lobot_unix_connect(path)
-            if connected >= 0 { break }
-            guard monotonicMilliseconds() < deadline else { throw .system(operation: "cannot reach QMP at", path: path, errno: lobot_errno()) }
-            var pause = timespec(tv_sec: 0, tv_nsec: 20_000_000)
-            _ = nanosleep(&pause, nil)
+            do throws(LoBotError) {
+                return try UnixSocket.connect(path)
+            } catch {
+                guard monotonicMilliseconds() < deadline else {
+                    guard case .system(_, _, let code) = error else { throw error }
+                    throw .system(operation: "cannot reach QMP at", path: path, errno: code)
+                }
+            }
+            Clock.pause(milliseconds: 20)
         }
-        fd = connected
     }
 
     /// Reads the greeting and negotiates capabilities.
@@ -28,7 +33,10 @@ final class QMP {
         _ = try execute("qmp_capabilities")
     }
 
-    deinit { _ = close(fd) }
+    deinit {
+        let fd = self.fd
+        Console.bestEffort("cannot close the QMP connection") { () throws(LoBotError) in try RawIO.close(fd) }
+    }
 
     /// Sends one command; returns the reply line ("return" or throws on "error").
     func execute(_ command: String, arguments: String? = nil) throws(LoBotError) -> String {
@@ -53,8 +61,7 @@ final class QMP {
                 throw .invalidArgument("the aDom's migration failed: \(reply)")
             }
             guard monotonicMilliseconds() < deadline else { throw .invalidArgument("the aDom's migration did not finish in \(seconds) s") }
-            var pause = timespec(tv_sec: 0, tv_nsec: 25_000_000)
-            _ = nanosleep(&pause, nil)
+            Clock.pause(milliseconds: 25)
         }
     }
 
@@ -66,19 +73,18 @@ final class QMP {
                 return line
             }
             var chunk = [UInt8](repeating: 0, count: 4096)
-            let n = try withMutableBytes(&chunk) { (raw) throws(LoBotError) -> Int in
-                try Self.read(fd, raw.baseAddress!, raw.count)
-            }
+            let n = try Self.read(fd, into: &chunk)
             guard n > 0 else { throw .invalidArgument("qemu closed its QMP socket") }
             buffered += chunk[0..<n]
         }
     }
 
-    private static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) throws(LoBotError) -> Int {
-        while true {
-            let n = CLibC.read(fd, buffer, count)
-            if n >= 0 { return n }
-            if lobot_errno() != EINTR { throw .system(operation: "cannot read QMP", path: "", errno: lobot_errno()) }
+    private static func read(_ fd: Int32, into chunk: inout [UInt8]) throws(LoBotError) -> Int {
+        do throws(LoBotError) {
+            return try RawIO.read(fd, into: &chunk)
+        } catch {
+            guard case .system(_, _, let code) = error else { throw error }
+            throw .system(operation: "cannot read QMP", path: "", errno: code)
         }
     }
 

@@ -3,7 +3,6 @@
 // platform TPM unbinds its MSK), reads the newest committed state of the guest's TPM (or makes a
 // new TPM of the domain's family the first time), checkpoints it, writes the launch measurement
 // log, listens on the domain's control socket, and serves qemu until qemu goes.
-import CLibC
 import LoBotCore
 import LoBotGuestTPM
 import LoBotPlatform
@@ -39,7 +38,9 @@ enum TPMServerCommand {
         let directory = try PlatformAccess.directory(arguments)
         let domain = DomainDirectory(directory, name: try arguments.required("name"))
         let interval = try arguments.integer("checkpoint-interval", in: 0...3600) ?? 5
-        _ = setsid()
+        // Out of the starting command's session, so that its terminal's signals do not reach the
+        // server; run by hand as a shell's job it leads its group already and stays (either outcome serves).
+        _ = try core { () throws(LoBotError) in try Processes.startSession() }
         let signals = try core { () throws(LoBotError) -> Int32 in try Self.blockedSignals() }
         let reason = try core { () throws(LoBotError) -> String in
             guard domain.exists else { throw .notFound("domain \(domain.name) on this platform") }
@@ -58,9 +59,8 @@ enum TPMServerCommand {
             try Files.writeAtomically(domain.tpmLaunchLogPath, try Self.launchLog(launch, family: config.tpm), permissions: 0o644)
             let service = GuestTPMService(engine: engine, store: store, state: state, launch: launch,
                                           checkpointInterval: interval * 1000, now: monotonicMilliseconds())
-            let listener = lobot_unix_listen(domain.tpmSocketPath)
-            guard listener >= 0 else { throw .system(operation: "cannot listen on", path: domain.tpmSocketPath, errno: lobot_errno()) }
-            try Files.writeAtomically(domain.tpmPidPath, Array("\(getpid())\n".utf8), permissions: 0o644)
+            let listener = try UnixSocket.listen(domain.tpmSocketPath)
+            try Files.writeAtomically(domain.tpmPidPath, Array("\(Processes.currentID)\n".utf8), permissions: 0o644)
             Console.out("tpm-server: serving the TPM \(config.tpm.name) of \(domain.name) on \(domain.tpmSocketPath) (state epoch \(store.epoch))")
             let reason = TPMServerLoop(service: service, listener: listener, signals: signals).run()
             if let failure = service.failure { return reason + "; the TPM had failed: " + failure }
@@ -74,9 +74,7 @@ enum TPMServerCommand {
 
     /// SIGTERM and SIGINT, blocked and delivered through a descriptor the loop polls.
     static func blockedSignals() throws(LoBotError) -> Int32 {
-        let fd = lobot_signalfd_term()
-        guard fd >= 0 else { throw .system(operation: "cannot take SIGTERM through a signalfd", path: "", errno: lobot_errno()) }
-        return fd
+        try Signals.terminationDescriptor()
     }
 
     /// The log the guest reads through fw_cfg: TCG 1.2 (SHA-1) for a TPM 1.2, crypto-agile with

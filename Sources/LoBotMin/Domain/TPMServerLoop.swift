@@ -10,7 +10,6 @@
 // lies (too small, or larger than what arrives) is taken as it stands once nothing more has come
 // for `commandPatience` ms, and libtpms answers it with an error -- the channel never stalls on a
 // guest's bytes. Anything above the TPM's buffer size is refused with a size error.
-import CLibC
 import LoBotCore
 import LoBotGuestTPM
 
@@ -43,24 +42,27 @@ final class TPMServerLoop<Service: TPMServerRules> {
     /// why, for the log.
     func run() -> String {
         while true {
-            var fds: [pollfd] = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
-                                 pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
-            if control >= 0 { fds.append(pollfd(fd: control, events: Int16(POLLIN), revents: 0)) }
-            if data >= 0 { fds.append(pollfd(fd: data, events: Int16(POLLIN), revents: 0)) }
+            var fds: [Int32] = [listener, signals]
+            if control >= 0 { fds.append(control) }
+            if data >= 0 { fds.append(data) }
             let now = monotonicMilliseconds()
             var timeout = service.nextTick(now: now) ?? -1
             if !dataBuffer.isEmpty { timeout = timeout < 0 ? Self.commandPatience : min(timeout, Self.commandPatience) }
-            let ready = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), Int32(clamping: timeout)) }
-            if ready < 0 && lobot_errno() != EINTR { return "poll failed: errno \(lobot_errno())" }
+            let ready: [Int32]
+            do throws(LoBotError) {
+                ready = try Poll.ready(fds, timeout: timeout)
+            } catch {
+                return "poll failed: \(error.message)"
+            }
             let at = monotonicMilliseconds()
-            for entry in fds where entry.revents != 0 {
-                if entry.fd == signals {
+            for fd in ready {
+                if fd == signals {
                     service.powerOff(now: at)
                     return "stopped by a signal"
                 }
-                if entry.fd == listener { accept() }
-                if entry.fd == control, control >= 0, let reason = readControl(now: at) { return reason }
-                if entry.fd == data, data >= 0 { readData(now: at) }
+                if fd == listener { accept() }
+                if fd == control, control >= 0, let reason = readControl(now: at) { return reason }
+                if fd == data, data >= 0 { readData(now: at) }
             }
             if !dataBuffer.isEmpty && at - dataSince >= Self.commandPatience { answerCommand(now: at) }
             service.tick(now: at)
@@ -69,27 +71,43 @@ final class TPMServerLoop<Service: TPMServerRules> {
 
     /// One control connection at a time: qemu's. Any other is closed at once.
     private func accept() {
-        let fd = lobot_accept(listener)
-        guard fd >= 0 else { return }
+        let fd: Int32
+        do throws(LoBotError) {
+            fd = try UnixSocket.accept(listener)
+        } catch {
+            Console.error("tpm-server: \(error.message)")  // the connection is lost; the listener stays
+            return
+        }
         if control >= 0 {
-            _ = close(fd)
+            Self.close(fd, "a second control connection")
             return
         }
         control = fd
     }
 
+    /// Closes a descriptor the server is done with; a failure is said in the server's log.
+    private static func close(_ fd: Int32, _ what: String) {
+        Console.bestEffort("tpm-server: cannot close \(what)") { () throws(LoBotError) in try RawIO.close(fd) }
+    }
+
     /// Reads what qemu sent and answers every whole request; a reason to stop, or nil.
     private func readControl(now: Int) -> String? {
-        var fd: Int32 = -1
-        let n = chunk.withUnsafeMutableBytes { lobot_recv_with_fd(control, $0.baseAddress, UInt($0.count), &fd) }
-        if fd >= 0 {
-            if passed >= 0 { _ = close(passed) }
+        let received: UnixSocket.Received
+        do throws(LoBotError) {
+            received = try UnixSocket.receive(control, into: &chunk)
+        } catch {
+            service.powerOff(now: now)
+            return "the control channel failed: \(error.message)"
+        }
+        if let fd = received.descriptor {
+            if passed >= 0 { Self.close(passed, "a data channel qemu replaced before using it") }
             passed = fd
         }
+        let n = received.count
         guard n > 0 else {
             // qemu is gone: the TPM is off from now on, and what it wrote is checkpointed.
             service.powerOff(now: now)
-            return n == 0 ? "qemu closed the control channel" : "the control channel failed: errno \(lobot_errno())"
+            return "qemu closed the control channel"
         }
         controlBuffer += chunk[0..<n]
         while true {
@@ -130,13 +148,18 @@ final class TPMServerLoop<Service: TPMServerRules> {
     }
 
     private func readData(now: Int) {
-        let n = chunk.withUnsafeMutableBytes { read(data, $0.baseAddress, $0.count) }
+        let n: Int
+        do throws(LoBotError) {
+            n = try RawIO.read(data, into: &chunk)
+        } catch {
+            Console.error("tpm-server: the data channel failed: \(error.message)")
+            n = 0
+        }
         guard n > 0 else {
-            if n == 0 || lobot_errno() != EINTR {
-                _ = close(data)
-                data = -1
-                dataBuffer = []
-            }
+            // The data channel ended (or failed): closed, until qemu hands over another.
+            Self.close(data, "the data channel")
+            data = -1
+            dataBuffer = []
             return
         }
         if dataBuffer.isEmpty { dataSince = now }
@@ -152,8 +175,11 @@ final class TPMServerLoop<Service: TPMServerRules> {
         let command = dataBuffer
         dataBuffer = []
         let response = command.count > Self.maximumCommand ? TPMErrorResponse.failure(service.family).bytes : service.command(command, now: now)
-        if (try? RawIO.writeAll(data, response)) == nil {
-            _ = close(data)
+        do throws(LoBotError) {
+            try RawIO.writeAll(data, response)
+        } catch {
+            Console.error("tpm-server: cannot answer on the data channel: \(error.message)")
+            Self.close(data, "the data channel")
             data = -1
         }
     }

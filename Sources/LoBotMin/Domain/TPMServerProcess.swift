@@ -1,7 +1,6 @@
 // The process that serves an aDom's TPM (`lobot domain tpm-server`), seen from the commands that
 // start and stop domains: started before qemu, ready once its pid file names a live process (it
 // writes it after its socket listens), stopped after qemu, and asked about by `domain status`.
-import CLibC
 import LoBotCore
 import LoBotPlatform
 
@@ -39,12 +38,11 @@ struct TPMServerProcess {
                 throw .refused("the TPM server of domain \(directory.name) did not start: \(why)")
             }
             guard monotonicMilliseconds() < deadline else {
-                child.terminate()
+                child.stop("the TPM server of domain \(directory.name)")
                 throw .invalidArgument("the TPM server of domain \(directory.name) did not get ready in "
                                        + "\(Self.startTimeout / 1000) s (see \(directory.tpmServerLogPath))")
             }
-            var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
-            _ = nanosleep(&pause, nil)
+            Clock.pause(milliseconds: 10)
         }
     }
 
@@ -56,19 +54,29 @@ struct TPMServerProcess {
             if !isRunning { for file in [directory.tpmPidPath, directory.tpmSocketPath] { _ = try? Files.remove(file) } }
         }
         guard let pid else { return }
-        _ = kill(pid, destroying ? SIGKILL : SIGTERM)
+        // A server that exited since its pid was read (noSuchProcess) has nothing left to stop.
+        guard signal(destroying ? .kill : .terminate, pid) == .delivered else { return }
         let deadline = monotonicMilliseconds() + (destroying ? 5000 : 20_000)
-        while DomainRuntime.isAlive(pid) && monotonicMilliseconds() < deadline {
-            var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
-            _ = nanosleep(&pause, nil)
+        while DomainRuntime.isAlive(pid) && monotonicMilliseconds() < deadline { Clock.pause(milliseconds: 10) }
+        if DomainRuntime.isAlive(pid) { _ = signal(.kill, pid) }
+    }
+
+    /// Sends `signal` to the server; a failure is said on stderr (the stop goes on without it)
+    /// and counts as no process signalled.
+    private func signal(_ signal: Signal, _ pid: Int32) -> SignalOutcome {
+        do throws(LoBotError) {
+            return try Signals.send(signal, to: pid)
+        } catch {
+            Console.error("cannot stop the TPM server of domain \(directory.name): \(error.message)")
+            return .noSuchProcess
         }
-        if DomainRuntime.isAlive(pid) { _ = kill(pid, SIGKILL) }
     }
 
     static func describe(_ outcome: ChildProcess.Outcome) -> String {
         switch outcome {
         case .exited(let status): return "exit status \(status)"
         case .signaled(let signal): return "killed by signal \(signal)"
+        case .unknown(let code): return LoBotError.system(operation: "cannot wait for it", path: "", errno: code).message
         }
     }
 

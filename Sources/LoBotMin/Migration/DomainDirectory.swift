@@ -5,7 +5,6 @@
 //
 //   PLATFORM/domains/NAME/   domain  lobot/  disk.img  qemu.pid  qmp.sock  console.log
 //                            tpm.pid  tpm.sock  tpm-server.log  tpm-launch.log
-import CLibC
 import LoBotCore
 import LoBotPlatform
 
@@ -59,7 +58,8 @@ struct DomainDirectory {
                      lobot.statePath, lobot.pendingPath, lobot.boundKeyPath, lobot.lockPath, GuestTPMStore.livePath(lobot)] {
             _ = try? Files.remove(file)
         }
-        _ = rmdir(lobot.path)
-        _ = rmdir(path)
+        // A directory kept by a file not listed above (qemu.log) stays; any other failure is said.
+        Console.bestEffort("cannot remove \(lobot.path)") { () throws(LoBotError) in _ = try Files.removeDirectory(lobot.path) }
+        Console.bestEffort("cannot remove \(path)") { () throws(LoBotError) in _ = try Files.removeDirectory(path) }
     }
 }

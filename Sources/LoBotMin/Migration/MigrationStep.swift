@@ -2,7 +2,6 @@
 // journal, the checks run on every incoming message before anything is acted on (signature by
 // the expected sender's key, type, session, nonce, sender and receiver), and the delivery of the
 // step's answer to the outbox and the caller's --out directory.
-import CLibC
 import LoBotCore
 import LoBotPlatform
 

@@ -1,7 +1,6 @@
 // This platform as a party to a provisioning or migration session: its name (from the factory's
 // AIK certificate), its TPM-held signing key (every message it sends) and bind key (every secret
 // sent to it), and the factory CA it trusts.
-import CLibC
 import LoBotCore
 import LoBotPlatform
 
@@ -129,6 +128,6 @@ enum Failpoint {
     static func hit(_ name: String) {
         guard let wanted = Console.environment("LOBOT_FAILPOINT"), wanted == name else { return }
         Console.error("failpoint \(name): killing myself")
-        _ = kill(getpid(), SIGKILL)
+        Console.bestEffort("failpoint \(name)") { () throws(LoBotError) in _ = try Signals.send(.kill, to: Processes.currentID) }
     }
 }

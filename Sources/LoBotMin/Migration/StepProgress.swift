@@ -5,7 +5,6 @@
 // The core reports the bytes (LoBotCore's Progress); this file only counts and prints them.
 // With LOBOT_PHASE_TIMES set (the bench sets it), each phase's duration goes to stderr as
 // `phase NAME: N ms`, --quiet or not: where a step's time goes, phase by phase.
-import CLibC
 import LoBotCore
 
 enum StepProgress {
@@ -26,7 +25,7 @@ enum StepProgress {
     static func begin(_ arguments: ParsedArguments) {
         enabled = !arguments.has(flag)
         guard enabled else { return }
-        live = isatty(2) == 1
+        live = StandardStream.error.isTerminal
         started = monotonicMilliseconds()
         lastDrawn = 0
         moved = 0

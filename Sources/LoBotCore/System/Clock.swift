@@ -1,0 +1,21 @@
+// Time for deadlines and pauses: monotonic milliseconds, and a pause that a signal does not cut
+// short. Polling loops (a child starting, qemu quitting, a migration finishing) wait with these.
+import CLibC
+
+/// Milliseconds of monotonic time, for deadlines and the boot's timing.
+public func monotonicMilliseconds() -> Int {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Int(ts.tv_sec) * 1000 + Int(ts.tv_nsec) / 1_000_000
+}
+
+public enum Clock {
+    /// nanosleep(2) for `milliseconds`, resumed with the time left when a signal interrupts it.
+    /// Its only other failure, EINVAL, needs a negative time, and a negative pause is none.
+    public static func pause(milliseconds: Int) {
+        guard milliseconds > 0 else { return }
+        var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+        var left = timespec()
+        while nanosleep(&request, &left) != 0 && lobot_errno() == EINTR { request = left }
+    }
+}
