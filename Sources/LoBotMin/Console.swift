@@ -61,7 +61,4 @@ enum Console {
     private static func report(_ what: String, _ error: LoBotError) {
         Console.error("\(what): \(error.message)")
     }
-
-    /// Reads an environment variable.
-    static func environment(_ name: String) -> String? { Environment.value(name) }
 }

@@ -7,7 +7,7 @@ enum PlatformAccess {
     static let options = ["platform"]
 
     static func directory(_ arguments: ParsedArguments) throws(AgentError) -> PlatformDirectory {
-        guard let path = arguments.value("platform") ?? Console.environment("LOBOT_PLATFORM") else {
+        guard let path = arguments.value("platform") ?? Environment.value("LOBOT_PLATFORM") else {
             throw arguments.usage("option --platform DIR is required (or set LOBOT_PLATFORM)")
         }
         return PlatformDirectory(path)

@@ -122,7 +122,7 @@ struct VMLauncher {
     /// Where the KVM verdict for `kernel` is kept.
     static func acceleratorCache(kernel: String) throws(LoBotError) -> (directory: String, file: String) {
         let digest = Hex.string(Array(try FileMeasurement.sha256(path: kernel).prefix(8)))
-        let directory = (Console.environment("XDG_CACHE_HOME") ?? ((Console.environment("HOME") ?? "/tmp") + "/.cache")) + "/lobot"
+        let directory = (Environment.value("XDG_CACHE_HOME") ?? ((Environment.value("HOME") ?? "/tmp") + "/.cache")) + "/lobot"
         return (directory, directory + "/kvm-" + digest)
     }
 

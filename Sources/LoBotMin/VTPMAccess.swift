@@ -8,7 +8,7 @@ enum VTPMAccess {
     static let options = ["vtpm", "platform"]
 
     static func directory(_ arguments: ParsedArguments) throws(AgentError) -> VTPMDirectory {
-        guard let path = arguments.value("vtpm") ?? Console.environment("LOBOT_VTPM") else {
+        guard let path = arguments.value("vtpm") ?? Environment.value("LOBOT_VTPM") else {
             throw arguments.usage("option --vtpm DIR is required (or set LOBOT_VTPM)")
         }
         return VTPMDirectory(path)

@@ -40,8 +40,10 @@ final class MemoryParty: SessionParty {
         self.bind = bind
     }
 
-    var signingKey: PubKey { get throws { PubKey.rsa(try signing.publicKey(), encScheme: .none, sigScheme: .rsaPKCS1v15SHA1) } }
-    var bindKey: PubKey { get throws { PubKey.rsa(try bind.publicKey(), encScheme: .rsaOAEPSHA1, sigScheme: .none) } }
+    var signingKey: PubKey {
+        get throws(LoBotError) { PubKey.rsa(try signing.publicKey(), encScheme: .none, sigScheme: .rsaPKCS1v15SHA1) }
+    }
+    var bindKey: PubKey { get throws(LoBotError) { PubKey.rsa(try bind.publicKey(), encScheme: .rsaOAEPSHA1, sigScheme: .none) } }
 
     func effect(_ name: String) throws(LoBotError) {
         record.append(name)
@@ -86,12 +88,8 @@ final class MemoryParty: SessionParty {
     func certifiedKeys(nonce: TPMNonce) throws(LoBotError) -> DestinationKeysBody {
         try effect("certifiedKeys")
         // The factory's check of the AIK's certification is not the agent's: plain keys stand in.
-        return DestinationKeysBody(bindKey: CertifiedKey(key: try bindKeyTyped(), info: [], signature: []),
-                                   signingKey: CertifiedKey(key: try signingKeyTyped(), info: [], signature: []), aikCertificate: [])
-    }
-    private func bindKeyTyped() throws(LoBotError) -> PubKey { PubKey.rsa(try bind.publicKey(), encScheme: .rsaOAEPSHA1, sigScheme: .none) }
-    private func signingKeyTyped() throws(LoBotError) -> PubKey {
-        PubKey.rsa(try signing.publicKey(), encScheme: .none, sigScheme: .rsaPKCS1v15SHA1)
+        return DestinationKeysBody(bindKey: CertifiedKey(key: try bindKey, info: [], signature: []),
+                                   signingKey: CertifiedKey(key: try signingKey, info: [], signature: []), aikCertificate: [])
     }
 
     func receiveLoBot(_ package: Envelope, journal: SessionJournal) throws(LoBotError) -> BootResult {

@@ -18,6 +18,10 @@ public struct VTPMDirectory: Sendable {
 
     public var anchoredPaths: AnchoredPaths { AnchoredPaths(file: statePath, lock: lockPath, subject: path) }
 
+    /// Every file of a vTPM whose MSK is bound to a platform: its state, an interrupted commit of
+    /// it, its bound MSK and its lock (what removing it removes).
+    public var platformBoundFiles: [String] { [statePath, pendingPath, boundKeyPath, lockPath] }
+
     /// Whether a vTPM (or an interrupted first commit of one) is here.
     public var holdsState: Bool { Files.exists(statePath) || Files.exists(pendingPath) }
 }

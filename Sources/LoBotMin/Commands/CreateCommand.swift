@@ -28,7 +28,7 @@ enum CreateCommand {
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try VTPMAccess.directory(arguments)
-        let platform = arguments.value("platform") ?? Console.environment("LOBOT_PLATFORM")
+        let platform = arguments.value("platform") ?? Environment.value("LOBOT_PLATFORM")
         let id = try core { () throws(LoBotError) in
             if let platform {
                 return try directory.createOnPlatform(PlatformDirectory(platform), tpm: try PlatformTPM()).vtpm.id

@@ -27,7 +27,7 @@ struct DomainRuntime {
     }
 
     private func startQEMU(incoming fifo: String?) throws(LoBotError) {
-        let accel = Console.environment("LOBOT_ADOM_ACCEL") ?? VMLauncher.knownAccelerator(kernel: config.kernel)
+        let accel = Environment.value("LOBOT_ADOM_ACCEL") ?? VMLauncher.knownAccelerator(kernel: config.kernel)
         var arguments = ["qemu-system-x86_64", "-machine", "pc", "-accel", accel, "-cpu", accel == "kvm" ? "host" : "max",
                          "-m", "\(config.memoryMiB)", "-nodefaults", "-no-user-config", "-display", "none", "-nic", "none",
                          "-serial", "file:" + directory.consolePath, "-qmp", "unix:\(directory.qmpPath),server=on,wait=off",
@@ -127,15 +127,19 @@ struct DomainRuntime {
         if !destroying, let qmp = try? connect() { _ = try? qmp.execute("quit") }
         let deadline = monotonicMilliseconds() + (destroying ? 0 : 5000)
         while Self.isAlive(pid) && monotonicMilliseconds() < deadline { Clock.pause(milliseconds: 20) }
-        guard Self.isAlive(pid) else { return }
-        do throws(LoBotError) {
-            // A qemu that exited since (noSuchProcess) is what the loop below waits for anyway.
-            _ = try Signals.send(.kill, to: pid)
-        } catch {
-            Console.error("cannot stop the qemu of domain \(config.name): \(error.message)")
-            return
-        }
+        guard Self.isAlive(pid), Self.signal(.kill, pid, stopping: "the qemu of domain \(config.name)") == .delivered else { return }
         while Self.isAlive(pid) { Clock.pause(milliseconds: 20) }
+    }
+
+    /// Sends `signal` to `pid` on the way to stopping `what`: a failure is said on stderr (the
+    /// stop goes on without it) and counts as no process signalled, as a process gone does.
+    static func signal(_ signal: Signal, _ pid: Int32, stopping what: String) -> SignalOutcome {
+        do throws(LoBotError) {
+            return try Signals.send(signal, to: pid)
+        } catch {
+            Console.error("cannot stop \(what): \(error.message)")
+            return .noSuchProcess
+        }
     }
 
     /// A fresh FIFO (0600) at `path`, through which qemu and lobot pass a memory state.

@@ -61,15 +61,9 @@ struct TPMServerProcess {
         if DomainRuntime.isAlive(pid) { _ = signal(.kill, pid) }
     }
 
-    /// Sends `signal` to the server; a failure is said on stderr (the stop goes on without it)
-    /// and counts as no process signalled.
+    /// DomainRuntime.signal, naming the server.
     private func signal(_ signal: Signal, _ pid: Int32) -> SignalOutcome {
-        do throws(LoBotError) {
-            return try Signals.send(signal, to: pid)
-        } catch {
-            Console.error("cannot stop the TPM server of domain \(directory.name): \(error.message)")
-            return .noSuchProcess
-        }
+        DomainRuntime.signal(signal, pid, stopping: "the TPM server of domain \(directory.name)")
     }
 
     static func describe(_ outcome: ChildProcess.Outcome) -> String {

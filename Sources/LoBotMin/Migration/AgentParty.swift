@@ -139,7 +139,7 @@ struct AgentParty: SessionParty {
         let store = VersionStore(directory: step.directory, tpm: try step.tpm)
         if store.exists { try store.retire(id: journal.open.vtpmID.bytes) }
         let lobot = staged(journal.session)
-        for path in [lobot.statePath, lobot.pendingPath, lobot.boundKeyPath, lobot.lockPath] { try Files.remove(path) }
+        for path in lobot.platformBoundFiles { try Files.remove(path) }
         let packagePath = packagePath(journal.session)
         var names = [DomainFiles.memory, DomainFiles.disk]
         for file in journal.files { names.append(file.name) }

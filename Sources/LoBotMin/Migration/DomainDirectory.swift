@@ -55,7 +55,7 @@ struct DomainDirectory {
     /// Removes everything of the domain here (its vTPM must be retired first).
     func destroy() {
         for file in [configPath, diskPath, pidPath, qmpPath, consolePath, tpmPidPath, tpmSocketPath, tpmServerLogPath, tpmLaunchLogPath,
-                     lobot.statePath, lobot.pendingPath, lobot.boundKeyPath, lobot.lockPath, GuestTPMStore.livePath(lobot)] {
+                     GuestTPMStore.livePath(lobot)] + lobot.platformBoundFiles {
             _ = try? Files.remove(file)
         }
         // A directory kept by a file not listed above (qemu.log) stays; any other failure is said.

@@ -121,12 +121,12 @@ enum Messages {
 /// SIGKILL when it reaches the point so named, as an operator's kill -9 or a power cut would.
 enum Failpoint {
     static func install() {
-        guard Console.environment("LOBOT_FAILPOINT") != nil else { return }
+        guard Environment.value("LOBOT_FAILPOINT") != nil else { return }
         Failpoints.hook = { name in hit(name) }
     }
 
     static func hit(_ name: String) {
-        guard let wanted = Console.environment("LOBOT_FAILPOINT"), wanted == name else { return }
+        guard let wanted = Environment.value("LOBOT_FAILPOINT"), wanted == name else { return }
         Console.error("failpoint \(name): killing myself")
         Console.bestEffort("failpoint \(name)") { () throws(LoBotError) in _ = try Signals.send(.kill, to: Processes.currentID) }
     }

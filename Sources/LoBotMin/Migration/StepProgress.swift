@@ -18,8 +18,7 @@ enum StepProgress {
     nonisolated(unsafe) static var phaseName = ""
     nonisolated(unsafe) static var phaseDone: UInt64 = 0
     nonisolated(unsafe) static var phaseTotal: UInt64 = 0
-    nonisolated(unsafe) static var timedPhase = ""
-    nonisolated(unsafe) static var timedSince = 0
+    nonisolated(unsafe) static var phaseStarted = 0
 
     /// Starts counting for this step, unless --quiet.
     static func begin(_ arguments: ParsedArguments) {
@@ -36,10 +35,9 @@ enum StepProgress {
     /// The work now under way, and how many bytes it will move (0: not known in advance, as a
     /// memory state qemu is still writing).
     static func phase(_ name: String, total: UInt64) {
-        timedPhase = name
-        timedSince = monotonicMilliseconds()
-        guard enabled else { return }
         phaseName = name
+        phaseStarted = monotonicMilliseconds()
+        guard enabled else { return }
         phaseDone = 0
         phaseTotal = total
         draw(force: true)
@@ -49,10 +47,9 @@ enum StepProgress {
     /// hashing the aDom's kernel before the memory state moves, are not the step's transfer).
     /// The transfer of the current phase is over: what the core reports next is not counted.
     static func endPhase() {
-        if !timedPhase.isEmpty, Console.environment("LOBOT_PHASE_TIMES") != nil {
-            Console.error("phase \(timedPhase): \(monotonicMilliseconds() - timedSince) ms")
+        if !phaseName.isEmpty, Environment.value("LOBOT_PHASE_TIMES") != nil {
+            Console.error("phase \(phaseName): \(monotonicMilliseconds() - phaseStarted) ms")
         }
-        timedPhase = ""
         phaseName = ""
     }
 
