@@ -208,6 +208,13 @@ static inline int lobot_signalfd_term(void) {
    variadic, which Swift cannot call. Fails harmlessly on anything but a pipe or FIFO. */
 static inline int lobot_set_pipe_size(int fd, int size) { return fcntl(fd, 1031, size); }
 
+/* pipe2(2) with O_CLOEXEC: glibc declares pipe2 only under _GNU_SOURCE, which this header does not
+   set, so through the system call. */
+static inline int lobot_pipe_cloexec(int fds[2]) { return (int)syscall(SYS_pipe2, fds, O_CLOEXEC); }
+
+/* signal(2) takes a function pointer Swift cannot pass as SIG_IGN. */
+static inline int lobot_ignore_sigpipe(void) { return signal(SIGPIPE, SIG_IGN) == SIG_ERR ? -1 : 0; }
+
 /* `environ` is a global Swift cannot name portably. */
 extern char **environ;
 static inline char **lobot_environ(void) { return environ; }

@@ -121,13 +121,13 @@ import TestSupport
         let measured = try Digest.sha256(sealed)
         #expect(file.size == UInt64(sealed.count) && file.sha256 == measured)
         #expect(!bytesContain(sealed, Array(plain[1000..<1064])))
-        try StreamFiles.openToFile(inputPath: temp.file("sealed"), outputPath: temp.file("opened"), key: key, what: "stream")
+        try StreamFiles.openToFile(inputPath: temp.file("sealed"), outputPath: temp.file("opened"), key: key, name: "memory.lbst", what: "stream")
         #expect(try temp.read("opened") == plain)
 
-        func refused(_ bytes: [UInt8], _ what: String) throws {
+        func refused(_ bytes: [UInt8], _ what: String, name: String = "memory.lbst") throws {
             let path = try temp.write("bad", bytes)
             #expect(throws: LoBotError.self, "\(what) accepted") {
-                try StreamFiles.openToFile(inputPath: path, outputPath: temp.file("bad-out"), key: key, what: "stream")
+                try StreamFiles.openToFile(inputPath: path, outputPath: temp.file("bad-out"), key: key, name: name, what: "stream")
             }
             #expect(!temp.exists("bad-out") && !temp.exists("bad-out.part"), "\(what): a partial output was left")
         }
@@ -141,10 +141,28 @@ import TestSupport
         try refused(Array(sealed.prefix(StreamCipher.headerSize + 2 * frame)), "stream without its last chunk")
         try refused(Array(sealed.dropLast(1)), "truncated stream")
         try refused(sealed + [0], "stream with a trailing byte")
+        try refused(sealed, "the memory state opened as the disk", name: "disk.lbst")
+        var older = sealed
+        older[4] = 1
+        try refused(older, "a stream of version 1")
         #expect(throws: LoBotError.self, "another key accepted") {
             try StreamFiles.openToFile(inputPath: temp.file("sealed"), outputPath: temp.file("other"), key: [UInt8](repeating: 1, count: 32),
-                                       what: "stream")
+                                       name: "memory.lbst", what: "stream")
         }
         #expect(!temp.exists("other") && !temp.exists("other.part"))
+    }
+
+    /// The lengths at a chunk's edges: empty, one byte, exactly one and two chunks (the last full
+    /// chunk is the final one, with no empty chunk after it), one byte more.
+    @Test(arguments: [0, 1, StreamCipher.chunkSize, 2 * StreamCipher.chunkSize, StreamCipher.chunkSize + 1])
+    func sealedStreamRoundTripsAtChunkEdges(length: Int) throws {
+        let temp = try TemporaryDirectory("lobot-stream-edges")
+        let plain = (0..<length).map { UInt8(truncatingIfNeeded: ($0 &* 40503) >> 7) }
+        let key = [UInt8](repeating: 0x2c, count: 32)
+        let file = try StreamFiles.seal(inputPath: try temp.write("plain", plain), outputPath: temp.file("sealed"), key: key, name: "disk.lbst")
+        let chunks = max(1, (length + StreamCipher.chunkSize - 1) / StreamCipher.chunkSize)
+        #expect(file.size == UInt64(StreamCipher.headerSize + length + chunks * (4 + AESGCM.tagLength)))
+        try StreamFiles.openToFile(inputPath: temp.file("sealed"), outputPath: temp.file("opened"), key: key, name: "disk.lbst", what: "stream")
+        #expect(try temp.read("opened") == plain)
     }
 }

@@ -260,4 +260,17 @@ func realFixture(_ folder: String, _ name: String) throws -> [UInt8] {
         #expect(throws: LoBotError.self) { try altered.verify(sender: signingKey) }
         #expect(throws: LoBotError.self) { try envelope.verify(sender: ca) }
     }
+
+    /// A stream sealed by Python's `cryptography` (Fixtures/stream/NOTES.md) opens to its
+    /// plaintext under its name, and is refused under another.
+    @Test func streamSealedElsewhereOpens() throws {
+        let temp = try TemporaryDirectory("lobot-stream-fixture")
+        let sealed = try temp.write("disk.lbst", try realFixture("stream", "disk.lbst"))
+        let key = [UInt8](0..<32)
+        try StreamFiles.openToFile(inputPath: sealed, outputPath: temp.file("plain"), key: key, name: "disk.lbst", what: "fixture")
+        #expect(try temp.read("plain") == (0..<(StreamCipher.chunkSize + 1000)).map { UInt8(truncatingIfNeeded: ($0 &* 40503) >> 7) })
+        #expect(throws: LoBotError.self) {
+            try StreamFiles.openToFile(inputPath: sealed, outputPath: temp.file("other"), key: key, name: "memory.lbst", what: "fixture")
+        }
+    }
 }

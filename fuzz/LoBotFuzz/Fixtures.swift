@@ -7,6 +7,8 @@ enum Fixtures {
     /// The key LoBot streams in the corpus are sealed under: a fixed, public test key, so an
     /// accepted stream the corpus did not contain would be a forgery.
     static let streamKey: [UInt8] = Array(0..<32)
+    /// The name the fuzzed streams are sealed and opened under (the additional data of each chunk).
+    static let streamName = "memory.lbst"
     nonisolated(unsafe) static var signer: RSAPublicKey! = nil
     nonisolated(unsafe) static var authority: CertificateAuthority! = nil
 

@@ -132,7 +132,7 @@ extension Harvest {
             let plain = directory + "/plain"
             let sealed = directory + "/sealed"
             try Data(input).write(to: URL(fileURLWithPath: plain))
-            _ = try StreamFiles.seal(inputPath: plain, outputPath: sealed, key: Fixtures.streamKey, name: "fuzz")
+            _ = try StreamFiles.seal(inputPath: plain, outputPath: sealed, key: Fixtures.streamKey, name: Fixtures.streamName)
             seeds.add(.stream, nil, "made-stream\(i)", [UInt8](try Data(contentsOf: URL(fileURLWithPath: sealed))))
         }
     }

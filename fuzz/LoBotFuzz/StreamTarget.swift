@@ -13,7 +13,7 @@ enum StreamTarget {
         rewrite(input, bytes)
         rewrite(output, [])
         let opened: Void? = attempt("stream") { () throws(LoBotError) in
-            try StreamCipher.open(input: input, output: output, key: Fixtures.streamKey, what: "fuzzed stream")
+            try StreamCipher.open(input: input, output: output, key: Fixtures.streamKey, name: Fixtures.streamName, what: "fuzzed stream")
         }
         guard opened != nil else { return }
         let plain = readAll(output)
@@ -22,7 +22,8 @@ enum StreamTarget {
         }
     }
 
-    /// STREAM: chunks of chunkSize, the last (possibly empty) one marked final.
+    /// STREAM: chunks of chunkSize, the last (possibly empty) one marked final, each chunk's
+    /// additional data naming the stream.
     static func expectedStream(_ plain: [UInt8], header: [UInt8]) -> [UInt8] {
         guard header.count == StreamCipher.headerSize else { return [] }
         let prefix = Array(header[5...])
@@ -33,7 +34,8 @@ enum StreamTarget {
             let end = min(start + StreamCipher.chunkSize, plain.count)
             let final = end == plain.count
             let nonce = prefix + bigEndian(index)
-            let aad = header + bigEndian(index) + [final ? 1 : 0]
+            let name = Array(Fixtures.streamName.utf8)
+            let aad = header + [UInt8(name.count)] + name + bigEndian(index) + [final ? 1 : 0]
             guard let sealed = attempt("seal", { () throws(LoBotError) in
                 try AESGCM.seal(Array(plain[start..<end]), key: Fixtures.streamKey, nonce: nonce, aad: aad)
             }) else { violation("stream: cannot re-seal") }

@@ -8,24 +8,25 @@ public enum StreamFiles {
         _ = lobot_set_pipe_size(input.raw, 1 << 20)
         var result: PackageFile? = nil
         try writeWhole(outputPath) { (output) throws(LoBotError) in
-            let stream = try StreamCipher.seal(input: input.raw, output: output.raw, key: key)
+            let stream = try StreamCipher.seal(input: input.raw, output: output.raw, key: key, name: name)
             result = PackageFile(name: name, size: UInt64(try output.size()), sha256: stream)
         }
         return result!
     }
 
-    public static func open(inputPath: String, outputPath: String, key: [UInt8], what: String) throws(LoBotError) {
+    /// Opens the sealed stream at `inputPath`, sealed as `name`, into `output` (the pipe qemu
+    /// restores from).
+    public static func open(inputPath: String, output: Int32, key: [UInt8], name: String, what: String) throws(LoBotError) {
         let input = try FileDescriptor(opening: inputPath, .readOnly)
-        let output = try FileDescriptor(opening: outputPath, .writeExisting)
-        _ = lobot_set_pipe_size(output.raw, 1 << 20)
-        try StreamCipher.open(input: input.raw, output: output.raw, key: key, what: what)
+        input.adviseSequential()
+        try StreamCipher.open(input: input.raw, output: output, key: key, name: name, what: what)
     }
 
-    /// Decrypts `inputPath` into a new file at `outputPath` (temporary name, fsync, rename).
-    public static func openToFile(inputPath: String, outputPath: String, key: [UInt8], what: String) throws(LoBotError) {
+    /// Decrypts `inputPath`, sealed as `name`, into a new file at `outputPath` (temporary name, fsync, rename).
+    public static func openToFile(inputPath: String, outputPath: String, key: [UInt8], name: String, what: String) throws(LoBotError) {
         let input = try FileDescriptor(opening: inputPath, .readOnly)
         try writeWhole(outputPath) { (output) throws(LoBotError) in
-            try StreamCipher.open(input: input.raw, output: output.raw, key: key, what: what)
+            try StreamCipher.open(input: input.raw, output: output.raw, key: key, name: name, what: what)
         }
     }
 

@@ -6,10 +6,16 @@ import CLibC
 public enum RawIO {
     /// Reads until `buffer` is full or the input ends; the count read.
     public static func readFully(_ fd: Int32, into buffer: inout [UInt8]) throws(LoBotError) -> Int {
+        try readFully(fd, into: &buffer, start: 0, count: buffer.count)
+    }
+
+    /// Reads into `buffer[start..<start+count]` until it is full or the input ends; the count read.
+    public static func readFully(_ fd: Int32, into buffer: inout [UInt8], start: Int, count: Int) throws(LoBotError) -> Int {
+        guard start >= 0, count >= 0, start + count <= buffer.count else { throw .invalidArgument("read outside its buffer") }
         var done = 0
-        while done < buffer.count {
+        while done < count {
             let n = try withMutableBytes(&buffer) { (raw) throws(LoBotError) -> Int in
-                try retryingSystemCall("cannot read") { CLibC.read(fd, raw.baseAddress! + done, raw.count - done) }
+                try retryingSystemCall("cannot read") { CLibC.read(fd, raw.baseAddress! + start + done, count - done) }
             }
             if n == 0 { break }
             done += n
@@ -17,13 +23,19 @@ public enum RawIO {
         return done
     }
 
-    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(LoBotError) {
+    /// Writes the first `count` bytes of `bytes`.
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8], count: Int) throws(LoBotError) {
+        guard count >= 0, count <= bytes.count else { throw .invalidArgument("write outside its buffer") }
         try withBytes(bytes) { (raw) throws(LoBotError) in
             var done = 0
-            while done < raw.count {
-                done += try retryingSystemCall("cannot write") { CLibC.write(fd, raw.baseAddress! + done, raw.count - done) }
+            while done < count {
+                done += try retryingSystemCall("cannot write") { CLibC.write(fd, raw.baseAddress! + done, count - done) }
             }
         }
+    }
+
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(LoBotError) {
+        try writeAll(fd, bytes, count: bytes.count)
     }
 
     /// One read(2) into `buffer` (EINTR retried): the count read, 0 at the end of the input.

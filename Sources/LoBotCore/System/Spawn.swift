@@ -8,15 +8,16 @@ public struct ChildProcess: Sendable {
     public let pid: Int32
 
     /// Starts `path` with `arguments` (argument 0 included); output goes to `outputPath`
-    /// (appended; /dev/null if nil).
+    /// (appended; /dev/null if nil); `passing`, if given, becomes the child's descriptor 3.
     public static func spawn(_ path: String, _ arguments: [String], outputPath: String? = nil,
-                             environment: [String]? = nil) throws(LoBotError) -> ChildProcess {
+                             environment: [String]? = nil, passing descriptor: Int32? = nil) throws(LoBotError) -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let descriptor { posix_spawn_file_actions_adddup2(&actions, descriptor, 3) }
         var argv: [UnsafeMutablePointer<CChar>?] = []
         for argument in arguments { argv.append(strdup(argument)) }
         argv.append(nil)

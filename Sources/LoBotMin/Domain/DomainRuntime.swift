@@ -13,20 +13,20 @@ struct DomainRuntime {
     var tpmServer: TPMServerProcess { TPMServerProcess(directory: directory) }
 
     /// Starts the domain's TPM server, then qemu. With `incoming`, qemu waits paused for a saved
-    /// state on that FIFO.
-    func start(incoming fifo: String? = nil) throws(LoBotError) {
+    /// state on that descriptor (the read end of a pipe, which qemu gets as its descriptor 3).
+    func start(incoming: Int32? = nil) throws(LoBotError) {
         guard !isRunning else { throw .alreadyExists("a running qemu for domain \(config.name)") }
         for file in [directory.pidPath, directory.qmpPath] { try Files.remove(file) }
         try tpmServer.start()
         do throws(LoBotError) {
-            try startQEMU(incoming: fifo)
+            try startQEMU(incoming: incoming)
         } catch {
             tpmServer.stop(destroying: false)
             throw error
         }
     }
 
-    private func startQEMU(incoming fifo: String?) throws(LoBotError) {
+    private func startQEMU(incoming: Int32?) throws(LoBotError) {
         let accel = Environment.value("LOBOT_ADOM_ACCEL") ?? VMLauncher.knownAccelerator(kernel: config.kernel)
         var arguments = ["qemu-system-x86_64", "-machine", "pc", "-accel", accel, "-cpu", accel == "kvm" ? "host" : "max",
                          "-m", "\(config.memoryMiB)", "-nodefaults", "-no-user-config", "-display", "none", "-nic", "none",
@@ -39,9 +39,9 @@ struct DomainRuntime {
         arguments += ["-chardev", "socket,id=lobot-tpm,path=" + Self.optionValue(directory.tpmSocketPath),
                       "-tpmdev", "emulator,id=tpm0,chardev=lobot-tpm", "-device", config.tpm.qemuDevice + ",tpmdev=tpm0",
                       "-fw_cfg", "name=opt/org.lobot/tpm-log,file=" + Self.optionValue(directory.tpmLaunchLogPath)]
-        if let fifo { arguments += ["-S", "-incoming", "exec:cat " + Self.shellQuoted(fifo)] }
+        if incoming != nil { arguments += ["-S", "-incoming", "fd:3"] }
         let log = Files.join(directory.path, "qemu.log")
-        let qemu = try ChildProcess.spawn("/usr/bin/qemu-system-x86_64", arguments, outputPath: log)
+        let qemu = try ChildProcess.spawn("/usr/bin/qemu-system-x86_64", arguments, outputPath: log, passing: incoming)
         guard qemu.wait(milliseconds: 60_000) == .exited(0) else {
             throw .invalidArgument("qemu did not start domain \(config.name) (see \(log))")
         }
@@ -93,17 +93,21 @@ struct DomainRuntime {
         try Self.makeFIFO(fifo)
         defer { _ = try? Files.remove(fifo) }
         _ = try qmp.execute("migrate", arguments: "{\"uri\":" + QMP.quote("exec:cat > " + Self.shellQuoted(fifo)) + "}")
-        let file = try StreamFiles.seal(inputPath: fifo, outputPath: output, key: key, name: Files.baseName(of: output))
+        let file = try StreamFiles.seal(inputPath: fifo, outputPath: output, key: key, name: DomainFiles.memory)
         try qmp.waitForMigration(seconds: 600)
         return file
     }
 
-    /// Starts qemu restoring the memory state sealed in `stream` under `key`, then runs it.
-    func restore(from stream: String, key: [UInt8], fifo: String) throws(LoBotError) {
-        try Self.makeFIFO(fifo)
-        defer { _ = try? Files.remove(fifo) }
-        try start(incoming: fifo)
-        try StreamFiles.open(inputPath: stream, outputPath: fifo, key: key, what: "aDom memory state")
+    /// Starts qemu restoring the memory state sealed in `stream` under `key`, then runs it. The
+    /// state goes through a pipe into qemu, each chunk only after its tag verifies; a qemu that
+    /// stops reading makes the write fail (EPIPE) rather than kill lobot.
+    func restore(from stream: String, key: [UInt8]) throws(LoBotError) {
+        var pipe = try Pipe()
+        try start(incoming: pipe.readEnd)
+        try pipe.closeReadEnd()
+        try Pipe.ignoreBrokenPipe()
+        try StreamFiles.open(inputPath: stream, output: pipe.writeEnd, key: key, name: DomainFiles.memory, what: "aDom memory state")
+        try pipe.closeWriteEnd()
         let qmp = try connect()
         try qmp.waitForMigration(seconds: 600)
         _ = try qmp.execute("cont")

@@ -172,13 +172,13 @@ struct AgentParty: SessionParty {
         if journal.open.domain.disk == .local {
             let disk = Files.join(package, DomainFiles.disk)
             StepProgress.phase("opening the aDom's disk", total: try size(disk))
-            try StreamFiles.openToFile(inputPath: disk, outputPath: domain.diskPath, key: key, what: "aDom disk")
+            try StreamFiles.openToFile(inputPath: disk, outputPath: domain.diskPath, key: key, name: DomainFiles.disk, what: "aDom disk")
             StepProgress.endPhase()
         }
         let memory = Files.join(package, DomainFiles.memory)
         if Files.exists(memory) {
             StepProgress.phase("restoring the aDom's memory state", total: try size(memory))
-            try runtime.restore(from: memory, key: key, fifo: Files.join(step.files(journal.session).path, "fifo"))
+            try runtime.restore(from: memory, key: key)
             StepProgress.endPhase()
         } else {
             try runtime.start()

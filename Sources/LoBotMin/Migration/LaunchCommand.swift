@@ -15,7 +15,7 @@ enum MigrateLaunchCommand {
 
             Opens the release (the aDom's key, encrypted to this platform), makes LoBot_D the
             domain's LoBot (DIR/domains/NAME/lobot), decrypts the disk if it travelled, and
-            starts qemu: with -incoming fed through a FIFO from the sealed memory state, or a
+            starts qemu: with -incoming fed through a pipe from the sealed memory state, or a
             cold boot for a provisioning. Writes launched, or launch-failed after destroying
             everything of the aDom here.
 
