@@ -91,7 +91,8 @@ public final class MigrationWorld: @unchecked Sendable {
         return path
     }
 
-    /// The courier: copies `file` into `directory`; returns the copy.
+    /// The courier: copies `file` into `directory` with /bin/cp (as the bench's insecure migration
+    /// copies its files); returns the copy.
     @discardableResult
     public func carry(_ file: String, to directory: String) throws -> String {
         let started = Date()
@@ -99,7 +100,8 @@ public final class MigrationWorld: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let target = directory + "/" + (file as NSString).lastPathComponent
         if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }
-        try FileManager.default.copyItem(atPath: file, toPath: target)
+        let copy = try runProcess("/bin/cp", [file, target])
+        guard copy.status == 0 else { throw TestSupportError.failed("cp \(file) \(target): \(copy.stderr)") }
         bytesCarried += ((try? FileManager.default.attributesOfItem(atPath: target))?[.size] as? Int) ?? 0
         return target
     }
