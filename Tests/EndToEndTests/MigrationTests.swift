@@ -160,6 +160,34 @@ import TestSupport
         try w.waitForTPMLine("adom-c", on: "SP", prefix: "unseal ok \(secret)", skipping: seen)
     }
 
+    /// Launch opens a sealed file without measuring it again when it is, by its identity, the one
+    /// step 12 took in (package.kept). That record is not a protection: with it forged to match a
+    /// file changed after step 12, the change is found by the chunk's tag as the file is opened,
+    /// and the launch fails (13b) with the source resuming its aDom.
+    @Test func aSealedFileChangedAfterStep12WithItsKeptRecordForgedFailsTheLaunchAndTheSourceResumes() throws {
+        let w = try Self.world.get()
+        try provisioned(w, "adom-k")
+        defer { stop(w, "adom-k") }
+        let run = try w.migrate("adom-k", from: "SP", to: "DP")
+        for step in run.steps.prefix(8) { try succeed(try step.run(), step.name) }
+        let session = w.platform("DP").lobotDirectory + "/sessions/" + run.session
+        let memory = session + "/package/" + DomainFiles.memory
+        var bytes = [UInt8](FileManager.default.contents(atPath: memory)!)
+        bytes[bytes.count / 2] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: memory))
+        var kept = try KeptFiles(bytes: [UInt8](try #require(FileManager.default.contents(atPath: session + "/package.kept"))))
+        let index = try #require(kept.files.firstIndex { $0.name == DomainFiles.memory })
+        kept.files[index].identity = try #require(Files.identity(memory))
+        try Data(kept.bytes).write(to: URL(fileURLWithPath: session + "/package.kept"))
+        let launch = try run.launch()
+        #expect(launch.status == 1 && oneLine(launch), "\(launch.stderr)")
+        #expect(launch.stderr.contains("aDom memory state") && launch.stderr.contains("13b"), "\(launch.stderr)")
+        let finish = try run.finish()
+        #expect(finish.status == 1 && finish.stderr.contains("(13b); it resumed here"), "\(finish.stderr)")
+        #expect(try w.status("adom-k", on: "SP") == ("running", true))
+        #expect(try w.status("adom-k", on: "DP").state == "absent")
+    }
+
     @Test func replayedSwappedAndRevokedMessagesAreRefused() throws {
         let w = try Self.world.get()
         try provisioned(w, "adom-d", disk: .none, guest: "1.2")

@@ -201,6 +201,27 @@ import Testing
         #expect(world.destination.journals[world.factory.session.bytes]?.state == .ready)
     }
 
+    /// Step 13 measures again the kernel and initrd, and a sealed file only when it is no longer
+    /// the one step 12 took in: one changed since is refused with nothing done; one unchanged is
+    /// left to authenticate chunk by chunk as it is opened.
+    @Test func theLaunchMeasuresAgainOnlyWhatChangedSinceStep12() throws {
+        let world = try MemoryMigration()
+        try world.run(through: "release")
+        let package = world.destination.packagePath(world.factory.session)
+        let disk = package + "/" + DomainFiles.disk
+        world.destination.files[disk]?.sha256[0] ^= 1
+        world.destination.measured = []
+        let before = world.destination.record
+        #expect(throws: LoBotError.self) { try world.launch() }
+        #expect(world.destination.measured.contains(disk) && !world.destination.measured.contains(package + "/" + DomainFiles.memory))
+        #expect(world.destination.record == before && world.destination.journals[world.factory.session.bytes]?.state == .ready)
+        world.destination.files[disk]?.sha256[0] ^= 1
+        world.destination.measured = []
+        try world.launch()
+        #expect(world.destination.measured.count == 2 && world.destination.measured.allSatisfy { !$0.hasPrefix(package) })
+        #expect(world.destination.runs("adom"))
+    }
+
     @Test func aFailedLaunchDestroysEverythingHereAndTheSourceResumes() throws {
         let world = try MemoryMigration()
         try world.run(through: "release")

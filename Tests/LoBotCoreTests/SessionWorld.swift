@@ -22,6 +22,10 @@ final class MemoryParty: SessionParty {
     var delivered: [String: Envelope] = [:]
     /// The files of this platform: path -> measurement.
     var files: [String: PackageFile] = [:]
+    /// The files step 12 took in, as it took them (a file's identity: any change to it is a new one).
+    var kept: [String: PackageFile] = [:]
+    /// Every path measured, in order.
+    var measured: [String] = []
     /// The domains this platform holds, and whether each has a qemu (and is running, not paused).
     var domains: [String: (qemu: Bool, running: Bool)] = [:]
     /// The source's LoBot of its domain; the destination's LoBot_D as staged in the session.
@@ -77,6 +81,7 @@ final class MemoryParty: SessionParty {
 
     func packagePath(_ session: SessionID) -> String { "sessions/\(session.hex)/package" }
     func measure(_ name: String, at path: String) throws(LoBotError) -> PackageFile? {
+        measured.append(path)
         guard let file = files[path] else { return nil }
         return PackageFile(name: name, size: file.size, sha256: file.sha256)
     }
@@ -114,10 +119,16 @@ final class MemoryParty: SessionParty {
     }
     func takeIn(_ files: [PackageFile], from package: String, into lobot: consuming LoBotD, journal: SessionJournal) throws(LoBotError) {
         try effect("takeIn")
-        for file in files where file.name != "kernel" && file.name != "initrd" {
+        for file in files where DomainFiles.isSealed(file.name) {
             _ = try lobot.vtpm.measure(pcr: BootMeasurements.domainPCR, sha256: file.sha256, name: "adom-" + file.name)
-            self.files[packagePath(journal.session) + "/" + file.name] = self.files.removeValue(forKey: package + "/" + file.name)
+            let path = packagePath(journal.session) + "/" + file.name
+            self.files[path] = self.files.removeValue(forKey: package + "/" + file.name)
+            kept[path] = self.files[path]
         }
+    }
+    func isKept(_ name: String, journal: SessionJournal) -> Bool {
+        let path = packagePath(journal.session) + "/" + name
+        return kept[path] != nil && kept[path] == files[path]
     }
     func checkStagedLoBotD(_ journal: SessionJournal) throws(LoBotError) { try effect("checkStagedLoBotD") }
     func holdsLoBotD(_ session: SessionID) -> Bool { staged != nil }

@@ -149,4 +149,15 @@ import TestSupport
         #expect(parms.encScheme.rawValue == 0x00ff)
         #expect(parms.bytes == bytes)
     }
+
+    @Test func keptFiles() throws {
+        // "LBKF", version 1, one file "disk.lbst" with device 8, inode 9, size 10, times 11 and 12.
+        let identity = FileIdentity(device: 8, inode: 9, size: 10, modified: 11, changed: 12)
+        try checkWireStructure(
+            KeptFiles(files: [(DomainFiles.disk, identity)]),
+            known: Array("LBKF".utf8) + [1, 1, 9] + Array("disk.lbst".utf8)
+                + hexBytes("0000000000000008 0000000000000009 000000000000000a 000000000000000b 000000000000000c"),
+            fixedFieldOffsets: [0, 1, 2, 3, 4])
+        #expect(KeptFiles(files: [(DomainFiles.disk, identity)]).identity(of: DomainFiles.memory) == nil)
+    }
 }

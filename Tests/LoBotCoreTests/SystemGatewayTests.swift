@@ -167,7 +167,7 @@ import TestSupport
         }
     }
 
-    @Test func temporaryDirectoriesFIFOsAndOwners() throws {
+    @Test func temporaryDirectoriesAndOwners() throws {
         let temp = try TemporaryDirectory("lobot-files")
         let made = try Files.makeTemporaryDirectory(prefix: temp.path + "/work-")
         #expect(made.hasPrefix(temp.path + "/work-") && made.utf8.count == (temp.path + "/work-XXXXXX").utf8.count)
@@ -176,16 +176,31 @@ import TestSupport
             _ = try Files.makeTemporaryDirectory(prefix: temp.path + "/no/x-")
         }
 
-        let fifo = temp.path + "/fifo"
-        try Files.makeFIFO(fifo)
-        var info = stat()
-        #expect(stat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO && (info.st_mode & 0o777) == 0o600)
-        #expect(throws: LoBotError.system(operation: "cannot make FIFO", path: fifo, errno: EEXIST)) { try Files.makeFIFO(fifo) }
-
-        try Files.changeOwner(fifo, user: getuid(), group: getgid())
+        let file = try temp.write("owned", [1])
+        try Files.changeOwner(file, user: getuid(), group: getgid())
         #expect(throws: LoBotError.system(operation: "cannot change the owner of", path: temp.path + "/none", errno: ENOENT)) {
             try Files.changeOwner(temp.path + "/none", user: getuid(), group: getgid())
         }
+    }
+
+    /// A pipe's ends are closed on exec and its capacity is 1 MiB; a child started with one end
+    /// has it as its descriptor 3; a write with the reader gone fails with EPIPE, not SIGPIPE.
+    @Test func pipesPassedToAChildAndBrokenPipes() throws {
+        let temp = try TemporaryDirectory("lobot-pipe")
+        var pipe = try AnonymousPipe()
+        #expect(fcntl(pipe.readEnd, F_GETFD) & FD_CLOEXEC != 0 && fcntl(pipe.writeEnd, F_GETFD) & FD_CLOEXEC != 0)
+        #expect(fcntl(pipe.writeEnd, 1032 /* F_GETPIPE_SZ */) == 1 << 20)
+        let child = try ChildProcess.spawn("/bin/sh", ["sh", "-c", "cat <&3"], outputPath: temp.file("out"), passing: pipe.readEnd)
+        try pipe.closeReadEnd()
+        try RawIO.writeAll(pipe.writeEnd, Array("through fd 3".utf8))
+        try pipe.closeWriteEnd()
+        #expect(child.wait(milliseconds: 10_000) == .exited(0))
+        #expect(try temp.read("out") == Array("through fd 3".utf8))
+
+        var broken = try AnonymousPipe()
+        try broken.closeReadEnd()
+        try AnonymousPipe.ignoreBrokenPipe()
+        #expect(throws: LoBotError.system(operation: "cannot write", path: "", errno: EPIPE)) { try RawIO.writeAll(broken.writeEnd, [1]) }
     }
 
     @Test func preadReadsAtTheOffsetGiven() throws {

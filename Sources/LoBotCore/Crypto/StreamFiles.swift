@@ -5,10 +5,15 @@ import CLibC
 public enum StreamFiles {
     public static func seal(inputPath: String, outputPath: String, key: [UInt8], name: String) throws(LoBotError) -> PackageFile {
         let input = try FileDescriptor(opening: inputPath, .readOnly)
-        _ = lobot_set_pipe_size(input.raw, 1 << 20)
+        input.adviseSequential()
+        return try seal(input: input.raw, outputPath: outputPath, key: key, name: name)
+    }
+
+    /// Seals what `input` gives until its end (the pipe qemu saves into) as the stream `name`.
+    public static func seal(input: Int32, outputPath: String, key: [UInt8], name: String) throws(LoBotError) -> PackageFile {
         var result: PackageFile? = nil
         try writeWhole(outputPath) { (output) throws(LoBotError) in
-            let stream = try StreamCipher.seal(input: input.raw, output: output.raw, key: key, name: name)
+            let stream = try StreamCipher.seal(input: input, output: output.raw, key: key, name: name)
             result = PackageFile(name: name, size: UInt64(try output.size()), sha256: stream)
         }
         return result!

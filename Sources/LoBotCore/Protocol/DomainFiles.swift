@@ -6,6 +6,10 @@ public enum DomainFiles {
     public static let memory = "memory.lbst"
     public static let disk = "disk.lbst"
 
+    /// Whether the listed file `name` travels sealed in the package (the memory state, the disk),
+    /// rather than being one every platform has (kernel, initrd).
+    public static func isSealed(_ name: String) -> Bool { name != "kernel" && name != "initrd" }
+
     /// A file every platform has at the same path (the aDom's kernel, initrd), measured.
     public static func measureLocal(_ name: String, _ path: String) throws(LoBotError) -> PackageFile {
         let fd = try FileDescriptor(opening: path, .readOnly)

@@ -4,7 +4,7 @@
 // on exec (the child gets its end through posix_spawn's dup2) and when the pipe is dropped.
 import CLibC
 
-public struct Pipe: ~Copyable {
+public struct AnonymousPipe: ~Copyable {
     public let readEnd: Int32
     public let writeEnd: Int32
     private var readOpen = true

@@ -15,6 +15,16 @@ public enum Files {
         return stat(path, &info) == 0
     }
 
+    /// The identity of the file at `path` (stat(2): device, inode, size, modification and change
+    /// times), nil if there is none.
+    public static func identity(_ path: String) -> FileIdentity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        func nanoseconds(_ time: timespec) -> UInt64 { UInt64(max(0, time.tv_sec)) &* 1_000_000_000 &+ UInt64(max(0, time.tv_nsec)) }
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: UInt64(max(0, info.st_size)),
+                            modified: nanoseconds(info.st_mtim), changed: nanoseconds(info.st_ctim))
+    }
+
     public static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && lobot_s_isdir(info.st_mode) != 0
@@ -133,11 +143,6 @@ public enum Files {
             throw .system(operation: "cannot create a directory like", path: prefix + "XXXXXX", errno: lobot_errno())
         }
         return String(cString: made)
-    }
-
-    /// mkfifo(3) at `path`, which must not exist.
-    public static func makeFIFO(_ path: String, permissions: UInt32 = 0o600) throws(LoBotError) {
-        _ = try retryingSystemCall("cannot make FIFO", path: path) { mkfifo(path, mode_t(permissions)) }
     }
 
     /// chown(2).

@@ -1,6 +1,6 @@
 // An aDom's life under qemu on this platform: start it (cold, or restoring a saved state fed
-// through a FIFO so the clear memory state never touches a disk), ask its state, pause and save
-// it through QMP, resume it, and stop it. qemu runs daemonized with its pid file, QMP socket and
+// through a pipe so the clear memory state never touches a disk), ask its state, pause and save
+// it through QMP (into a pipe, sealed as it comes), resume it, and stop it. qemu runs daemonized with its pid file, QMP socket and
 // console in the domain's directory, so any later `lobot` process can reach it. Every aDom has a
 // TPM: qemu's TPM emulator backend on the control socket of the domain's TPM server, which starts
 // before qemu and stops after it, and the launch measurement log as a firmware file the guest reads.
@@ -86,14 +86,17 @@ struct DomainRuntime {
     }
 
     /// Pauses the aDom (its disk is flushed by the stop) and streams its memory state, sealed under
-    /// `key`, to `output`; returns the stream's size and SHA-256.
-    func save(to output: String, key: [UInt8], fifo: String) throws(LoBotError) -> PackageFile {
+    /// `key`, to `output`; returns the stream's size and SHA-256. qemu writes the state into a
+    /// pipe whose write end it was handed over QMP (getfd, then migrate to fd:), and closes it
+    /// when the migration ends.
+    func save(to output: String, key: [UInt8]) throws(LoBotError) -> PackageFile {
         let qmp = try connect()
         _ = try qmp.execute("stop")
-        try Self.makeFIFO(fifo)
-        defer { _ = try? Files.remove(fifo) }
-        _ = try qmp.execute("migrate", arguments: "{\"uri\":" + QMP.quote("exec:cat > " + Self.shellQuoted(fifo)) + "}")
-        let file = try StreamFiles.seal(inputPath: fifo, outputPath: output, key: key, name: DomainFiles.memory)
+        var pipe = try AnonymousPipe()
+        _ = try qmp.execute("getfd", arguments: "{\"fdname\":\"lobot-save\"}", passing: pipe.writeEnd)
+        try pipe.closeWriteEnd()
+        _ = try qmp.execute("migrate", arguments: "{\"uri\":\"fd:lobot-save\"}")
+        let file = try StreamFiles.seal(input: pipe.readEnd, outputPath: output, key: key, name: DomainFiles.memory)
         try qmp.waitForMigration(seconds: 600)
         return file
     }
@@ -102,10 +105,10 @@ struct DomainRuntime {
     /// state goes through a pipe into qemu, each chunk only after its tag verifies; a qemu that
     /// stops reading makes the write fail (EPIPE) rather than kill lobot.
     func restore(from stream: String, key: [UInt8]) throws(LoBotError) {
-        var pipe = try Pipe()
+        var pipe = try AnonymousPipe()
         try start(incoming: pipe.readEnd)
         try pipe.closeReadEnd()
-        try Pipe.ignoreBrokenPipe()
+        try AnonymousPipe.ignoreBrokenPipe()
         try StreamFiles.open(inputPath: stream, output: pipe.writeEnd, key: key, name: DomainFiles.memory, what: "aDom memory state")
         try pipe.closeWriteEnd()
         let qmp = try connect()
@@ -145,14 +148,6 @@ struct DomainRuntime {
             return .noSuchProcess
         }
     }
-
-    /// A fresh FIFO (0600) at `path`, through which qemu and lobot pass a memory state.
-    static func makeFIFO(_ path: String) throws(LoBotError) {
-        try Files.remove(path)
-        try Files.makeFIFO(path, permissions: 0o600)
-    }
-
-    static func shellQuoted(_ text: String) -> String { "'" + text + "'" }
 
     /// A path as the value of a qemu suboption, where a comma ends the value unless doubled.
     static func optionValue(_ path: String) -> String {

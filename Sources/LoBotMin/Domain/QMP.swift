@@ -1,5 +1,5 @@
 // A QMP client (qemu's machine protocol: JSON lines over a unix socket) for the few commands an
-// aDom's life needs: stop, migrate, query-migrate, cont, quit. Replies are found by their
+// aDom's life needs: stop, getfd, migrate, query-migrate, cont, quit. Replies are found by their
 // "return"/"error" member; asynchronous events in between are skipped.
 import LoBotCore
 
@@ -38,12 +38,19 @@ final class QMP {
         Console.bestEffort("cannot close the QMP connection") { () throws(LoBotError) in try RawIO.close(fd) }
     }
 
-    /// Sends one command; returns the reply line ("return" or throws on "error").
-    func execute(_ command: String, arguments: String? = nil) throws(LoBotError) -> String {
+    /// Sends one command, with `descriptor` passed along it (SCM_RIGHTS, for getfd) if given;
+    /// returns the reply line ("return" or throws on "error").
+    func execute(_ command: String, arguments: String? = nil, passing descriptor: Int32? = nil) throws(LoBotError) -> String {
         var message = "{\"execute\":\"\(command)\""
         if let arguments { message += ",\"arguments\":\(arguments)" }
         message += "}\n"
-        try RawIO.writeAll(fd, Array(message.utf8))
+        var bytes = Array(message.utf8)
+        if let descriptor {
+            // The descriptor rides on the first byte sent; the rest follows as usual.
+            let sent = try UnixSocket.send(fd, bytes, passing: descriptor)
+            bytes.removeFirst(sent)
+        }
+        try RawIO.writeAll(fd, bytes)
         while true {
             let line = try readLine()
             if Self.contains(line, "\"return\"") { return line }

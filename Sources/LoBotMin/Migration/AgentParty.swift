@@ -117,12 +117,26 @@ struct AgentParty: SessionParty {
     func takeIn(_ files: [PackageFile], from package: String, into lobot: consuming LoBotD, journal: SessionJournal) throws(LoBotError) {
         guard var session = lobot.session.take() else { throw .tpmRule("LoBot_D is closed") }
         let packagePath = packagePath(journal.session)
-        for file in files where file.name != "kernel" && file.name != "initrd" {
+        var kept = KeptFiles(files: [])
+        for file in files where DomainFiles.isSealed(file.name) {
             _ = try session.vtpm.measure(pcr: BootMeasurements.domainPCR, sha256: file.sha256, name: "adom-" + file.name)
-            try Files.rename(Files.join(package, file.name), to: Files.join(packagePath, file.name))
+            let path = Files.join(packagePath, file.name)
+            try Files.rename(Files.join(package, file.name), to: path)
+            if let identity = Files.identity(path) { kept.files.append((file.name, identity)) }
         }
+        try Files.writeAtomically(keptFilesPath(journal.session), kept.bytes, permissions: 0o600)
         try session.commit()
     }
+
+    func isKept(_ name: String, journal: SessionJournal) -> Bool {
+        guard let bytes = try? Files.read(keptFilesPath(journal.session), maximum: KeptFiles.maximumSize),
+            let kept = try? KeptFiles(bytes: bytes), let identity = kept.identity(of: name)
+        else { return false }
+        return Files.identity(Files.join(packagePath(journal.session), name)) == identity
+    }
+
+    /// What step 12 saw of the sealed files it took in (KeptFiles), in the session's directory.
+    func keptFilesPath(_ session: SessionID) -> String { Files.join(step.files(session).path, "package.kept") }
 
     func checkStagedLoBotD(_ journal: SessionJournal) throws(LoBotError) {
         let lobot = staged(journal.session)
@@ -143,10 +157,11 @@ struct AgentParty: SessionParty {
         let packagePath = packagePath(journal.session)
         var names = [DomainFiles.memory, DomainFiles.disk]
         for file in journal.files { names.append(file.name) }
-        for name in names where name != "kernel" && name != "initrd" {
+        for name in names where DomainFiles.isSealed(name) {
             try Files.remove(Files.join(packagePath, name))
             if let package { try Files.remove(Files.join(package, name)) }
         }
+        try Files.remove(keptFilesPath(journal.session))
     }
 
     func keepRelease(_ release: Envelope, journal: SessionJournal) throws(LoBotError) {
@@ -187,7 +202,8 @@ struct AgentParty: SessionParty {
 
     func removePackage(_ journal: SessionJournal) throws(LoBotError) {
         let package = packagePath(journal.session)
-        for file in journal.files where file.name != "kernel" && file.name != "initrd" { try Files.remove(Files.join(package, file.name)) }
+        for file in journal.files where DomainFiles.isSealed(file.name) { try Files.remove(Files.join(package, file.name)) }
+        try Files.remove(keptFilesPath(journal.session))
     }
 
     // Source.
@@ -219,8 +235,7 @@ struct AgentParty: SessionParty {
         try Files.makeDirectory(step.out, permissions: 0o755, existingOK: true)
         Console.out("pausing \(journal.open.domain.name) and saving its memory state")
         StepProgress.phase("sealing \(journal.open.domain.name)'s memory state", total: 0)
-        let file = try runtime(journal).save(to: Files.join(step.out, DomainFiles.memory), key: key,
-                                             fifo: Files.join(step.files(journal.session).path, "fifo"))
+        let file = try runtime(journal).save(to: Files.join(step.out, DomainFiles.memory), key: key)
         StepProgress.endPhase()
         return file
     }

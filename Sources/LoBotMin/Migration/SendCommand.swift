@@ -15,7 +15,7 @@ enum MigrateSendCommand {
             usage: lobot migrate send --platform DIR --in PROCEED.msg --out DIR
 
             Checks the factory's proceed message, pauses the aDom (QMP stop) and streams its
-            memory state through a FIFO into DIR/memory.lbst, sealed (AES-256-GCM, 1 MiB
+            memory state through a pipe into DIR/memory.lbst, sealed (AES-256-GCM, 1 MiB
             chunks) under a fresh key; a disk that travels with the domain goes to
             DIR/disk.lbst the same way. The LoBot's vTPM state and its MSK, rewrapped to the
             destination's certified bind key, go in the lobot-package message, itself
@@ -37,7 +37,7 @@ enum MigrateSendCommand {
         var party = AgentParty(step)
         StepProgress.begin(arguments)
         let journal = try core { () throws(LoBotError) in try SessionSteps.send(message, party: &party) }
-        for file in journal.files where file.name != "kernel" && file.name != "initrd" {
+        for file in journal.files where DomainFiles.isSealed(file.name) {
             Console.out("sealed \(file.name) (\(file.size) bytes): \(Files.join(step.out, file.name))")
         }
         let domain = journal.open.domain

@@ -55,9 +55,13 @@ public protocol SessionParty {
     /// Step 12: LoBot_D as staged in the session.
     mutating func openLoBotD(_ journal: SessionJournal) throws(LoBotError) -> LoBotD
     func unseal(_ sealed: SealedBlob, with lobot: inout LoBotD) throws(LoBotError) -> [UInt8]
-    /// Step 12: the package's sealed files measured into LoBot_D's domain PCR and moved into the session.
+    /// Step 12: the package's sealed files measured into LoBot_D's domain PCR and moved into the
+    /// session, with the identity of each as moved kept (KeptFiles).
     mutating func takeIn(_ files: [PackageFile], from package: String, into lobot: consuming LoBotD, journal: SessionJournal)
         throws(LoBotError)
+    /// Step 13: whether the sealed file `name` of the session's package is still, by its identity
+    /// on this platform, the one `takeIn` moved into the session (false when unknown).
+    func isKept(_ name: String, journal: SessionJournal) -> Bool
     /// Step 13: LoBot_D as staged opens on this platform (its state authenticates and is current).
     func checkStagedLoBotD(_ journal: SessionJournal) throws(LoBotError)
     /// Whether any of LoBot_D is staged in the session (its state, a pending state, its bound MSK).
