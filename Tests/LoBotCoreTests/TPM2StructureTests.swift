@@ -197,15 +197,21 @@ import TestSupport
         try signature.verify(try Self.fixture("certify.attest"), key: try Self.publicKey("ak.pub").publicArea)
     }
 
-    @Test func rsapssAndECDSASignaturesParse() throws {
+    @Test func rsapssSignatureVerifiesAndECDSAParses() throws {
         let pss = try Self.fixture("quote-rsapss.sig")
         let pssSignature = try TPMTSignature(bytes: pss)
         try checkWireStructure(pssSignature, known: pss, fixedFieldOffsets: [0, 1])
         guard case .rsapss(let sig) = pssSignature.signature else { Issue.record("not RSAPSS"); return }
         #expect(sig.buffer.count == 256 && pssSignature.hash == .sha256)
-        // Only RSASSA is verified today: a PSS signature is refused as such, not as a forgery.
-        #expect(throws: LoBotError.self) {
-            try pssSignature.verify(try Self.fixture("quote-rsapss.msg"), key: try Self.publicKey("ak-rsapss.pub").publicArea)
+        let pssMessage = try Self.fixture("quote-rsapss.msg")
+        try pssSignature.verify(pssMessage, key: try Self.publicKey("ak-rsapss.pub").publicArea)
+        #expect(throws: LoBotError.authentication(what: "TPM 2.0 signature")) {
+            try pssSignature.verify(pssMessage, key: try Self.publicKey("ak.pub").publicArea)
+        }
+        var changed = pssMessage
+        changed[changed.count - 1] ^= 0x01
+        #expect(throws: LoBotError.authentication(what: "TPM 2.0 signature")) {
+            try pssSignature.verify(changed, key: try Self.publicKey("ak-rsapss.pub").publicArea)
         }
 
         let ecdsa = try Self.fixture("quote-ecdsa.sig")

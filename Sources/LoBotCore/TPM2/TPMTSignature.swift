@@ -1,6 +1,7 @@
 // TPMT_SIGNATURE (Part 2, 11.3.4): a TPM's signature with its scheme and hash, as TPM2_Quote and
 // TPM2_Certify return it and as `tpm2_quote -s` / `tpm2_certify -s` write it (format `tss`, the
-// default). LoBot reads RSASSA and RSAPSS (RSA AKs) and ECDSA (ECC AKs); other schemes are refused.
+// default). LoBot reads RSASSA and RSAPSS (RSA AKs, both verified) and ECDSA (ECC AKs, read only);
+// other schemes are refused.
 //
 //   TPMI_ALG_SIG_SCHEME sigAlg;        /* UINT16: RSASSA, RSAPSS or ECDSA */
 //   TPMU_SIGNATURE signature [sigAlg]:
@@ -67,19 +68,24 @@ public struct TPMTSignature: WireStructure, Equatable, Sendable {
         }
     }
 
-    /// Checks this RSASSA signature over `message` (a TPMS_ATTEST's bytes) with the RSA key `key`:
-    /// `.authentication("TPM 2.0 signature")` if it does not verify. Other schemes are refused.
+    /// Checks this RSASSA or RSAPSS signature over `message` (a TPMS_ATTEST's bytes) with the RSA
+    /// key `key`: `.authentication("TPM 2.0 signature")` if it does not verify. ECDSA is refused.
     public func verify(_ message: [UInt8], key: TPMTPublic) throws(LoBotError) {
-        guard case .rsassa(let sig) = signature else {
-            throw .invalidArgument("TPMT_SIGNATURE scheme \(sigAlg.rawValue) is not RSASSA")
+        let sig: TPM2BPublicKeyRSA
+        let pss: Bool
+        switch signature {
+        case .rsassa(let value): (sig, pss) = (value, false)
+        case .rsapss(let value): (sig, pss) = (value, true)
+        case .ecdsa: throw .invalidArgument("TPMT_SIGNATURE scheme \(sigAlg.rawValue) is not RSASSA or RSAPSS")
         }
         guard let algorithm = hash.digestAlgorithm else {
             throw .invalidArgument("TPMT_SIGNATURE hash \(hash.rawValue) is not a hash LoBot has")
         }
         let rsa = try key.rsaPublicKey()
         let digest = try Digest.hash(algorithm, message)
-        guard sig.buffer.count == rsa.sizeInBytes, rsa.verify(signature: sig.buffer, digest: digest, algorithm: algorithm) else {
-            throw .authentication(what: "TPM 2.0 signature")
-        }
+        let valid = pss
+            ? rsa.verifyPSS(signature: sig.buffer, digest: digest, algorithm: algorithm)
+            : rsa.verify(signature: sig.buffer, digest: digest, algorithm: algorithm)
+        guard sig.buffer.count == rsa.sizeInBytes, valid else { throw .authentication(what: "TPM 2.0 signature") }
     }
 }
