@@ -77,6 +77,31 @@ import TestSupport
         #expect(bind.objectAttributes.contains(.decrypt) && !bind.objectAttributes.contains(.restricted))
     }
 
+    /// The structures inside the real public areas and quote, each through the battery on its own.
+    @Test func nestedStructuresPassTheBattery() throws {
+        for name in ["ek-rsa.pub", "ek-ecc.pub", "ak.pub", "ak-rsapss.pub", "ak-ecc.pub", "bind-key.pub", "ecc-key.pub"] {
+            let area = try Self.publicKey(name).publicArea
+            try checkWireStructure(area.authPolicy, known: area.authPolicy.bytes)
+            switch area.key {
+            case .rsa(let parameters, let modulus):
+                try checkWireStructure(parameters, known: parameters.bytes)
+                try checkWireStructure(parameters.symmetric, known: parameters.symmetric.bytes, fixedFieldOffsets: [0, 1])
+                try checkWireStructure(parameters.scheme, known: parameters.scheme.bytes)
+                try checkWireStructure(modulus, known: modulus.bytes)
+            case .ecc(let parameters, let point):
+                try checkWireStructure(parameters, known: parameters.bytes)
+                try checkWireStructure(parameters.symmetric, known: parameters.symmetric.bytes, fixedFieldOffsets: [0, 1])
+                try checkWireStructure(parameters.scheme, known: parameters.scheme.bytes)
+                try checkWireStructure(parameters.kdf, known: parameters.kdf.bytes)
+                try checkWireStructure(point, known: point.bytes)
+            }
+        }
+        let quote = try #require(try TPMSAttest(bytes: try Self.fixture("quote.msg")).quote)
+        try checkWireStructure(quote.pcrSelect, known: hexBytes("00000001 000b 03 0f0001"))
+        try checkWireStructure(quote.pcrSelect.pcrSelections[0], known: hexBytes("000b 03 0f0001"))
+        #expect(quote.pcrSelect.pcrSelections[0].pcrs == [0, 1, 2, 3, 16])
+    }
+
     @Test func publicRefusesSizeThatIsNotItsContent() throws {
         var bytes = try Self.fixture("ak.pub")
         bytes[1] -= 1  // size one short: the TPMT_PUBLIC runs past it
