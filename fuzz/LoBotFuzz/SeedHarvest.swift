@@ -18,6 +18,7 @@ enum SeedHarvest {
             for root in demo.split(separator: ":").map(String.init) { try harvest.files(under: root) }
             try harvest.made()
             TPMEmulatorTarget.seeds(into: &harvest.seeds)
+            TPM2Target.seeds(into: &harvest.seeds)
             try harvest.seeds.write(to: corpus)
         } catch {
             report("lobot-fuzz: seed harvest failed: \(error)\n")

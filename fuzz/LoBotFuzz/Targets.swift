@@ -26,6 +26,10 @@ enum FuzzTarget: String, CaseIterable {
     /// qemu's TPM emulator protocol: control requests (with their framing), control responses,
     /// TPM message headers and TPM_Startup, by a selector byte.
     case tpmemulator
+    /// TPM 2.0 structures: TPM2B_PUBLIC / TPMT_PUBLIC (+ Name, OpenSSL key), TPMS_ATTEST and
+    /// TPM2B_ATTEST, TPMT_SIGNATURE, tpm2-tools' credential file and TPM2B_ID_OBJECT, PCR
+    /// selections and digest lists, command and response frames, by a selector byte.
+    case tpm2
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -40,6 +44,7 @@ enum FuzzTarget: String, CaseIterable {
         case .stream: StreamTarget.run(bytes)
         case .certificates: CertificateTarget.run(bytes)
         case .tpmemulator: TPMEmulatorTarget.run(bytes)
+        case .tpm2: TPM2Target.run(bytes)
         }
     }
 }

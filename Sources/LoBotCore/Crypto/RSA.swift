@@ -1,5 +1,5 @@
 // RSA for the vTPM and the protocols: key generation, PKCS#1 v1.5 signatures over a precomputed
-// digest (what a TPM 1.2 quote is), and RSAES-OAEP with SHA-1/MGF1 and a label (what TPM 1.2
+// digest (what a TPM 1.2 quote is), PSS verification (a TPM 2.0 RSAPSS key's), and RSAES-OAEP with SHA-1/MGF1 and a label (what TPM 1.2
 // bind and EK encryption use, label "TCPA"). Each key owns its EVP_PKEY and frees it in deinit.
 import CLibCrypto
 
@@ -55,6 +55,24 @@ public final class RSAPublicKey {
         guard EVP_PKEY_verify_init(ctx) == 1,
             EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1,
             EVP_PKEY_CTX_set_signature_md(ctx, algorithm.evp) == 1
+        else { return false }
+        let rc = signature.withUnsafeBufferPointer { s in
+            digest.withUnsafeBufferPointer { d in EVP_PKEY_verify(ctx, s.baseAddress, s.count, d.baseAddress, d.count) }
+        }
+        return rc == 1
+    }
+
+    /// RSASSA-PSS verification of `signature` over an already computed digest, MGF1 with the same
+    /// hash (what a TPM 2.0 signs with under TPM_ALG_RSAPSS). The salt length is read from the
+    /// signature: TPMs use the digest's length or the largest the key allows.
+    public func verifyPSS(signature: [UInt8], digest: [UInt8], algorithm: DigestAlgorithm) -> Bool {
+        guard let ctx = EVP_PKEY_CTX_new(key, nil) else { return false }
+        defer { EVP_PKEY_CTX_free(ctx); ERR_clear_error() }
+        guard EVP_PKEY_verify_init(ctx) == 1,
+            EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING) == 1,
+            EVP_PKEY_CTX_set_signature_md(ctx, algorithm.evp) == 1,
+            EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, algorithm.evp) == 1,
+            EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, RSA_PSS_SALTLEN_AUTO) == 1
         else { return false }
         let rc = signature.withUnsafeBufferPointer { s in
             digest.withUnsafeBufferPointer { d in EVP_PKEY_verify(ctx, s.baseAddress, s.count, d.baseAddress, d.count) }

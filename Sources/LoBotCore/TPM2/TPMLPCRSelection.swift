@@ -2,7 +2,6 @@
 //
 //   UINT32 count;                      /* at most HASH_COUNT */
 //   TPMS_PCR_SELECTION pcrSelections[count];
-import LoBotCore
 
 public struct TPMLPCRSelection: WireStructure, Equatable, Sendable {
     public static var wireName: String { "TPML_PCR_SELECTION" }

@@ -6,7 +6,6 @@
 //
 // The algorithm is kept as its raw TPM_ALG_ID: a TPM reports every bank it implements, and one
 // LoBot has no hash for must not make the report unreadable.
-import LoBotCore
 
 public struct TPMSPCRSelection: WireStructure, Equatable, Sendable {
     public static var wireName: String { "TPMS_PCR_SELECTION" }

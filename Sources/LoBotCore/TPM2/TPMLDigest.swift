@@ -3,7 +3,6 @@
 //
 //   UINT32 count;                      /* at most 8 */
 //   TPM2B_DIGEST digests[count];       /* each: UINT16 size; BYTE buffer[size] */
-import LoBotCore
 
 public struct TPMLDigest: WireStructure, Equatable, Sendable {
     public static var wireName: String { "TPML_DIGEST" }
