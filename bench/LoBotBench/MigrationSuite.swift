@@ -84,7 +84,10 @@ struct MigrationSuite {
         try world.waitForCount(domain, on: "SP", atLeast: 3, seconds: 900)
         defer { _ = try? world.lobot("DP", ["domain", "stop", "--name", domain]) }
 
-        // Secure: every LSM step, with the courier's copies, timed end to end.
+        // Secure: every LSM step, with the courier's copies, timed end to end. Each migration
+        // starts with no dirty page waiting for writeback (sync, not timed): the gigabytes the
+        // earlier runs wrote would otherwise be written back during whichever copy comes next.
+        sync()
         let run = try world.migrate(domain, from: "SP", to: "DP")
         var cpu = 0.0
         var peak: [String: Int] = [:]
@@ -189,6 +192,7 @@ struct MigrationSuite {
         defer { _ = try? source.execute("quit") }
         try Self.waitForCount(console: area + "/source/console.log", atLeast: 3, seconds: 900)
 
+        sync()
         let start = Clock.now()
         try source.execute("stop")
         try source.execute("migrate", arguments: "{\"uri\":\"exec:cat > \(area)/state\"}")

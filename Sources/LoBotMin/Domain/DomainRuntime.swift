@@ -101,13 +101,18 @@ struct DomainRuntime {
         return file
     }
 
-    /// Starts qemu restoring the memory state sealed in `stream` under `key`, then runs it. The
-    /// state goes through a pipe into qemu, each chunk only after its tag verifies; a qemu that
-    /// stops reading makes the write fail (EPIPE) rather than kill lobot.
-    func restore(from stream: String, key: [UInt8]) throws(LoBotError) {
+    /// Starts the TPM server and a qemu waiting paused for a memory state on the pipe returned.
+    func startIncoming() throws(LoBotError) -> AnonymousPipe {
         var pipe = try AnonymousPipe()
         try start(incoming: pipe.readEnd)
         try pipe.closeReadEnd()
+        return pipe
+    }
+
+    /// Feeds the qemu `startIncoming` started the memory state sealed in `stream` under `key`,
+    /// then runs it. The state goes through the pipe, each chunk only after its tag verifies; a
+    /// qemu that stops reading makes the write fail (EPIPE) rather than kill lobot.
+    func restore(from stream: String, key: [UInt8], through pipe: inout AnonymousPipe) throws(LoBotError) {
         try AnonymousPipe.ignoreBrokenPipe()
         try StreamFiles.open(inputPath: stream, output: pipe.writeEnd, key: key, name: DomainFiles.memory, what: "aDom memory state")
         try pipe.closeWriteEnd()

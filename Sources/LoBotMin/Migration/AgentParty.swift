@@ -192,8 +192,11 @@ struct AgentParty: SessionParty {
         }
         let memory = Files.join(package, DomainFiles.memory)
         if Files.exists(memory) {
+            StepProgress.phase("starting the aDom's TPM server and qemu", total: 0)
+            var pipe = try runtime.startIncoming()
+            StepProgress.endPhase()
             StepProgress.phase("restoring the aDom's memory state", total: try size(memory))
-            try runtime.restore(from: memory, key: key)
+            try runtime.restore(from: memory, key: key, through: &pipe)
             StepProgress.endPhase()
         } else {
             try runtime.start()
