@@ -23,6 +23,10 @@ public final class PlatformTPM {
         try context.assignSecret(srkSecret ?? wellKnownSecret, to: srk)
     }
 
+    /// Closes the connection to tcsd; later calls fail. tcsd, asked to stop, first waits for
+    /// each client it serves to go: the LoBot VM disconnects before it stops its tcsd.
+    public func disconnect() { context.close() }
+
     /// Loads a TPM-wrapped key blob under the SRK, with the well-known usage secret. The blob must
     /// parse as a TPM_KEY/TPM_KEY12 first: libtspi and tcsd read a short or malformed one out of
     /// bounds (the tamper matrix saw both crash on a truncated blob). And its public part must be

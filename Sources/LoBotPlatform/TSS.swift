@@ -28,10 +28,18 @@ final class TSSContext {
         }
     }
 
-    deinit {
+    private var open = true
+
+    /// Closes the context (its connection to tcsd and every object made in it); later calls on
+    /// it fail. Once only.
+    func close() {
+        guard open else { return }
+        open = false
         Tspi_Context_FreeMemory(handle, nil)
         Tspi_Context_Close(handle)
     }
+
+    deinit { close() }
 
     /// Copies `length` bytes libtspi allocated, then returns them to the context.
     func take(_ pointer: UnsafeMutablePointer<BYTE>?, _ length: UInt32) -> [UInt8] {

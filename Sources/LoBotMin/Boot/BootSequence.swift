@@ -48,9 +48,16 @@ enum BootSequence {
         }
     }
 
+    /// Stops the in-VM tcsd once this process has left it: tcsd lets each client finish before
+    /// it exits, so a connection still open would hold it until it is killed after its grace.
+    static func stop(_ tcsd: ChildProcess, after tpm: PlatformTPM) {
+        tpm.disconnect()
+        tcsd.stop("tcsd")
+    }
+
     static func measureAndQuote(_ bundle: BootBundle) throws(LoBotError) -> BootResult {
         let (tcsd, tpm, events) = try startPlatform(bundle)
-        defer { tcsd.stop("tcsd") }
+        defer { stop(tcsd, after: tpm) }
         let session = try vtpmDirectory.openOnPlatform(platformDirectory, tpm: tpm)
         let vtpm = session.vtpm
         BootTrace.step("vtpm opened")

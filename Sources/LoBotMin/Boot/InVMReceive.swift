@@ -26,7 +26,7 @@ enum InVMReceive {
 
     static func run(_ bundle: BootBundle) throws(LoBotError) -> BootOutput {
         let (tcsd, tpm, events) = try BootSequence.startPlatform(bundle)
-        defer { tcsd.stop("tcsd") }
+        defer { BootSequence.stop(tcsd, after: tpm) }
         let step = MigrationStep(participant: try Participant(directory: BootSequence.platformDirectory, tpm: tpm), out: "")
         let journalKeyPath = Files.join(BootSequence.platformDirectory.path, "journal.key")
         try Files.writeAtomically(journalKeyPath, try bundle.file(journalKeyEntry), permissions: 0o600)
