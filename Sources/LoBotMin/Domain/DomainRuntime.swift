@@ -1,9 +1,10 @@
 // An aDom's life under qemu on this platform: start it (cold, or restoring a saved state fed
-// through a pipe so the clear memory state never touches a disk), ask its state, pause and save
-// it through QMP (into a pipe, sealed as it comes), resume it, and stop it. qemu runs daemonized with its pid file, QMP socket and
-// console in the domain's directory, so any later `lobot` process can reach it. Every aDom has a
-// TPM: qemu's TPM emulator backend on the control socket of the domain's TPM server, which starts
-// before qemu and stops after it, and the launch measurement log as a firmware file the guest reads.
+// through a pipe, so the clear memory state never touches a disk), ask its state, pause and save
+// it through QMP (into a pipe, sealed as it comes), resume it, and stop it. qemu runs daemonized
+// with its pid file, QMP socket and console in the domain's directory, so any later `lobot`
+// process can reach it. Every aDom has a TPM: qemu's TPM emulator backend on the control socket
+// of the domain's TPM server, which starts before qemu and stops after it, and the launch
+// measurement log as a firmware file the guest reads.
 import LoBotCore
 
 struct DomainRuntime {

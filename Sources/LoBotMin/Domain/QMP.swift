@@ -104,17 +104,4 @@ final class QMP {
         }
         return false
     }
-
-    /// A JSON string literal.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += "\\\""
-            case UInt8(ascii: "\\"): out += "\\\\"
-            default: out += String(decoding: [byte], as: UTF8.self)
-            }
-        }
-        return out + "\""
-    }
 }
