@@ -126,9 +126,9 @@ final class MemoryParty: SessionParty {
             kept[path] = self.files[path]
         }
     }
-    func isKept(_ name: String, journal: SessionJournal) -> Bool {
-        let path = packagePath(journal.session) + "/" + name
-        return kept[path] != nil && kept[path] == files[path]
+    func keptFiles(_ journal: SessionJournal) -> [String] {
+        let prefix = packagePath(journal.session) + "/"
+        return kept.keys.filter { $0.hasPrefix(prefix) && kept[$0] == files[$0] }.map { String($0.dropFirst(prefix.count)) }
     }
     func checkStagedLoBotD(_ journal: SessionJournal) throws(LoBotError) { try effect("checkStagedLoBotD") }
     func holdsLoBotD(_ session: SessionID) -> Bool { staged != nil }

@@ -17,14 +17,16 @@ public enum AESGCM {
         }
     }
 
+    /// One message sealed with `ChunkCipher`, the one GCM implementation: the plaintext copied
+    /// into a buffer with room for the tag, encrypted in place.
     public static func seal(
         _ plaintext: [UInt8], key: [UInt8], nonce: [UInt8], aad: [UInt8]
     ) throws(LoBotError) -> Sealed {
-        let cipher = try Cipher(key: key, nonce: nonce, encrypt: true)
-        try cipher.addAAD(aad)
-        let ciphertext = try cipher.update(plaintext)
-        try cipher.finish()
-        return Sealed(ciphertext: ciphertext, tag: try cipher.tag())
+        var buffer = plaintext + [UInt8](repeating: 0, count: tagLength)
+        try ChunkCipher(key: key, encrypt: true).seal(&buffer, start: 0, count: plaintext.count, nonce: nonce, aad: aad)
+        let tag = Array(buffer[plaintext.count...])
+        buffer.removeLast(tagLength)
+        return Sealed(ciphertext: buffer, tag: tag)
     }
 
     /// Decrypts and checks the tag; a mismatch throws `.authentication(what)` and no plaintext.
@@ -32,15 +34,11 @@ public enum AESGCM {
         _ sealed: Sealed, key: [UInt8], nonce: [UInt8], aad: [UInt8], what: String
     ) throws(LoBotError) -> [UInt8] {
         guard sealed.tag.count == tagLength else { throw .authentication(what: what) }
-        let cipher = try Cipher(key: key, nonce: nonce, encrypt: false)
-        try cipher.addAAD(aad)
-        var plaintext = try cipher.update(sealed.ciphertext)
-        try cipher.setTag(sealed.tag)
-        guard cipher.finishChecked() else {
-            wipe(&plaintext)
-            throw .authentication(what: what)
-        }
-        return plaintext
+        var buffer = sealed.ciphertext + sealed.tag
+        try ChunkCipher(key: key, encrypt: false).open(
+            &buffer, start: 0, count: sealed.ciphertext.count, nonce: nonce, aad: aad, what: what)
+        buffer.removeLast(tagLength)
+        return buffer
     }
 
     /// One key for many messages sealed or opened in place in the caller's buffer: a stream's
@@ -115,83 +113,6 @@ public enum AESGCM {
             ERR_clear_error()
             throw finished == -1 ? .crypto(operation: encrypt ? "encrypt with AES-GCM" : "decrypt with AES-GCM", code: 0)
                 : (encrypt ? .crypto(operation: "finish AES-GCM", code: 0) : .authentication(what: "AES-GCM chunk"))
-        }
-    }
-
-    /// One EVP_CIPHER_CTX for one message.
-    private final class Cipher {
-        let context: OpaquePointer
-        let encrypt: Bool
-
-        init(key: [UInt8], nonce: [UInt8], encrypt: Bool) throws(LoBotError) {
-            guard key.count == keyLength else { throw .invalidArgument("AES-256-GCM key must be 32 bytes") }
-            guard nonce.count == nonceLength else { throw .invalidArgument("AES-GCM nonce must be 12 bytes") }
-            _ = OpenSSL.initialized
-            guard let ctx = EVP_CIPHER_CTX_new() else { throw .crypto(operation: "allocate a cipher context", code: 0) }
-            context = ctx
-            self.encrypt = encrypt
-            let rc = key.withUnsafeBufferPointer { k in
-                nonce.withUnsafeBufferPointer { n in
-                    EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), nil, k.baseAddress, n.baseAddress, encrypt ? 1 : 0)
-                }
-            }
-            try OpenSSL.checkOne(rc, "start AES-256-GCM")
-        }
-
-        deinit { EVP_CIPHER_CTX_free(context) }
-
-        func addAAD(_ aad: [UInt8]) throws(LoBotError) {
-            guard !aad.isEmpty else { return }
-            var outLength: Int32 = 0
-            let rc = aad.withUnsafeBufferPointer {
-                EVP_CipherUpdate(context, nil, &outLength, $0.baseAddress, Int32($0.count))
-            }
-            try OpenSSL.checkOne(rc, "authenticate AES-GCM additional data")
-        }
-
-        func update(_ input: [UInt8]) throws(LoBotError) -> [UInt8] {
-            guard !input.isEmpty else { return [] }
-            guard input.count < Int(Int32.max) - 32 else { throw .invalidArgument("AES-GCM input too large") }
-            var output = [UInt8](repeating: 0, count: input.count)
-            var outLength: Int32 = 0
-            let rc = output.withUnsafeMutableBufferPointer { out in
-                input.withUnsafeBufferPointer { EVP_CipherUpdate(context, out.baseAddress, &outLength, $0.baseAddress, Int32($0.count)) }
-            }
-            try OpenSSL.checkOne(rc, encrypt ? "encrypt with AES-GCM" : "decrypt with AES-GCM")
-            return output
-        }
-
-        func finish() throws(LoBotError) {
-            var outLength: Int32 = 0
-            var scratch = [UInt8](repeating: 0, count: 16)
-            let rc = scratch.withUnsafeMutableBufferPointer { EVP_CipherFinal_ex(context, $0.baseAddress, &outLength) }
-            try OpenSSL.checkOne(rc, "finish AES-GCM")
-        }
-
-        /// Final step of decryption: false when the tag does not verify.
-        func finishChecked() -> Bool {
-            var outLength: Int32 = 0
-            var scratch = [UInt8](repeating: 0, count: 16)
-            let rc = scratch.withUnsafeMutableBufferPointer { EVP_CipherFinal_ex(context, $0.baseAddress, &outLength) }
-            ERR_clear_error()
-            return rc == 1
-        }
-
-        func tag() throws(LoBotError) -> [UInt8] {
-            var tag = [UInt8](repeating: 0, count: tagLength)
-            let rc = tag.withUnsafeMutableBufferPointer {
-                EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, Int32(tagLength), $0.baseAddress)
-            }
-            try OpenSSL.checkOne(rc, "get the AES-GCM tag")
-            return tag
-        }
-
-        func setTag(_ tag: [UInt8]) throws(LoBotError) {
-            var copy = tag
-            let rc = copy.withUnsafeMutableBufferPointer {
-                EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(tagLength), $0.baseAddress)
-            }
-            try OpenSSL.checkOne(rc, "set the AES-GCM tag")
         }
     }
 }

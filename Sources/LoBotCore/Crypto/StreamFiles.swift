@@ -1,6 +1,5 @@
 // Sealed streams as files (an aDom's memory state and disk in a package): written under a
 // temporary name, synced and renamed, so a reader never sees half of one.
-import CLibC
 
 public enum StreamFiles {
     public static func seal(inputPath: String, outputPath: String, key: [UInt8], name: String) throws(LoBotError) -> PackageFile {

@@ -128,11 +128,12 @@ struct AgentParty: SessionParty {
         try session.commit()
     }
 
-    func isKept(_ name: String, journal: SessionJournal) -> Bool {
+    func keptFiles(_ journal: SessionJournal) -> [String] {
         guard let bytes = try? Files.read(keptFilesPath(journal.session), maximum: KeptFiles.maximumSize),
-            let kept = try? KeptFiles(bytes: bytes), let identity = kept.identity(of: name)
-        else { return false }
-        return Files.identity(Files.join(packagePath(journal.session), name)) == identity
+            let kept = try? KeptFiles(bytes: bytes)
+        else { return [] }
+        let package = packagePath(journal.session)
+        return kept.files.filter { Files.identity(Files.join(package, $0.name)) == $0.identity }.map { $0.name }
     }
 
     /// What step 12 saw of the sealed files it took in (KeptFiles), in the session's directory.

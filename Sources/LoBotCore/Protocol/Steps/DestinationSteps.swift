@@ -104,7 +104,8 @@ extension SessionSteps {
         // A sealed file still the one step 12 took in (KeptFiles) is not measured again: each of
         // its chunks authenticates under K, bound to its name, as it is opened.
         if !party.domainIsRunning(journal) {
-            let changed = journal.files.filter { !(DomainFiles.isSealed($0.name) && party.isKept($0.name, journal: journal)) }
+            let kept = party.keptFiles(journal)
+            let changed = journal.files.filter { !(DomainFiles.isSealed($0.name) && kept.contains($0.name)) }
             try checkPackage(changed, journal: journal, package: party.packagePath(journal.session), party: party,
                              unlike: "what step 12 measured: put the genuine file back")
             try party.checkStagedLoBotD(journal)

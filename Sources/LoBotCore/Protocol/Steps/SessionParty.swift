@@ -59,9 +59,9 @@ public protocol SessionParty {
     /// session, with the identity of each as moved kept (KeptFiles).
     mutating func takeIn(_ files: [PackageFile], from package: String, into lobot: consuming LoBotD, journal: SessionJournal)
         throws(LoBotError)
-    /// Step 13: whether the sealed file `name` of the session's package is still, by its identity
-    /// on this platform, the one `takeIn` moved into the session (false when unknown).
-    func isKept(_ name: String, journal: SessionJournal) -> Bool
+    /// Step 13: the names of the session package's sealed files that are still, by their identity
+    /// on this platform, the ones `takeIn` moved into the session (none when unknown).
+    func keptFiles(_ journal: SessionJournal) -> [String]
     /// Step 13: LoBot_D as staged opens on this platform (its state authenticates and is current).
     func checkStagedLoBotD(_ journal: SessionJournal) throws(LoBotError)
     /// Whether any of LoBot_D is staged in the session (its state, a pending state, its bound MSK).
