@@ -16,7 +16,9 @@ import X509
 extension Factory {
     package struct Enrollment {
         package let platform: String
-        package let answer: EnrollmentAnswer
+        /// The answer's bytes: TPM_ASYM_CA_CONTENTS and TPM_SYM_CA_ATTESTATION (TPM 1.2) or a
+        /// TPM2EnrollmentAnswer (TPM 2.0).
+        package let answer: [UInt8]
         package let certificate: [UInt8]
     }
 
@@ -55,7 +57,7 @@ extension Factory {
                 let attestation = SymCAAttestation(
                     algorithm: KeyParms(algorithmID: .aes128, encScheme: EncryptionScheme(rawValue: Self.cbcPKCS5), sigScheme: .none, parms: []),
                     credential: try AESCBC.encrypt(der, key: sessionKey))
-                return EnrollmentAnswer(asymmetric: asymmetric, symmetric: attestation.bytes)
+                return EnrollmentAnswer(asymmetric: asymmetric, symmetric: attestation.bytes).bytes
             }
             result = Enrollment(platform: platform, answer: answer, certificate: der)
             return "AIK \(Hex.string(Array(aikFingerprint.prefix(8)))) certified"

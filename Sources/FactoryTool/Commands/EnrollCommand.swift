@@ -10,7 +10,7 @@ struct EnrollCommand: ParsableCommand {
 
     @OptionGroup var options: FactoryOptions
 
-    @Option(name: .long, help: "The identity request (from lobot platform enroll).")
+    @Option(name: .long, help: "The identity request (from lobot platform enroll, TPM 1.2 or 2.0).")
     var request: String
 
     @Option(name: .long, help: "Where to write the answer for lobot platform activate.")
@@ -19,7 +19,7 @@ struct EnrollCommand: ParsableCommand {
     func run() throws {
         let factory = try options.open()
         let enrollment = try factory.enroll(request: try readInput(request, maximum: 64 << 10))
-        try writeOutput(out, enrollment.answer.bytes)
+        try writeOutput(out, enrollment.answer)
         try options.emit("platform \(enrollment.platform) enrolled; answer written to \(out)",
                          ["platform": enrollment.platform, "answer": out])
     }

@@ -7,7 +7,7 @@ public enum AESGCM {
     public static let nonceLength = 12
     public static let tagLength = 16
 
-    public struct Sealed: Equatable {
+    public struct Sealed: Equatable, Sendable {
         public var ciphertext: [UInt8]
         public var tag: [UInt8]
 

@@ -1,0 +1,63 @@
+// The TPM 2.0 enrollment's own pieces in LoBotCore: the shapes of the keys LoBot makes and trusts
+// (TPM2KeyKind, TPM2EndorsementKey) checked on keys a real swtpm and tpm2-tools made, and the
+// request a TPM 2.0 platform sends the factory, made from those keys: round trip and the battery.
+import LoBotCore
+import Testing
+import TestSupport
+
+@Suite struct TPM2EnrollmentTests {
+    static func publicArea(_ name: String) throws -> TPMTPublic { try TPM2BPublic(bytes: try realFixture("tpm2", name)).publicArea }
+
+    @Test func theEndorsementKeySwtpmSetupMadeIsOneLoBotEncryptsTo() throws {
+        try TPM2EndorsementKey.check(try Self.publicArea("ek-rsa.pub"))
+    }
+
+    @Test(arguments: ["ek-ecc.pub", "ak.pub", "bind-key.pub"])
+    func keysThatAreNotRSADecryptionEndorsementKeysAreRefused(_ name: String) throws {
+        #expect(throws: LoBotError.self) { try TPM2EndorsementKey.check(try Self.publicArea(name)) }
+    }
+
+    /// tpm2_createak and tpm2_create made these with their own defaults (no noDA, a null or PSS
+    /// scheme, ECC): none is shaped as LoBot makes the kind, so none would be loaded or certified.
+    @Test(arguments: [
+        ("ak.pub", TPM2KeyKind.attestation), ("ak-rsapss.pub", .attestation), ("ak-ecc.pub", .attestation),
+        ("bind-key.pub", .bind), ("ecc-key.pub", .signing), ("ek-rsa.pub", .storage),
+    ])
+    func keysToolsMadeWithTheirDefaultsAreNotShapedAsLoBotMakesThem(_ name: String, _ kind: TPM2KeyKind) throws {
+        #expect(throws: LoBotError.self) { try kind.check(try Self.publicArea(name)) }
+    }
+
+    @Test(arguments: [TPM2KeyKind.attestation, .bind, .signing, .storage])
+    func aKeyMadeFromItsTemplatePassesAndAnyAttributeChangedIsRefused(_ kind: TPM2KeyKind) throws {
+        var key = kind.template
+        guard case .rsa(let parameters, _) = key.key else { Issue.record("template is not RSA"); return }
+        key.key = .rsa(parameters: parameters, modulus: TPM2BPublicKeyRSA([0xc5] + [UInt8](repeating: 0x5a, count: 255)))
+        try kind.check(key)
+        for bit in 0..<32 {
+            var changed = key
+            changed.objectAttributes = TPMAObject(rawValue: key.objectAttributes.rawValue ^ (1 << UInt32(bit)))
+            #expect(throws: LoBotError.self) { try kind.check(changed) }
+        }
+        var policy = key
+        policy.authPolicy = TPM2BDigest([UInt8](repeating: 1, count: 32))
+        #expect(throws: LoBotError.self) { try kind.check(policy) }
+        var short = key
+        short.key = .rsa(parameters: parameters, modulus: TPM2BPublicKeyRSA([UInt8](repeating: 0x5a, count: 128)))
+        #expect(throws: LoBotError.self) { try kind.check(short) }
+    }
+
+    @Test func theIdentityRequestRoundTripsAndRefusesDamage() throws {
+        let request = TPM2IdentityRequest(
+            label: Array("platform-a".utf8), endorsementKey: try Self.publicArea("ek-rsa.pub"),
+            attestationKey: try Self.publicArea("ak.pub"), endorsementCertificate: try realFixture("factory", "ca.cert"))
+        let bytes = request.bytes
+        #expect(try TPM2IdentityRequest(bytes: bytes) == request)
+        try checkWireStructure(request, known: bytes, fixedFieldOffsets: [0, 1, 2, 3, 4])
+        var empty = request
+        empty.label = []
+        #expect(parseError(TPM2IdentityRequest.self, empty.bytes) != nil)
+        empty = request
+        empty.endorsementCertificate = []
+        #expect(parseError(TPM2IdentityRequest.self, empty.bytes) != nil)
+    }
+}
