@@ -61,3 +61,37 @@ import TestSupport
         #expect(parseError(TPM2IdentityRequest.self, empty.bytes) != nil)
     }
 }
+
+extension TPM2EnrollmentTests {
+    /// tpm2_certify's certification of the tool-made bind key by the RSASSA AK, with the 4 bytes of
+    /// qualifying data tpm2_certify 5.4 always sends (NOTES.md).
+    static func toolCertifiedKey() throws -> TPM2CertifiedKey {
+        TPM2CertifiedKey(
+            key: try publicArea("bind-key.pub"), certifyInfo: try TPMSAttest(bytes: try realFixture("tpm2", "certify.attest")),
+            signature: try TPMTSignature(bytes: try realFixture("tpm2", "certify.sig")))
+    }
+
+    static let toolNonce: [UInt8] = [0x00, 0xff, 0x55, 0xaa]
+
+    @Test func aCertificationSwtpmMadeChecksAndNothingElseDoes() throws {
+        let certified = try Self.toolCertifiedKey()
+        let ak = try Self.publicArea("ak.pub")
+        try certified.checkCertification(by: ak, nonce: Self.toolNonce, what: "bind key")
+        #expect(throws: LoBotError.self) { try certified.checkCertification(by: ak, nonce: [1, 2, 3, 4], what: "bind key") }
+        #expect(throws: LoBotError.self) { try certified.checkCertification(by: try Self.publicArea("ak-rsapss.pub"), nonce: Self.toolNonce, what: "bind key") }
+        var other = certified
+        other.key = TPM2BPublic(try Self.publicArea("ecc-key.pub"))
+        #expect(throws: LoBotError.self) { try other.checkCertification(by: ak, nonce: Self.toolNonce, what: "bind key") }
+        // Neither the AK nor the key is shaped as LoBot makes them: the full check refuses first.
+        #expect(throws: LoBotError.self) { _ = try certified.verify(ak: ak, nonce: Self.toolNonce, kind: .bind) }
+        let bytes = certified.bytes
+        #expect(try TPM2CertifiedKey(bytes: bytes) == certified)
+        try checkWireStructure(certified, known: bytes, fixedFieldOffsets: [0, 1, 2, 3, 4])
+        for offset in stride(from: 5, to: bytes.count, by: 7) {
+            var flipped = bytes
+            flipped[offset] ^= 0x04
+            guard let parsed = try? TPM2CertifiedKey(bytes: flipped) else { continue }
+            #expect(throws: LoBotError.self) { try parsed.checkCertification(by: ak, nonce: Self.toolNonce, what: "bind key") }
+        }
+    }
+}
