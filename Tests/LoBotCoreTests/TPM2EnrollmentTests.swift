@@ -95,3 +95,20 @@ extension TPM2EnrollmentTests {
         }
     }
 }
+
+extension TPM2EnrollmentTests {
+    @Test func aQuoteFileOfSwtpmsQuoteRoundTripsAndRefusesACertification() throws {
+        let pcrs = try realFixture("tpm2", "quote.pcrs")
+        let values = stride(from: 0, to: pcrs.count, by: 32).map { Array(pcrs[$0..<$0 + 32]) }
+        let file = TPM2QuoteFile(
+            quoted: try TPMSAttest(bytes: try realFixture("tpm2", "quote.msg")),
+            signature: try TPMTSignature(bytes: try realFixture("tpm2", "quote.sig")), values: values)
+        let bytes = file.bytes
+        #expect(try TPM2QuoteFile(bytes: bytes) == file)
+        #expect(file.values.count == 5)
+        try checkWireStructure(file, known: bytes, fixedFieldOffsets: [0, 1, 2, 3, 4])
+        var certification = file
+        certification.quoted = try Self.toolCertifiedKey().certifyInfo
+        #expect(parseError(TPM2QuoteFile.self, certification.bytes) != nil)
+    }
+}
