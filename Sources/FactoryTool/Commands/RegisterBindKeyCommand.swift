@@ -18,7 +18,7 @@ struct RegisterBindKeyCommand: ParsableCommand {
     @Option(name: .long, help: "The platform's name.")
     var platform: String
 
-    @Option(name: .long, help: "The certified bind key (from lobot platform bind-key --out).")
+    @Option(name: .long, help: "The certified bind key (from lobot platform bind-key --out; TPM 1.2 or 2.0, as the platform's AIK).")
     var certified: String
 
     @Option(name: .long, help: "The nonce the factory issued for it (40 hex digits).")
@@ -30,17 +30,32 @@ struct RegisterBindKeyCommand: ParsableCommand {
     func run() throws {
         let factory = try options.open()
         let expected = try parseNonce(nonce)
-        let key = try factoryCore { () throws(LoBotError) in try CertifiedKey(bytes: try Files.read(certified, maximum: 8192)) }
-        let signingKey = try factoryCore { () throws(LoBotError) in try CertifiedKey(bytes: try Files.read(signing, maximum: 8192)) }
+        let bindBytes = try readInput(certified, maximum: 8192)
+        let signingBytes = try readInput(signing, maximum: 8192)
         try factory.decide(action: "register-bind-key", subject: platform) { (db) throws(FactoryError) in
             try factory.database.consumeNonce(expected, owner: platform, purpose: "bind-key", in: db)
-            let aik = try factory.platformAIK(platform, in: db)
-            _ = try factoryCore { () throws(LoBotError) in try key.verify(aik: aik, nonce: expected) }
-            _ = try factory.database.recordKey(modulus: key.key.modulus, owner: platform, kind: .platform, purpose: .bind,
-                                               publicKey: key.key.bytes, in: db)
-            _ = try factoryCore { () throws(LoBotError) in try signingKey.verify(aik: aik, nonce: expected, usage: .signing) }
-            _ = try factory.database.recordKey(modulus: signingKey.key.modulus, owner: platform, kind: .platform, purpose: .signing,
-                                               publicKey: signingKey.key.bytes, in: db)
+            let attestationKey = try factory.platformAttestationKey(platform, in: db)
+            let keys = try factoryCore { () throws(LoBotError) -> (bind: (modulus: [UInt8], bytes: [UInt8]), signing: (modulus: [UInt8], bytes: [UInt8])) in
+                switch attestationKey {
+                case .tpm12(let aikKey):
+                    let aik = try aikKey.rsaPublicKey()
+                    let bind = try CertifiedKey(bytes: bindBytes)
+                    let signing = try CertifiedKey(bytes: signingBytes)
+                    _ = try bind.verify(aik: aik, nonce: expected)
+                    _ = try signing.verify(aik: aik, nonce: expected, usage: .signing)
+                    return ((bind.key.modulus, bind.key.bytes), (signing.key.modulus, signing.key.bytes))
+                case .tpm20(let ak):
+                    let bind = try TPM2CertifiedKey(bytes: bindBytes)
+                    let signing = try TPM2CertifiedKey(bytes: signingBytes)
+                    let bindKey = try bind.verify(ak: ak, nonce: expected.value, kind: .bind)
+                    let signingKey = try signing.verify(ak: ak, nonce: expected.value, kind: .signing)
+                    return ((bindKey.modulus, bind.key.bytes), (signingKey.modulus, signing.key.bytes))
+                }
+            }
+            _ = try factory.database.recordKey(modulus: keys.bind.modulus, owner: platform, kind: .platform, purpose: .bind,
+                                               publicKey: keys.bind.bytes, in: db)
+            _ = try factory.database.recordKey(modulus: keys.signing.modulus, owner: platform, kind: .platform, purpose: .signing,
+                                               publicKey: keys.signing.bytes, in: db)
             return "bind and signing keys recorded"
         }
         try options.emit("bind and signing keys of \(platform) recorded", ["platform": platform])
