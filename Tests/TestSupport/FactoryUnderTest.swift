@@ -37,7 +37,7 @@ public final class FactoryUnderTest: @unchecked Sendable {
 
     /// Enrolls `platform` as `name`: its manufacturer EK certificate when it has one (the issuer
     /// trusted first), else a factory-issued one; then the AIK is activated on the platform.
-    public func enroll(_ platform: TestPlatform, as name: String) throws {
+    public func enroll(_ platform: some PlatformUnderTest, as name: String) throws {
         let files = platform.root
         let ekCert = files.file("ek.der")
         if FileManager.default.fileExists(atPath: platform.ekIssuerCertificate) {
@@ -55,7 +55,7 @@ public final class FactoryUnderTest: @unchecked Sendable {
     }
 
     /// Certifies and registers the platform's bind and signing keys.
-    public func registerBindKey(_ platform: TestPlatform, as name: String) throws {
+    public func registerBindKey(_ platform: some PlatformUnderTest, as name: String) throws {
         let nonce = try nonce(for: name, purpose: "bind-key")
         let certified = platform.root.file("bind.certified")
         let signing = platform.root.file("signing.certified")
@@ -66,7 +66,7 @@ public final class FactoryUnderTest: @unchecked Sendable {
     }
 
     /// A fresh quote of PCRs 0-15 by `platform` with a nonce the factory issued to `name`.
-    public func quote(_ platform: TestPlatform, issuedTo name: String, purpose: String = "quote") throws -> (path: String, nonce: String) {
+    public func quote(_ platform: some PlatformUnderTest, issuedTo name: String, purpose: String = "quote") throws -> (path: String, nonce: String) {
         let nonce = try nonce(for: name, purpose: purpose)
         let path = platform.root.file("quote-\(nonce.prefix(8))")
         try succeed(try platform.lobot(["platform", "quote", "--platform", platform.lobotDirectory, "--pcrs", "0-15",
@@ -74,3 +74,17 @@ public final class FactoryUnderTest: @unchecked Sendable {
         return (path, nonce)
     }
 }
+
+/// A real platform a test enrolls through the two binaries: TPM 1.2 (TestPlatform) or TPM 2.0
+/// (TPM2TestPlatform); the commands are the same.
+public protocol PlatformUnderTest {
+    var root: TemporaryDirectory { get }
+    var lobotDirectory: String { get }
+    /// The issuer of the TPM's manufacturer EK certificate, when it has one.
+    var ekIssuerCertificate: String { get }
+    @discardableResult func lobot(_ arguments: [String]) throws -> ProcessResult
+}
+
+extension TestPlatform: PlatformUnderTest {}
+extension TPM2TestPlatform: PlatformUnderTest {}
+
