@@ -113,6 +113,21 @@ static inline int lobot_unix_connect(const char *path) {
     return fd;
 }
 
+/* A TCP stream connected to 127.0.0.1:`port` (a local swtpm's command port); sockaddr_in and
+ * htons are awkward from Swift. Only the loopback address: LoBot talks to no TPM over a network.
+ * -1 on failure, errno set. */
+static inline int lobot_tcp_connect_loopback(uint16_t port) {
+    struct sockaddr_in addr;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) { int saved = errno; close(fd); errno = saved; return -1; }
+    return fd;
+}
+
 /* A listening unix socket at `path` (0600, any stale socket there removed first), for the guest TPM
  * server's control channel; sockaddr_un is awkward from Swift. -1 on failure, errno set. */
 static inline int lobot_unix_listen(const char *path) {

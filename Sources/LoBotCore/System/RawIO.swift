@@ -45,6 +45,12 @@ public enum RawIO {
         }
     }
 
+    /// open(2) of an existing file or device for reading and writing, close-on-exec (a TPM's
+    /// character device); the caller owns the descriptor.
+    public static func openReadWrite(_ path: String) throws(LoBotError) -> Int32 {
+        try retryingSystemCall("cannot open", path: path) { lobot_open(path, O_RDWR | O_CLOEXEC, 0) }
+    }
+
     /// close(2). EINTR is not retried: Linux has released the descriptor by then, and a second
     /// close could close one another thread just opened.
     public static func close(_ fd: Int32) throws(LoBotError) {

@@ -72,6 +72,20 @@ public enum TPM2BEncryptedSecretKind: TPM2BKind {
     public static var maximum: Int { TPM2Limits.maxEncryptedSecretBytes }
 }
 
+/// TPM2B_PRIVATE: an object's sensitive part wrapped by its parent, opaque outside the TPM.
+public enum TPM2BPrivateKind: TPM2BKind {
+    public static var wireName: String { "TPM2B_PRIVATE" }
+    public static var maximum: Int { TPM2Limits.maxPrivateBytes }
+}
+
+/// TPM2B_MAX_NV_BUFFER: what one TPM2_NV_Read returns.
+public enum TPM2BMaxNVBufferKind: TPM2BKind {
+    public static var wireName: String { "TPM2B_MAX_NV_BUFFER" }
+    public static var maximum: Int { TPM2Limits.maxNVBufferBytes }
+}
+
+public typealias TPM2BPrivate = TPM2B<TPM2BPrivateKind>
+public typealias TPM2BMaxNVBuffer = TPM2B<TPM2BMaxNVBufferKind>
 public typealias TPM2BDigest = TPM2B<TPM2BDigestKind>
 public typealias TPM2BData = TPM2B<TPM2BDataKind>
 public typealias TPM2BName = TPM2B<TPM2BNameKind>

@@ -141,6 +141,8 @@ public struct TPM2CommandCode: RawRepresentable, Equatable, Hashable, Sendable {
     public var rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
+    /// TPM_CC_NV_DefineSpace
+    public static let nvDefineSpace = TPM2CommandCode(rawValue: 0x0000_012A)
     /// TPM_CC_CreatePrimary
     public static let createPrimary = TPM2CommandCode(rawValue: 0x0000_0131)
     /// TPM_CC_NV_Increment
@@ -149,8 +151,12 @@ public struct TPM2CommandCode: RawRepresentable, Equatable, Hashable, Sendable {
     public static let activateCredential = TPM2CommandCode(rawValue: 0x0000_0147)
     /// TPM_CC_Certify
     public static let certify = TPM2CommandCode(rawValue: 0x0000_0148)
+    /// TPM_CC_Startup
+    public static let startup = TPM2CommandCode(rawValue: 0x0000_0144)
     /// TPM_CC_NV_Read
     public static let nvRead = TPM2CommandCode(rawValue: 0x0000_014E)
+    /// TPM_CC_PolicySecret
+    public static let policySecret = TPM2CommandCode(rawValue: 0x0000_0151)
     /// TPM_CC_Create
     public static let create = TPM2CommandCode(rawValue: 0x0000_0153)
     /// TPM_CC_Load
@@ -159,18 +165,26 @@ public struct TPM2CommandCode: RawRepresentable, Equatable, Hashable, Sendable {
     public static let quote = TPM2CommandCode(rawValue: 0x0000_0158)
     /// TPM_CC_RSA_Decrypt
     public static let rsaDecrypt = TPM2CommandCode(rawValue: 0x0000_0159)
+    /// TPM_CC_Sign
+    public static let sign = TPM2CommandCode(rawValue: 0x0000_015D)
     /// TPM_CC_FlushContext
     public static let flushContext = TPM2CommandCode(rawValue: 0x0000_0165)
     /// TPM_CC_MakeCredential
     public static let makeCredential = TPM2CommandCode(rawValue: 0x0000_0168)
+    /// TPM_CC_NV_ReadPublic
+    public static let nvReadPublic = TPM2CommandCode(rawValue: 0x0000_0169)
     /// TPM_CC_ReadPublic
     public static let readPublic = TPM2CommandCode(rawValue: 0x0000_0173)
     /// TPM_CC_StartAuthSession
     public static let startAuthSession = TPM2CommandCode(rawValue: 0x0000_0176)
     /// TPM_CC_GetCapability
     public static let getCapability = TPM2CommandCode(rawValue: 0x0000_017A)
+    /// TPM_CC_GetRandom
+    public static let getRandom = TPM2CommandCode(rawValue: 0x0000_017B)
     /// TPM_CC_PCR_Read
     public static let pcrRead = TPM2CommandCode(rawValue: 0x0000_017E)
+    /// TPM_CC_PCR_Extend
+    public static let pcrExtend = TPM2CommandCode(rawValue: 0x0000_0182)
 }
 
 /// Limits on what LoBot accepts from outside, each the TPM 2.0 reference implementation's size of
@@ -187,6 +201,11 @@ public enum TPM2Limits {
     public static let maxECCKeyBytes = 66
     /// sizeof(TPMU_ENCRYPTED_SECRET) with RSA-4096: an RSA-encrypted seed.
     public static let maxEncryptedSecretBytes = 512
+    /// A TPM2B_PRIVATE: LoBot's RSA-2048 keys' are under 300 bytes; the reference implementation's
+    /// sizeof(_PRIVATE) with RSA-4096 and CRT values is about 1400.
+    public static let maxPrivateBytes = 1536
+    /// A TPM2B_MAX_NV_BUFFER: what one TPM2_NV_Read returns (MAX_NV_BUFFER_SIZE).
+    public static let maxNVBufferBytes = 2048
     /// A TPMT_PUBLIC: an RSA-4096 key with a SHA-512 policy is about 600 bytes.
     public static let maxPublicBytes = 1024
     /// A TPMS_ATTEST of a quote or a certification (a quote of every PCR of four banks is under 300).
