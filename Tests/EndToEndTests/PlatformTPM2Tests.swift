@@ -12,7 +12,6 @@ import TestSupport
 @Suite(.serialized) struct PlatformTPM2Tests {
     final class World: @unchecked Sendable {
         let platform: TPM2TestPlatform
-        let target: TPM2Target
         let ak: TPM2KeyBlob
         let bind: TPM2KeyBlob
         let signing: TPM2KeyBlob
@@ -22,14 +21,16 @@ import TestSupport
             guard let text = platform.environment[TPM2Target.environmentVariable] else {
                 throw TestSupportError.failed("tpm2-platform wrote no \(TPM2Target.environmentVariable)")
             }
-            target = try TPM2Target(parsing: text)
-            let tpm = try PlatformTPM2(target)
+            let tpm = try PlatformTPM2(try TPM2Target(parsing: text))
             ak = try tpm.createKey(.attestation)
             bind = try tpm.createKey(.bind)
             signing = try tpm.createKey(.signing)
         }
 
-        func tpm() throws -> PlatformTPM2 { try PlatformTPM2(target) }
+        /// A new connection, to wherever the platform is now (a restart may move it).
+        func tpm() throws -> PlatformTPM2 {
+            try PlatformTPM2(try TPM2Target(parsing: platform.environment[TPM2Target.environmentVariable] ?? ""))
+        }
     }
 
     static let world = SharedFixture { try World() }
@@ -186,6 +187,49 @@ import TestSupport
         }
         // A LoBot key blob of another kind is refused too.
         #expect(throws: LoBotError.self) { try tpm.sign(key: w.bind, digest: [UInt8](repeating: 1, count: 32)) }
+    }
+
+    @Test func everyHandleAndSessionIsFlushedOnSuccessAndFailure() throws {
+        let w = try Self.shared()
+        do {
+            let tpm = try w.tpm()
+            let nonce = try SecureRandom.bytes(16)
+            _ = try tpm.quote(ak: w.ak, pcrs: [0, 16], nonce: nonce)
+            _ = try tpm.certify(key: w.signing, as: .signing, ak: w.ak, nonce: nonce)
+            // Failures inside a loaded key and a policy session: a credential the TPM refuses.
+            let bogus = TPM2BIDObject(integrityHMAC: [UInt8](repeating: 1, count: 32), encIdentity: [UInt8](repeating: 2, count: 34))
+            #expect(throws: LoBotError.self) {
+                try tpm.activateCredential(ak: w.ak, credentialBlob: bogus, secret: TPM2BEncryptedSecret([UInt8](repeating: 3, count: 256)))
+            }
+            #expect(throws: LoBotError.self) { try tpm.rsaDecrypt(bind: w.bind, ciphertext: [UInt8](repeating: 4, count: 256), label: []) }
+        }
+        for kind in ["handles-transient", "handles-loaded-session", "handles-saved-session"] {
+            let listed = try succeed(try w.platform.run("/usr/bin/tpm2_getcap", [kind]), "tpm2_getcap \(kind)")
+            #expect(listed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(kind): \(listed)")
+        }
+    }
+
+    @Test func endorsementKeyFromTemplateWhenNotPersistent() throws {
+        let w = try Self.shared()
+        let persistent = try w.tpm().endorsementKey()
+        let tools = try TemporaryDirectory("lobot-tpm2-ek-template")
+        try succeed(try w.platform.run("/usr/bin/tpm2_evictcontrol", ["-C", "o", "-c", "0x81010001"]))
+        defer {
+            // Put it back as swtpm_setup left it (the same key: template L-1 under the same seed).
+            _ = try? w.platform.run("/usr/bin/tpm2_createek", ["-c", "0x81010001", "-G", "rsa", "-u", tools.file("ek.pub")])
+        }
+        let tpm = try w.tpm()
+        #expect(try tpm.endorsementKey() == persistent)
+        // And it activates credentials as the persistent one did.
+        _ = try tools.write("ek.pub", TPM2BPublic(persistent).bytes)
+        _ = try tools.write("secret", [UInt8](repeating: 7, count: 16))
+        try succeed(try runProcess("/usr/bin/tpm2_makecredential", [
+            "--tcti", "none", "-u", tools.file("ek.pub"), "-s", tools.file("secret"),
+            "-n", try w.ak.publicArea.name().map { String(format: "%02x", $0) }.joined(), "-o", tools.file("credential"),
+        ]), "tpm2_makecredential")
+        let file = try TPM2CredentialFile(bytes: try tools.read("credential"))
+        #expect(try tpm.activateCredential(ak: w.ak, credentialBlob: file.credentialBlob, secret: file.secret)
+                == [UInt8](repeating: 7, count: 16))
     }
 
     @Test func counterIsMonotonicAcrossARestart() throws {

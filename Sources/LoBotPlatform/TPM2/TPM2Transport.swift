@@ -89,6 +89,8 @@ public final class TPM2Transport {
         try RawIO.writeAll(fd, bytes)
         var buffer = [UInt8](repeating: 0, count: TPM2Limits.maxMessageBytes)
         var have = 0
+        // RSA_Decrypt's and ActivateCredential's answers are secrets: the read buffer goes wiped.
+        defer { wipe(&buffer) }
         if case .device = target {
             // The kernel hands over the whole response to one read; a shorter read could lose the rest.
             have = try RawIO.read(fd, into: &buffer)
