@@ -3,9 +3,10 @@
 // (Fixtures/tpm2/NOTES.md, scripts/capture-tpm2-credential-fixture). The swtpm side (our `make`,
 // a real TPM's TPM2_ActivateCredential) is in EndToEndTests/TPM2CredentialInteropTests.swift.
 import Foundation
-@testable import LoBotCore
-import Testing
 import TestSupport
+import Testing
+
+@testable import LoBotCore
 
 @Suite struct TPM2CredentialTests {
     static let secret = Array("LoBot software-key credential 32".utf8)
@@ -32,7 +33,8 @@ import TestSupport
 
     static func activate(_ file: TPM2CredentialFile, name: [UInt8], key: RSAPrivateKey) throws -> [UInt8] {
         try TPM2Credential.activate(
-            credentialBlob: file.credentialBlob, secret: file.secret, objectName: name, protector: protector(key), privateKey: key)
+            credentialBlob: file.credentialBlob, secret: file.secret, objectName: name, protector: protector(key),
+            privateKey: key)
     }
 
     @Test func activateOpensACredentialTpm2MakecredentialMade() throws {
@@ -65,7 +67,8 @@ import TestSupport
             altered[bit / 8] ^= 1 << UInt8(bit % 8)
             #expect(throws: LoBotError.self, "bit \(bit)") {
                 let parsed = try TPM2BIDObject(bytes: altered)
-                return try Self.activate(TPM2CredentialFile(credentialBlob: parsed, secret: file.secret.buffer), name: name, key: key)
+                return try Self.activate(
+                    TPM2CredentialFile(credentialBlob: parsed, secret: file.secret.buffer), name: name, key: key)
             }
         }
     }
@@ -78,7 +81,8 @@ import TestSupport
             var altered = file.secret.buffer
             altered[index] ^= 1 << UInt8(index % 8)
             #expect(throws: LoBotError.self, "byte \(index)") {
-                try Self.activate(TPM2CredentialFile(credentialBlob: file.credentialBlob, secret: altered), name: name, key: key)
+                try Self.activate(
+                    TPM2CredentialFile(credentialBlob: file.credentialBlob, secret: altered), name: name, key: key)
             }
         }
     }
@@ -99,7 +103,9 @@ import TestSupport
         let file = try TPM2CredentialFile(bytes: try Self.fixture("soft-credential.out"))
         var name = try Self.fixture("ak.name")
         name[33] ^= 0x01
-        #expect(throws: LoBotError.authentication(what: "TPM 2.0 credential")) { try Self.activate(file, name: name, key: key) }
+        #expect(throws: LoBotError.authentication(what: "TPM 2.0 credential")) {
+            try Self.activate(file, name: name, key: key)
+        }
         #expect(throws: LoBotError.self) { try Self.activate(file, name: try Self.fixture("ak-rsapss.name"), key: key) }
     }
 
@@ -130,7 +136,8 @@ import TestSupport
         let name = try Self.fixture("ak.name")
         for length in [0, 33, 64] {
             #expect(throws: LoBotError.self, "\(length) bytes") {
-                try TPM2Credential.make(credential: [UInt8](repeating: 1, count: length), objectName: name, protector: Self.protector(key))
+                try TPM2Credential.make(
+                    credential: [UInt8](repeating: 1, count: length), objectName: name, protector: Self.protector(key))
             }
         }
     }
@@ -146,8 +153,11 @@ import TestSupport
         let hmacKey = try TPM2KDF.kdfa(.sha256, key: seed, label: "INTEGRITY", contextU: [], contextV: [], bits: 256)
         let integrity = try HMAC.authenticate(encIdentity + name, key: hmacKey, algorithm: .sha256)
         let secret = try key.publicKey().encryptOAEP(seed, label: TPM2Credential.oaepLabel, hash: .sha256)
-        let file = TPM2CredentialFile(credentialBlob: TPM2BIDObject(integrityHMAC: integrity, encIdentity: encIdentity), secret: secret)
-        #expect(throws: LoBotError.authentication(what: "TPM 2.0 credential")) { try Self.activate(file, name: name, key: key) }
+        let file = TPM2CredentialFile(
+            credentialBlob: TPM2BIDObject(integrityHMAC: integrity, encIdentity: encIdentity), secret: secret)
+        #expect(throws: LoBotError.authentication(what: "TPM 2.0 credential")) {
+            try Self.activate(file, name: name, key: key)
+        }
     }
 
     @Test func protectorsThatAreNotRSAParentsAreRefused() throws {
@@ -155,7 +165,9 @@ import TestSupport
         let ak = try TPM2BPublic(bytes: try Self.fixture("ak.pub")).publicArea  // symmetric NULL
         let ecc = try TPM2BPublic(bytes: try Self.fixture("ek-ecc.pub")).publicArea
         for protector in [ak, ecc] {
-            #expect(throws: LoBotError.self) { try TPM2Credential.make(credential: Self.secret, objectName: name, protector: protector) }
+            #expect(throws: LoBotError.self) {
+                try TPM2Credential.make(credential: Self.secret, objectName: name, protector: protector)
+            }
         }
     }
 

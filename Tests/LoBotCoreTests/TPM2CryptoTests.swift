@@ -1,8 +1,8 @@
 // Known answers for the TPM 2.0 software cryptography: AES-CFB against NIST SP800-38A and KDFa
 // against the TPM 2.0 reference implementation's self-test vectors.
 import LoBotCore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct TPM2CryptoTests {
     // NIST SP800-38A, Appendix F.3 (CFB128): the same IV and plaintext for every key size.
@@ -51,7 +51,9 @@ import TestSupport
     }
 
     @Test func aesCFBRefusesWrongKeyAndIVSizes() {
-        #expect(throws: LoBotError.self) { try AESCFB.encrypt([1], key: [UInt8](repeating: 0, count: 20), iv: Self.cfbIV) }
+        #expect(throws: LoBotError.self) {
+            try AESCFB.encrypt([1], key: [UInt8](repeating: 0, count: 20), iv: Self.cfbIV)
+        }
         #expect(throws: LoBotError.self) { try AESCFB.encrypt([1], key: [UInt8](repeating: 0, count: 16), iv: [0]) }
     }
 
@@ -80,7 +82,8 @@ import TestSupport
         let fixed = Array("STORAGE".utf8) + [0] + [1, 2, 3] + [] + [0, 0, 2, 0]
         let k1 = try HMAC.authenticate([0, 0, 0, 1] + fixed, key: Self.kdfKey, algorithm: .sha256)
         let k2 = try HMAC.authenticate([0, 0, 0, 2] + fixed, key: Self.kdfKey, algorithm: .sha256)
-        let out = try TPM2KDF.kdfa(.sha256, key: Self.kdfKey, label: "STORAGE", contextU: [1, 2, 3], contextV: [], bits: 512)
+        let out = try TPM2KDF.kdfa(
+            .sha256, key: Self.kdfKey, label: "STORAGE", contextU: [1, 2, 3], contextV: [], bits: 512)
         #expect(out == k1 + k2)
     }
 
@@ -93,7 +96,9 @@ import TestSupport
     }
 
     @Test func kdfaRefusesZeroAndHugeBitCounts() {
-        #expect(throws: LoBotError.self) { try TPM2KDF.kdfa(.sha256, key: [1], label: "X", contextU: [], contextV: [], bits: 0) }
+        #expect(throws: LoBotError.self) {
+            try TPM2KDF.kdfa(.sha256, key: [1], label: "X", contextU: [], contextV: [], bits: 0)
+        }
         #expect(throws: LoBotError.self) {
             try TPM2KDF.kdfa(.sha256, key: [1], label: "X", contextU: [], contextV: [], bits: TPM2KDF.maximumBits + 1)
         }

@@ -39,7 +39,9 @@ public enum AESCFB {
         var output = [UInt8](repeating: 0, count: input.count + blockLength)
         var length: Int32 = 0
         let updated = output.withUnsafeMutableBufferPointer { o in
-            input.withUnsafeBufferPointer { i in EVP_CipherUpdate(ctx, o.baseAddress, &length, i.baseAddress, Int32(i.count)) }
+            input.withUnsafeBufferPointer { i in
+                EVP_CipherUpdate(ctx, o.baseAddress, &length, i.baseAddress, Int32(i.count))
+            }
         }
         try OpenSSL.checkOne(updated, "run AES-\(key.count * 8)-CFB")
         var final: Int32 = 0

@@ -51,13 +51,18 @@ public enum TPM2Credential {
         guard seed.count == parameters.hash.length else { throw .authentication(what: what) }
 
         var hmacKey = try TPM2KDF.kdfa(
-            parameters.hash, key: seed, label: "INTEGRITY", contextU: [], contextV: [], bits: parameters.hash.length * 8)
+            parameters.hash, key: seed, label: "INTEGRITY", contextU: [], contextV: [], bits: parameters.hash.length * 8
+        )
         defer { wipe(&hmacKey) }
-        let expected = try HMAC.authenticate(credentialBlob.encIdentity + objectName, key: hmacKey, algorithm: parameters.hash)
-        guard constantTimeEqual(expected, credentialBlob.integrityHMAC.buffer) else { throw .authentication(what: what) }
+        let expected = try HMAC.authenticate(
+            credentialBlob.encIdentity + objectName, key: hmacKey, algorithm: parameters.hash)
+        guard constantTimeEqual(expected, credentialBlob.integrityHMAC.buffer) else {
+            throw .authentication(what: what)
+        }
 
         var symKey = try TPM2KDF.kdfa(
-            parameters.hash, key: seed, label: "STORAGE", contextU: objectName, contextV: [], bits: parameters.symmetricKeyBits)
+            parameters.hash, key: seed, label: "STORAGE", contextU: objectName, contextV: [],
+            bits: parameters.symmetricKeyBits)
         defer { wipe(&symKey) }
         var plain = try AESCFB.decrypt(credentialBlob.encIdentity, key: symKey, iv: zeroIV)
         defer { wipe(&plain) }
@@ -75,17 +80,20 @@ public enum TPM2Credential {
     ) throws(LoBotError) -> TPM2BIDObject {
         guard !credential.isEmpty, credential.count <= parameters.hash.length else {
             throw .invalidArgument(
-                "a credential must be 1 to \(parameters.hash.length) bytes for \(parameters.hash.name), not \(credential.count)")
+                "a credential must be 1 to \(parameters.hash.length) bytes for \(parameters.hash.name), not \(credential.count)"
+            )
         }
         try checkName(objectName)
         var plain = [UInt8(credential.count >> 8), UInt8(credential.count & 0xff)] + credential
         defer { wipe(&plain) }
         var symKey = try TPM2KDF.kdfa(
-            parameters.hash, key: seed, label: "STORAGE", contextU: objectName, contextV: [], bits: parameters.symmetricKeyBits)
+            parameters.hash, key: seed, label: "STORAGE", contextU: objectName, contextV: [],
+            bits: parameters.symmetricKeyBits)
         defer { wipe(&symKey) }
         let encIdentity = try AESCFB.encrypt(plain, key: symKey, iv: zeroIV)
         var hmacKey = try TPM2KDF.kdfa(
-            parameters.hash, key: seed, label: "INTEGRITY", contextU: [], contextV: [], bits: parameters.hash.length * 8)
+            parameters.hash, key: seed, label: "INTEGRITY", contextU: [], contextV: [], bits: parameters.hash.length * 8
+        )
         defer { wipe(&hmacKey) }
         let integrity = try HMAC.authenticate(encIdentity + objectName, key: hmacKey, algorithm: parameters.hash)
         return TPM2BIDObject(integrityHMAC: integrity, encIdentity: encIdentity)
@@ -109,7 +117,8 @@ public enum TPM2Credential {
             guard symmetric.algorithm == .aes, symmetric.mode == .cfb, let bits = symmetric.keyBits,
                 bits == 128 || bits == 192 || bits == 256
             else {
-                throw .invalidArgument("the protector key's symmetric algorithm is not AES-CFB (it is not a parent key)")
+                throw .invalidArgument(
+                    "the protector key's symmetric algorithm is not AES-CFB (it is not a parent key)")
             }
             self.hash = hash
             self.symmetricKeyBits = Int(bits)
@@ -125,7 +134,10 @@ public enum TPM2Credential {
     private static func checkName(_ name: [UInt8]) throws(LoBotError) {
         guard name.count >= 2, let hash = DigestAlgorithm(tpmAlgorithmID: UInt16(name[0]) << 8 | UInt16(name[1])),
             name.count == 2 + hash.length
-        else { throw .invalidArgument("an object Name is a hash algorithm identifier and its digest (\(name.count) bytes given)") }
+        else {
+            throw .invalidArgument(
+                "an object Name is a hash algorithm identifier and its digest (\(name.count) bytes given)")
+        }
     }
 
     /// Equal contents, compared without an early exit (the time does not tell where they differ).
