@@ -112,3 +112,34 @@ extension TPM2EnrollmentTests {
         #expect(parseError(TPM2QuoteFile.self, certification.bytes) != nil)
     }
 }
+
+extension TPM2EnrollmentTests {
+    /// The answer as the factory makes it, opened as the TPM would: the credential recovered from
+    /// the blob with the protector's private key (here a software one), then the certificate.
+    @Test func anAnswerOpensOnlyWithItsCredentialForItsAK() throws {
+        let key = try TPM2CredentialTests.privateKey()
+        let protector = TPM2CredentialTests.protector(key)
+        let akName = try Self.publicArea("ak.pub").name()
+        let credential = [UInt8](repeating: 0x3c, count: TPM2EnrollmentAnswer.credentialLength)
+        let certificate = try realFixture("factory", "ca.cert")
+        let made = try TPM2Credential.make(credential: credential, objectName: akName, protector: protector)
+        let answer = try TPM2EnrollmentAnswer.sealing(
+            certificate: certificate, credential: credential, akName: akName, credentialBlob: made.credentialBlob, secret: made.secret)
+        let parsed = try TPM2EnrollmentAnswer(bytes: answer.bytes)
+        #expect(parsed == answer)
+        try checkWireStructure(answer, known: answer.bytes, fixedFieldOffsets: [0, 1, 2, 3, 4])
+        var recovered = try TPM2Credential.activate(
+            credentialBlob: parsed.credentialBlob, secret: parsed.secret, objectName: akName, protector: protector, privateKey: key)
+        defer { wipe(&recovered) }
+        #expect(try parsed.certificate(credential: recovered, akName: akName) == certificate)
+        let otherName = try Self.publicArea("ak-rsapss.pub").name()
+        #expect(throws: LoBotError.self) { try parsed.certificate(credential: recovered, akName: otherName) }
+        #expect(throws: LoBotError.self) {
+            try TPM2Credential.activate(credentialBlob: parsed.credentialBlob, secret: parsed.secret, objectName: otherName,
+                                        protector: protector, privateKey: key)
+        }
+        var flipped = parsed
+        flipped.sealedCertificate.ciphertext[7] ^= 1
+        #expect(throws: LoBotError.self) { try flipped.certificate(credential: recovered, akName: akName) }
+    }
+}

@@ -25,7 +25,10 @@ extension Factory {
     /// TPM_ES_SYM_CBC_PKCS5PAD: the session key's scheme, which TrouSerS decrypts with.
     package static let cbcPKCS5: UInt16 = 0x00ff
 
+    /// Enrolls the platform whose request `bytes` is: a TPM 2.0 one (TPM2IdentityRequest, by its
+    /// magic) or TrouSerS' TPM_IDENTITY_REQ.
     package func enroll(request bytes: [UInt8]) throws(FactoryError) -> Enrollment {
+        if bytes.starts(with: TPM2IdentityRequest.magic) { return try enrollTPM2(request: bytes) }
         // Opening the request touches no state; a refusal here is still logged below.
         var result: Enrollment? = nil
         let opened = Result { () throws(FactoryError) in try openIdentityRequest(bytes) }

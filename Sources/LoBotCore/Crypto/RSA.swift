@@ -80,9 +80,10 @@ public final class RSAPublicKey {
         return rc == 1
     }
 
-    /// RSAES-OAEP with SHA-1 and MGF1-SHA-1 (TPM_ES_RSAESOAEP_SHA1_MGF1), encoding parameter `label`.
-    public func encryptOAEP(_ plaintext: [UInt8], label: [UInt8]) throws(LoBotError) -> [UInt8] {
-        guard let out = try RSAKeyParts.oaep(key, plaintext, label: label, encrypt: true, size: sizeInBytes) else {
+    /// RSAES-OAEP with `hash` for both OAEP and MGF1, encoding parameter `label`. SHA-1 by default
+    /// (TPM 1.2's TPM_ES_RSAESOAEP_SHA1_MGF1); TPM 2.0 uses the key's nameAlg.
+    public func encryptOAEP(_ plaintext: [UInt8], label: [UInt8], hash: DigestAlgorithm = .sha1) throws(LoBotError) -> [UInt8] {
+        guard let out = try RSAKeyParts.oaep(key, plaintext, label: label, hash: hash, encrypt: true, size: sizeInBytes) else {
             throw .crypto(operation: "encrypt with RSA-OAEP", code: 0)
         }
         return out
@@ -155,11 +156,13 @@ public final class RSAPrivateKey {
         return Array(out[0..<length])
     }
 
-    /// RSAES-OAEP decryption (SHA-1, MGF1-SHA-1, encoding parameter `label`); any padding
-    /// failure is `.authentication(what)`.
-    public func decryptOAEP(_ ciphertext: [UInt8], label: [UInt8], what: String) throws(LoBotError) -> [UInt8] {
+    /// RSAES-OAEP decryption (`hash` for OAEP and MGF1, SHA-1 by default; encoding parameter
+    /// `label`); any padding failure is `.authentication(what)`.
+    public func decryptOAEP(
+        _ ciphertext: [UInt8], label: [UInt8], hash: DigestAlgorithm = .sha1, what: String
+    ) throws(LoBotError) -> [UInt8] {
         guard ciphertext.count == sizeInBytes,
-            let plaintext = try RSAKeyParts.oaep(key, ciphertext, label: label, encrypt: false, size: sizeInBytes)
+            let plaintext = try RSAKeyParts.oaep(key, ciphertext, label: label, hash: hash, encrypt: false, size: sizeInBytes)
         else { throw .authentication(what: what) }
         return plaintext
     }
@@ -186,11 +189,13 @@ enum RSAKeyParts {
 
     /// One RSA-OAEP operation with `key`; nil when decryption fails (bad padding: the bytes
     /// were not made for this key). The output buffer is wiped.
-    static func oaep(_ key: OpaquePointer, _ input: [UInt8], label: [UInt8], encrypt: Bool, size: Int) throws(LoBotError) -> [UInt8]? {
+    static func oaep(
+        _ key: OpaquePointer, _ input: [UInt8], label: [UInt8], hash: DigestAlgorithm, encrypt: Bool, size: Int
+    ) throws(LoBotError) -> [UInt8]? {
         guard let ctx = EVP_PKEY_CTX_new(key, nil) else { throw .crypto(operation: "allocate an RSA context", code: 0) }
         defer { EVP_PKEY_CTX_free(ctx) }
         try OpenSSL.checkOne(encrypt ? EVP_PKEY_encrypt_init(ctx) : EVP_PKEY_decrypt_init(ctx), "start RSA-OAEP")
-        try configureOAEP(ctx, label: label)
+        try configureOAEP(ctx, label: label, hash: hash)
         var length = size
         var out = [UInt8](repeating: 0, count: size)
         defer { wipe(&out) }
@@ -209,10 +214,10 @@ enum RSAKeyParts {
         return Array(out[0..<length])
     }
 
-    static func configureOAEP(_ ctx: OpaquePointer, label: [UInt8]) throws(LoBotError) {
+    static func configureOAEP(_ ctx: OpaquePointer, label: [UInt8], hash: DigestAlgorithm) throws(LoBotError) {
         try OpenSSL.checkOne(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING), "set OAEP padding")
-        try OpenSSL.checkOne(EVP_PKEY_CTX_set_rsa_oaep_md(ctx, EVP_sha1()), "set the OAEP digest")
-        try OpenSSL.checkOne(EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, EVP_sha1()), "set the MGF1 digest")
+        try OpenSSL.checkOne(EVP_PKEY_CTX_set_rsa_oaep_md(ctx, hash.evp), "set the OAEP digest")
+        try OpenSSL.checkOne(EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, hash.evp), "set the MGF1 digest")
         guard !label.isEmpty else { return }
         // OpenSSL takes ownership of the label and frees it with OPENSSL_free.
         guard let copy = CRYPTO_malloc(label.count, nil, 0) else { throw .crypto(operation: "allocate the OAEP label", code: 0) }
