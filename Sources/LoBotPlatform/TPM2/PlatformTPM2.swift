@@ -12,12 +12,16 @@
 //
 // Authorization: every object and hierarchy LoBot uses has an empty authValue, sent as a password
 // (TPM_RS_PW); the EK is used through a policy session satisfied by PolicySecret(TPM_RH_ENDORSEMENT).
+// The two commands whose answers are secrets (ActivateCredential, RSA_Decrypt) authorize their key
+// with a salted HMAC session (TPM2HMACSession, salted to the storage primary) that also encrypts
+// the answer, so the secret never crosses the bus in the clear and a forged answer is refused.
 // Every transient handle and session this file creates is flushed, on error paths too.
 import LoBotCore
 
 public final class PlatformTPM2 {
     public let transport: TPM2Transport
     var storageHandle: UInt32?
+    var storagePublic: TPMTPublic?
 
     /// The NV index of LoBot's monotonic counter (in the owner's range, TCG registry 0x018xxxxx).
     public static let counterIndex: UInt32 = 0x0180_4C42
@@ -177,6 +181,7 @@ public final class PlatformTPM2 {
         let created = try execute(TPM2CreatePrimary(hierarchy: TPM2Handle.owner, template: TPM2KeyKind.storage.template),
                                   authorizations: [.emptyPassword], "create the storage primary")
         storageHandle = created.objectHandle
+        storagePublic = created.outPublic.publicArea
         return created.objectHandle
     }
 
@@ -212,15 +217,52 @@ public final class PlatformTPM2 {
         ak: TPM2KeyBlob, credentialBlob: TPM2BIDObject, secret: TPM2BEncryptedSecret
     ) throws(LoBotError) -> [UInt8] {
         try withLoadedKey(ak, as: .attestation) { (akHandle) throws(LoBotError) -> [UInt8] in
-            try withEndorsementKey { (ekHandle, _) throws(LoBotError) -> [UInt8] in
-                try withEndorsementPolicy { (session) throws(LoBotError) -> [UInt8] in
-                    let command = TPM2ActivateCredential(activateHandle: akHandle, keyHandle: ekHandle,
-                                                         credentialBlob: credentialBlob, secret: secret)
-                    return try execute(command, authorizations: [.emptyPassword, .policy(session)], "activate the credential")
-                        .certInfo.buffer
+            try withEndorsementKey { (ekHandle, ek) throws(LoBotError) -> [UInt8] in
+                try withSaltedSession { (session) throws(LoBotError) -> [UInt8] in
+                    try withEndorsementPolicy { (policy) throws(LoBotError) -> [UInt8] in
+                        let command = TPM2ActivateCredential(activateHandle: akHandle, keyHandle: ekHandle,
+                                                             credentialBlob: credentialBlob, secret: secret)
+                        return try executeEncrypted(command, session: &session, names: [try ak.publicArea.name(), try ek.name()],
+                                                    otherAuthorizations: [.policy(policy)], "activate the credential").certInfo.buffer
+                    }
                 }
             }
         }
+    }
+
+    /// A salted HMAC session (salt encrypted to the storage primary) for `body`, flushed and its
+    /// key wiped afterwards.
+    func withSaltedSession<T>(_ body: (inout TPM2HMACSession) throws(LoBotError) -> T) throws(LoBotError) -> T {
+        let saltKey = try storageKey()
+        guard let saltPublic = storagePublic else { throw .invalidArgument("the storage primary's public area is unknown") }
+        var salt = try TPM2HMACSession.salt(for: saltPublic)
+        defer { wipe(&salt.salt) }
+        let nonceCaller = try SecureRandom.bytes(32)
+        let started = try execute(TPM2StartAuthSession(saltedTo: saltKey, encryptedSalt: salt.encrypted, sessionType: TPM2StartAuthSession.hmac,
+                                                       nonceCaller: nonceCaller), "start a salted session")
+        defer { flush(started.sessionHandle) }
+        var session = try TPM2HMACSession(handle: started.sessionHandle, salt: salt.salt, nonceCaller: nonceCaller,
+                                          nonceTPM: started.nonceTPM.buffer)
+        defer { session.wipeKey() }
+        return try body(&session)
+    }
+
+    /// Sends `command` with `session` authorizing its first handle and encrypting the first
+    /// response parameter (then `otherAuthorizations`); checks the response HMAC and decrypts.
+    func executeEncrypted<C: TPM2CommandBody>(
+        _ command: C, session: inout TPM2HMACSession, names: [[UInt8]], otherAuthorizations: [TPMSAuthCommand] = [], _ operation: String
+    ) throws(LoBotError) -> C.Response {
+        let auth = try session.authorize(C.commandCode, names: names, parameters: command.parameterBytes,
+                                         attributes: [.continueSession, .encrypt])
+        let authorizations = [auth] + otherAuthorizations
+        let response = try transport.transmit(command.frame(authorizations: authorizations))
+        guard response.responseCode == TPM2Response.success else {
+            throw .tpm(operation: operation, code: response.responseCode, detail: "TPM 2.0 response code")
+        }
+        let parts = try C.splitResponse(response, authorizations: authorizations.count)
+        var parameters = try session.checkResponse(C.commandCode, parameters: parts.parameters, auth: parts.auths[0])
+        defer { wipe(&parameters) }
+        return try C.parseParameters(handles: parts.handles, parameters)
     }
 
     /// A policy session satisfying PolicySecret(TPM_RH_ENDORSEMENT), flushed after `body`.
@@ -272,8 +314,10 @@ public final class PlatformTPM2 {
         guard label.count <= TPM2Limits.maxTaggedDigestBytes else { throw .invalidArgument("a TPM 2.0 OAEP label is at most 66 bytes") }
         guard ciphertext.count == 256 else { throw .invalidArgument("an RSA-2048 ciphertext is 256 bytes, not \(ciphertext.count)") }
         return try withLoadedKey(bind, as: .bind) { (handle) throws(LoBotError) -> [UInt8] in
-            try execute(TPM2RSADecrypt(keyHandle: handle, cipherText: ciphertext, label: label),
-                        authorizations: [.emptyPassword], "decrypt with the bind key").message.buffer
+            try withSaltedSession { (session) throws(LoBotError) -> [UInt8] in
+                try executeEncrypted(TPM2RSADecrypt(keyHandle: handle, cipherText: ciphertext, label: label), session: &session,
+                                     names: [try bind.publicArea.name()], "decrypt with the bind key").message.buffer
+            }
         }
     }
 

@@ -61,29 +61,40 @@ extension TPM2CommandBody {
     public static func parseResponse(
         _ response: TPM2Response, authorizations: Int
     ) throws(LoBotError) -> (response: Response, auths: [TPMSAuthResponse]) {
+        let parts = try splitResponse(response, authorizations: authorizations)
+        return (try parseParameters(handles: parts.handles, parts.parameters), parts.auths)
+    }
+
+    /// The response's parameters read as this command's Response; nothing may follow them.
+    public static func parseParameters(handles: [UInt32], _ parameters: [UInt8]) throws(LoBotError) -> Response {
+        var reader = ByteReader(parameters, structure: "TPM 2.0 response to command 0x\(Hex.string(UInt(commandCode.rawValue)))")
+        let value = try Response(handles: handles, parameters: &reader)
+        try reader.finish()
+        return value
+    }
+
+    /// A successful response's body in its parts: handles, parameter bytes (what rpHash covers and
+    /// response encryption encrypts) and authorizations.
+    public static func splitResponse(
+        _ response: TPM2Response, authorizations: Int
+    ) throws(LoBotError) -> (handles: [UInt32], parameters: [UInt8], auths: [TPMSAuthResponse]) {
         var reader = ByteReader(response.body, structure: "TPM 2.0 response to command 0x\(Hex.string(UInt(commandCode.rawValue)))")
         guard response.sessions == (authorizations > 0) else {
             throw reader.failure(.inconsistent("the response's tag does not match the command's sessions"), at: 0)
         }
         var handles: [UInt32] = []
         for _ in 0..<Response.handleCount { handles.append(try reader.readUInt32()) }
-        if authorizations == 0 {
-            let value = try Response(handles: handles, parameters: &reader)
-            try reader.finish()
-            return (value, [])
-        }
+        if authorizations == 0 { return (handles, try reader.readBytes(reader.remaining), []) }
         let sizeAt = reader.offset
         let size = Int(try reader.readUInt32())
         guard size <= reader.remaining else {
             throw reader.failure(.lengthTooLarge(field: "parameterSize", value: UInt64(size), maximum: UInt64(reader.remaining)), at: sizeAt)
         }
-        var parameters = ByteReader(try reader.readBytes(size), structure: reader.structure)
-        let value = try Response(handles: handles, parameters: &parameters)
-        try parameters.finish()
+        let parameters = try reader.readBytes(size)
         var auths: [TPMSAuthResponse] = []
         for _ in 0..<authorizations { auths.append(try TPMSAuthResponse.parse(from: &reader)) }
         try reader.finish()
-        return (value, auths)
+        return (handles, parameters, auths)
     }
 }
 

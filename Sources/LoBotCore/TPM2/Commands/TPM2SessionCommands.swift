@@ -27,6 +27,7 @@ public struct TPM2StartAuthSession: TPM2CommandBody, Equatable, Sendable {
     public var nonceCaller: TPM2BDigest
     public var encryptedSalt: TPM2BEncryptedSecret
     public var sessionType: UInt8
+    public var symmetric: TPMTSymDefObject
     public var authHash: TPMAlgorithm
 
     /// An unsalted, unbound session with no parameter encryption.
@@ -36,6 +37,19 @@ public struct TPM2StartAuthSession: TPM2CommandBody, Equatable, Sendable {
         self.nonceCaller = TPM2BDigest(nonceCaller)
         encryptedSalt = .empty
         self.sessionType = sessionType
+        symmetric = .null
+        self.authHash = authHash
+    }
+
+    /// A session salted with `encryptedSalt` (the salt RSA-OAEP encrypted to `tpmKey`), unbound,
+    /// with AES-128-CFB parameter encryption available.
+    public init(saltedTo tpmKey: UInt32, encryptedSalt: [UInt8], sessionType: UInt8, nonceCaller: [UInt8], authHash: TPMAlgorithm = .sha256) {
+        self.tpmKey = tpmKey
+        bind = TPM2Handle.null
+        self.nonceCaller = TPM2BDigest(nonceCaller)
+        self.encryptedSalt = TPM2BEncryptedSecret(encryptedSalt)
+        self.sessionType = sessionType
+        symmetric = .aes(keyBits: 128)
         self.authHash = authHash
     }
 
@@ -44,7 +58,7 @@ public struct TPM2StartAuthSession: TPM2CommandBody, Equatable, Sendable {
         nonceCaller.serialize(into: &writer)
         encryptedSalt.serialize(into: &writer)
         writer.write(sessionType)
-        writer.write(TPMAlgorithm.null.rawValue)
+        symmetric.serialize(into: &writer)
         writer.write(authHash.rawValue)
     }
 
