@@ -5,7 +5,7 @@
 // so each test makes its own and lets it go before a tool runs.
 import Foundation
 import LoBotCore
-import LoBotPlatform
+@testable import LoBotPlatform
 import Testing
 import TestSupport
 
@@ -148,6 +148,35 @@ import TestSupport
         let ciphertext = try tools.read("ciphertext")
         #expect(try tpm.rsaDecrypt(bind: w.bind, ciphertext: ciphertext, label: label) == message)
         #expect(throws: LoBotError.self) { try tpm.rsaDecrypt(bind: w.bind, ciphertext: ciphertext, label: []) }
+    }
+
+    @Test func saltedSessionEncryptsTheAnswerAndRefusesAForgedOne() throws {
+        let w = try Self.shared()
+        let key = try w.bind.publicArea.rsaPublicKey()
+        let message = try SecureRandom.bytes(32)
+        let ciphertext = try key.encryptOAEP(message, label: [], hash: .sha256)
+        let tpm = try w.tpm()
+        try tpm.withLoadedKey(w.bind, as: .bind) { (handle) throws(LoBotError) in
+            try tpm.withSaltedSession { (session) throws(LoBotError) in
+                let command = TPM2RSADecrypt(keyHandle: handle, cipherText: ciphertext, label: [])
+                let auth = try session.authorize(TPM2RSADecrypt.commandCode, names: [try w.bind.publicArea.name()],
+                                                 parameters: command.parameterBytes, attributes: [.continueSession, .encrypt])
+                let response = try tpm.transport.transmit(command.frame(authorizations: [auth]))
+                #expect(response.responseCode == 0)
+                let parts = try TPM2RSADecrypt.splitResponse(response, authorizations: 1)
+                // On the wire: the size, then not the plaintext.
+                #expect(parts.parameters.count == 2 + message.count)
+                #expect(Array(parts.parameters.dropFirst(2)) != message)
+                #expect(parts.auths[0].sessionAttributes.contains(.encrypt))
+                // One flipped bit of the answer and its HMAC no longer verifies.
+                var forged = parts.parameters
+                forged[2] ^= 1
+                var copy = session
+                #expect(throws: LoBotError.self) { try copy.checkResponse(TPM2RSADecrypt.commandCode, parameters: forged, auth: parts.auths[0]) }
+                let opened = try session.checkResponse(TPM2RSADecrypt.commandCode, parameters: parts.parameters, auth: parts.auths[0])
+                #expect(Array(opened.dropFirst(2)) == message)
+            }
+        }
     }
 
     @Test func signatureVerifies() throws {
