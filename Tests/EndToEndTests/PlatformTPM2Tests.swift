@@ -5,9 +5,10 @@
 // so each test makes its own and lets it go before a tool runs.
 import Foundation
 import LoBotCore
-@testable import LoBotPlatform
-import Testing
 import TestSupport
+import Testing
+
+@testable import LoBotPlatform
 
 @Suite(.serialized) struct PlatformTPM2Tests {
     final class World: @unchecked Sendable {
@@ -79,8 +80,13 @@ import TestSupport
         let ours = try w.tpm().readPCRs(pcrs)  // three TPM2_PCR_Read round trips (eight a time)
         #expect(ours.map { $0.pcr } == pcrs)
         let tools = try TemporaryDirectory("lobot-tpm2-pcrs")
-        try succeed(try w.platform.run("/usr/bin/tpm2_pcrread", ["sha256:" + pcrs.map(String.init).joined(separator: ","),
-                                                                  "-o", tools.file("pcrs"), "-F", "values"]))
+        try succeed(
+            try w.platform.run(
+                "/usr/bin/tpm2_pcrread",
+                [
+                    "sha256:" + pcrs.map(String.init).joined(separator: ","),
+                    "-o", tools.file("pcrs"), "-F", "values",
+                ]))
         #expect(ours.flatMap { $0.value } == (try tools.read("pcrs")))
         #expect(throws: LoBotError.self) { try w.tpm().readPCRs([24]) }
     }
@@ -107,13 +113,18 @@ import TestSupport
         let secret = try SecureRandom.bytes(32)
         _ = try tools.write("ek.pub", TPM2BPublic(ek).bytes)
         _ = try tools.write("secret", secret)
-        try succeed(try runProcess("/usr/bin/tpm2_makecredential", [
-            "--tcti", "none", "-u", tools.file("ek.pub"), "-s", tools.file("secret"),
-            "-n", try w.ak.publicArea.name().map { String(format: "%02x", $0) }.joined(), "-o", tools.file("credential"),
-        ]), "tpm2_makecredential")
+        try succeed(
+            try runProcess(
+                "/usr/bin/tpm2_makecredential",
+                [
+                    "--tcti", "none", "-u", tools.file("ek.pub"), "-s", tools.file("secret"),
+                    "-n", try w.ak.publicArea.name().map { String(format: "%02x", $0) }.joined(), "-o",
+                    tools.file("credential"),
+                ]), "tpm2_makecredential")
         let file = try TPM2CredentialFile(bytes: try tools.read("credential"))
         let tpm = try w.tpm()
-        #expect(try tpm.activateCredential(ak: w.ak, credentialBlob: file.credentialBlob, secret: file.secret) == secret)
+        #expect(
+            try tpm.activateCredential(ak: w.ak, credentialBlob: file.credentialBlob, secret: file.secret) == secret)
         // A tampered credential does not open (the TPM checks its integrity HMAC).
         var tampered = file.credentialBlob
         tampered.encIdentity[0] ^= 1
@@ -127,7 +138,9 @@ import TestSupport
         let nonce = try SecureRandom.bytes(20)
         let certified = try w.tpm().certify(key: w.bind, as: .bind, ak: w.ak, nonce: nonce)
         _ = try certified.verify(ak: w.ak.publicArea, nonce: nonce, kind: .bind)
-        #expect(throws: LoBotError.self) { try certified.verify(ak: w.ak.publicArea, nonce: [UInt8](repeating: 0, count: 20), kind: .bind) }
+        #expect(throws: LoBotError.self) {
+            try certified.verify(ak: w.ak.publicArea, nonce: [UInt8](repeating: 0, count: 20), kind: .bind)
+        }
     }
 
     @Test func rsaDecryptOpensOpenSSLsOAEP() throws {
@@ -138,12 +151,16 @@ import TestSupport
         let message = try SecureRandom.bytes(48)
         _ = try tools.write("message", message)
         let label = Array("LOBOT\0".utf8)
-        try succeed(try runProcess("/usr/bin/openssl", [
-            "pkeyutl", "-encrypt", "-pubin", "-keyform", "DER", "-inkey", tools.file("bind.der"),
-            "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha256",
-            "-pkeyopt", "rsa_oaep_label:" + label.map { String(format: "%02x", $0) }.joined(),
-            "-in", tools.file("message"), "-out", tools.file("ciphertext"),
-        ]), "openssl pkeyutl")
+        try succeed(
+            try runProcess(
+                "/usr/bin/openssl",
+                [
+                    "pkeyutl", "-encrypt", "-pubin", "-keyform", "DER", "-inkey", tools.file("bind.der"),
+                    "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt",
+                    "rsa_mgf1_md:sha256",
+                    "-pkeyopt", "rsa_oaep_label:" + label.map { String(format: "%02x", $0) }.joined(),
+                    "-in", tools.file("message"), "-out", tools.file("ciphertext"),
+                ]), "openssl pkeyutl")
         let tpm = try w.tpm()
         let ciphertext = try tools.read("ciphertext")
         #expect(try tpm.rsaDecrypt(bind: w.bind, ciphertext: ciphertext, label: label) == message)
@@ -159,8 +176,9 @@ import TestSupport
         try tpm.withLoadedKey(w.bind, as: .bind) { (handle) throws(LoBotError) in
             try tpm.withSaltedSession { (session) throws(LoBotError) in
                 let command = TPM2RSADecrypt(keyHandle: handle, cipherText: ciphertext, label: [])
-                let auth = try session.authorize(TPM2RSADecrypt.commandCode, names: [try w.bind.publicArea.name()],
-                                                 parameters: command.parameterBytes, attributes: [.continueSession, .encrypt])
+                let auth = try session.authorize(
+                    TPM2RSADecrypt.commandCode, names: [try w.bind.publicArea.name()],
+                    parameters: command.parameterBytes, attributes: [.continueSession, .encrypt])
                 let response = try tpm.transport.transmit(command.frame(authorizations: [auth]))
                 #expect(response.responseCode == 0)
                 let parts = try TPM2RSADecrypt.splitResponse(response, authorizations: 1)
@@ -172,8 +190,11 @@ import TestSupport
                 var forged = parts.parameters
                 forged[2] ^= 1
                 var copy = session
-                #expect(throws: LoBotError.self) { try copy.checkResponse(TPM2RSADecrypt.commandCode, parameters: forged, auth: parts.auths[0]) }
-                let opened = try session.checkResponse(TPM2RSADecrypt.commandCode, parameters: parts.parameters, auth: parts.auths[0])
+                #expect(throws: LoBotError.self) {
+                    try copy.checkResponse(TPM2RSADecrypt.commandCode, parameters: forged, auth: parts.auths[0])
+                }
+                let opened = try session.checkResponse(
+                    TPM2RSADecrypt.commandCode, parameters: parts.parameters, auth: parts.auths[0])
                 #expect(Array(opened.dropFirst(2)) == message)
             }
         }
@@ -194,12 +215,20 @@ import TestSupport
 
         // A key tpm2_create made with its default attributes (sign | decrypt, no noDA).
         let tools = try TemporaryDirectory("lobot-tpm2-foreign")
-        try succeed(try w.platform.run("/usr/bin/tpm2_createprimary", ["-C", "o", "-G", "ecc", "-c", tools.file("primary.ctx")]))
-        try succeed(try w.platform.run("/usr/bin/tpm2_create", ["-C", tools.file("primary.ctx"), "-G", "rsa2048",
-                                                                "-u", tools.file("key.pub"), "-r", tools.file("key.priv")]))
+        try succeed(
+            try w.platform.run(
+                "/usr/bin/tpm2_createprimary", ["-C", "o", "-G", "ecc", "-c", tools.file("primary.ctx")]))
+        try succeed(
+            try w.platform.run(
+                "/usr/bin/tpm2_create",
+                [
+                    "-C", tools.file("primary.ctx"), "-G", "rsa2048",
+                    "-u", tools.file("key.pub"), "-r", tools.file("key.priv"),
+                ]))
         try succeed(try w.platform.run("/usr/bin/tpm2_flushcontext", ["-t"]))
-        let foreign = TPM2KeyBlob(kind: .signing, privatePart: try TPM2BPrivate(bytes: try tools.read("key.priv")),
-                                  publicPart: try TPM2BPublic(bytes: try tools.read("key.pub")))
+        let foreign = TPM2KeyBlob(
+            kind: .signing, privatePart: try TPM2BPrivate(bytes: try tools.read("key.priv")),
+            publicPart: try TPM2BPublic(bytes: try tools.read("key.pub")))
         let tpm = try w.tpm()
         for (blob, kind) in [(foreign, TPM2KeyKind.signing), (foreign.withKind(.bind), .bind)] {
             do {
@@ -211,7 +240,10 @@ import TestSupport
                 Issue.record("a foreign key blob was used")
             } catch {
                 // Refused by the shape check, not by the TPM.
-                guard case .invalidArgument = error else { Issue.record("refused by the TPM: \(error)"); continue }
+                guard case .invalidArgument = error else {
+                    Issue.record("refused by the TPM: \(error)")
+                    continue
+                }
             }
         }
         // A LoBot key blob of another kind is refused too.
@@ -226,11 +258,15 @@ import TestSupport
             _ = try tpm.quote(ak: w.ak, pcrs: [0, 16], nonce: nonce)
             _ = try tpm.certify(key: w.signing, as: .signing, ak: w.ak, nonce: nonce)
             // Failures inside a loaded key and a policy session: a credential the TPM refuses.
-            let bogus = TPM2BIDObject(integrityHMAC: [UInt8](repeating: 1, count: 32), encIdentity: [UInt8](repeating: 2, count: 34))
+            let bogus = TPM2BIDObject(
+                integrityHMAC: [UInt8](repeating: 1, count: 32), encIdentity: [UInt8](repeating: 2, count: 34))
             #expect(throws: LoBotError.self) {
-                try tpm.activateCredential(ak: w.ak, credentialBlob: bogus, secret: TPM2BEncryptedSecret([UInt8](repeating: 3, count: 256)))
+                try tpm.activateCredential(
+                    ak: w.ak, credentialBlob: bogus, secret: TPM2BEncryptedSecret([UInt8](repeating: 3, count: 256)))
             }
-            #expect(throws: LoBotError.self) { try tpm.rsaDecrypt(bind: w.bind, ciphertext: [UInt8](repeating: 4, count: 256), label: []) }
+            #expect(throws: LoBotError.self) {
+                try tpm.rsaDecrypt(bind: w.bind, ciphertext: [UInt8](repeating: 4, count: 256), label: [])
+            }
         }
         for kind in ["handles-transient", "handles-loaded-session", "handles-saved-session"] {
             let listed = try succeed(try w.platform.run("/usr/bin/tpm2_getcap", [kind]), "tpm2_getcap \(kind)")
@@ -245,19 +281,25 @@ import TestSupport
         try succeed(try w.platform.run("/usr/bin/tpm2_evictcontrol", ["-C", "o", "-c", "0x81010001"]))
         defer {
             // Put it back as swtpm_setup left it (the same key: template L-1 under the same seed).
-            _ = try? w.platform.run("/usr/bin/tpm2_createek", ["-c", "0x81010001", "-G", "rsa", "-u", tools.file("ek.pub")])
+            _ = try? w.platform.run(
+                "/usr/bin/tpm2_createek", ["-c", "0x81010001", "-G", "rsa", "-u", tools.file("ek.pub")])
         }
         let tpm = try w.tpm()
         #expect(try tpm.endorsementKey() == persistent)
         // And it activates credentials as the persistent one did.
         _ = try tools.write("ek.pub", TPM2BPublic(persistent).bytes)
         _ = try tools.write("secret", [UInt8](repeating: 7, count: 16))
-        try succeed(try runProcess("/usr/bin/tpm2_makecredential", [
-            "--tcti", "none", "-u", tools.file("ek.pub"), "-s", tools.file("secret"),
-            "-n", try w.ak.publicArea.name().map { String(format: "%02x", $0) }.joined(), "-o", tools.file("credential"),
-        ]), "tpm2_makecredential")
+        try succeed(
+            try runProcess(
+                "/usr/bin/tpm2_makecredential",
+                [
+                    "--tcti", "none", "-u", tools.file("ek.pub"), "-s", tools.file("secret"),
+                    "-n", try w.ak.publicArea.name().map { String(format: "%02x", $0) }.joined(), "-o",
+                    tools.file("credential"),
+                ]), "tpm2_makecredential")
         let file = try TPM2CredentialFile(bytes: try tools.read("credential"))
-        #expect(try tpm.activateCredential(ak: w.ak, credentialBlob: file.credentialBlob, secret: file.secret)
+        #expect(
+            try tpm.activateCredential(ak: w.ak, credentialBlob: file.credentialBlob, secret: file.secret)
                 == [UInt8](repeating: 7, count: 16))
     }
 

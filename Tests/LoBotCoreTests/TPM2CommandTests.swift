@@ -4,8 +4,8 @@
 // response whose parameterSize, authorization count or tag do not fit the command is refused; the
 // key blob LoBot keeps passes the battery; the EK template L-1 makes the fixture EK's public area.
 import LoBotCore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct TPM2CommandTests {
     static func fixture(_ name: String) throws -> [UInt8] { try realFixture("tpm2", name) }
@@ -23,17 +23,21 @@ import TestSupport
     @Test func passwordAuthorizationLayout() throws {
         // TPM_RS_PW, empty nonce, continueSession, empty password (Part 1, 19.8.4).
         try checkWireStructure(TPMSAuthCommand.emptyPassword, known: hexBytes("40000009 0000 01 0000"))
-        try checkWireStructure(TPMSAuthResponse(nonce: [], sessionAttributes: .continueSession, hmac: []),
-                               known: hexBytes("0000 01 0000"))
+        try checkWireStructure(
+            TPMSAuthResponse(nonce: [], sessionAttributes: .continueSession, hmac: []),
+            known: hexBytes("0000 01 0000"))
         // TPM2_PCR_Extend of PCR 16 with a password: handle, authorizationSize 9, the auth, TPML_DIGEST_VALUES.
         let digest = [UInt8](repeating: 0xab, count: 32)
         let frame = TPM2PCRExtend(pcr: 16, digests: [(.sha256, digest)]).frame(authorizations: [.emptyPassword])
-        #expect(frame.bytes == hexBytes("8002 00000041 00000182 00000010 00000009 40000009 0000 01 0000 00000001 000b") + digest)
+        #expect(
+            frame.bytes == hexBytes("8002 00000041 00000182 00000010 00000009 40000009 0000 01 0000 00000001 000b")
+                + digest)
     }
 
     @Test func nvPublicLayout() throws {
-        let counter = TPMSNVPublic(nvIndex: 0x0180_4C42, nameAlg: .sha256,
-                                   attributes: [.counter, .ownerWrite, .authWrite, .ownerRead, .authRead, .noDA], dataSize: 8)
+        let counter = TPMSNVPublic(
+            nvIndex: 0x0180_4C42, nameAlg: .sha256,
+            attributes: [.counter, .ownerWrite, .authWrite, .ownerRead, .authRead, .noDA], dataSize: 8)
         try checkWireStructure(counter, known: hexBytes("01804c42 000b 02060016 0000 0008"))
         #expect(counter.attributes.type == 1)
     }
@@ -42,11 +46,13 @@ import TestSupport
         // NV_Increment answered as a command with one password authorization: parameterSize 0, one TPMS_AUTH_RESPONSE.
         let good = TPM2Response(sessions: true, responseCode: 0, body: hexBytes("00000000 0000 01 0000"))
         _ = try TPM2NVIncrement.parseResponse(good, authorizations: 1)
+        // parameterSize past the parameters; no authorization back; a trailing byte; a tag without
+        // sessions; sessions for a command sent without; a huge parameterSize.
         let bad: [(TPM2Response, Int)] = [
-            (TPM2Response(sessions: true, responseCode: 0, body: hexBytes("00000001 0000 01 0000")), 1),  // parameterSize past the parameters
-            (TPM2Response(sessions: true, responseCode: 0, body: hexBytes("00000000")), 1),  // no authorization back
-            (TPM2Response(sessions: true, responseCode: 0, body: hexBytes("00000000 0000 01 0000 00")), 1),  // trailing byte
-            (TPM2Response(sessions: false, responseCode: 0, body: []), 1),  // tag without sessions
+            (TPM2Response(sessions: true, responseCode: 0, body: hexBytes("00000001 0000 01 0000")), 1),
+            (TPM2Response(sessions: true, responseCode: 0, body: hexBytes("00000000")), 1),
+            (TPM2Response(sessions: true, responseCode: 0, body: hexBytes("00000000 0000 01 0000 00")), 1),
+            (TPM2Response(sessions: false, responseCode: 0, body: []), 1),
             (TPM2Response(sessions: true, responseCode: 0, body: hexBytes("00000000 0000 01 0000")), 0),
             (TPM2Response(sessions: true, responseCode: 0, body: hexBytes("ffffffff 0000 01 0000")), 1),
         ]

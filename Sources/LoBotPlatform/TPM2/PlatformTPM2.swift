@@ -55,7 +55,9 @@ public final class PlatformTPM2 {
     }
 
     /// The response code of `command`, for the commands whose failure LoBot tells apart.
-    func responseCode<C: TPM2CommandBody>(_ command: C, authorizations: [TPMSAuthCommand] = []) throws(LoBotError) -> UInt32 {
+    func responseCode<C: TPM2CommandBody>(_ command: C, authorizations: [TPMSAuthCommand] = []) throws(LoBotError)
+        -> UInt32
+    {
         try transport.transmit(command.frame(authorizations: authorizations)).responseCode
     }
 
@@ -90,11 +92,14 @@ public final class PlatformTPM2 {
                 out.hash == TPMAlgorithm.sha256.rawValue
             else { throw .invalidArgument("the TPM has no SHA-256 PCR bank") }
             let got = out.pcrs
-            guard !got.isEmpty, got.allSatisfy({ remaining.contains($0) }), got.count == answer.pcrValues.digests.count else {
+            guard !got.isEmpty, got.allSatisfy({ remaining.contains($0) }), got.count == answer.pcrValues.digests.count
+            else {
                 throw .invalidArgument("the TPM answered TPM2_PCR_Read with PCRs that were not asked for")
             }
             for (pcr, value) in zip(got, answer.pcrValues.digests) {
-                guard value.count == 32 else { throw .invalidArgument("the TPM's SHA-256 PCR \(pcr) is \(value.count) bytes") }
+                guard value.count == 32 else {
+                    throw .invalidArgument("the TPM's SHA-256 PCR \(pcr) is \(value.count) bytes")
+                }
                 values.append((pcr, value))
             }
             remaining.removeAll { got.contains($0) }
@@ -106,8 +111,9 @@ public final class PlatformTPM2 {
     public func extend(pcr: Int, digest: [UInt8]) throws(LoBotError) {
         guard pcr >= 0, pcr < 24 else { throw .invalidArgument("PCR \(pcr) is not one of a TPM 2.0's 24") }
         guard digest.count == 32 else { throw .invalidArgument("a SHA-256 extend takes 32 bytes, not \(digest.count)") }
-        _ = try execute(TPM2PCRExtend(pcr: UInt32(pcr), digests: [(.sha256, digest)]),
-                        authorizations: [.emptyPassword], "extend PCR \(pcr)")
+        _ = try execute(
+            TPM2PCRExtend(pcr: UInt32(pcr), digests: [(.sha256, digest)]),
+            authorizations: [.emptyPassword], "extend PCR \(pcr)")
     }
 
     // MARK: The EK
@@ -123,10 +129,12 @@ public final class PlatformTPM2 {
             return try body(TPM2Handle.persistentRSAEK, key)
         }
         guard TPM2ResponseCode.isHandleError(response.responseCode) else {
-            throw .tpm(operation: "read the EK's public area", code: response.responseCode, detail: "TPM 2.0 response code")
+            throw .tpm(
+                operation: "read the EK's public area", code: response.responseCode, detail: "TPM 2.0 response code")
         }
-        let created = try execute(TPM2CreatePrimary(hierarchy: TPM2Handle.endorsement, template: TPM2EndorsementKey.template),
-                                  authorizations: [.emptyPassword], "create the EK")
+        let created = try execute(
+            TPM2CreatePrimary(hierarchy: TPM2Handle.endorsement, template: TPM2EndorsementKey.template),
+            authorizations: [.emptyPassword], "create the EK")
         defer { flush(created.objectHandle) }
         try TPM2EndorsementKey.check(created.outPublic.publicArea)
         return try body(created.objectHandle, created.outPublic.publicArea)
@@ -146,9 +154,13 @@ public final class PlatformTPM2 {
     /// the index allows it, else the index's own.
     func readNV(_ index: UInt32, what: String) throws(LoBotError) -> [UInt8] {
         let response = try transport.transmit(TPM2NVReadPublic(nvIndex: index).frame())
-        if TPM2ResponseCode.isHandleError(response.responseCode) { throw .notFound("\(what) (NV index 0x\(Hex.string(UInt(index))))") }
+        if TPM2ResponseCode.isHandleError(response.responseCode) {
+            throw .notFound("\(what) (NV index 0x\(Hex.string(UInt(index))))")
+        }
         guard response.responseCode == TPM2Response.success else {
-            throw .tpm(operation: "read the public area of \(what)", code: response.responseCode, detail: "TPM 2.0 response code")
+            throw .tpm(
+                operation: "read the public area of \(what)", code: response.responseCode,
+                detail: "TPM 2.0 response code")
         }
         let nvPublic = try TPM2NVReadPublic.parseResponse(response, authorizations: 0).response.nvPublic
         let authHandle: UInt32
@@ -163,8 +175,9 @@ public final class PlatformTPM2 {
         var data: [UInt8] = []
         while data.count < size {
             let chunk = min(Self.nvChunk, size - data.count)
-            let read = try execute(TPM2NVRead(authHandle: authHandle, nvIndex: index, size: UInt16(chunk), offset: UInt16(data.count)),
-                                   authorizations: [.emptyPassword], "read \(what)")
+            let read = try execute(
+                TPM2NVRead(authHandle: authHandle, nvIndex: index, size: UInt16(chunk), offset: UInt16(data.count)),
+                authorizations: [.emptyPassword], "read \(what)")
             guard read.data.buffer.count == chunk else {
                 throw .invalidArgument("the TPM returned \(read.data.buffer.count) bytes of \(what) for \(chunk) asked")
             }
@@ -178,8 +191,9 @@ public final class PlatformTPM2 {
     /// The storage primary's handle, created on first use.
     func storageKey() throws(LoBotError) -> UInt32 {
         if let handle = storageHandle { return handle }
-        let created = try execute(TPM2CreatePrimary(hierarchy: TPM2Handle.owner, template: TPM2KeyKind.storage.template),
-                                  authorizations: [.emptyPassword], "create the storage primary")
+        let created = try execute(
+            TPM2CreatePrimary(hierarchy: TPM2Handle.owner, template: TPM2KeyKind.storage.template),
+            authorizations: [.emptyPassword], "create the storage primary")
         storageHandle = created.objectHandle
         storagePublic = created.outPublic.publicArea
         return created.objectHandle
@@ -188,8 +202,9 @@ public final class PlatformTPM2 {
     /// A new key of `kind` (attestation, bind or signing) under the storage primary.
     public func createKey(_ kind: TPM2KeyKind) throws(LoBotError) -> TPM2KeyBlob {
         guard kind != .storage else { throw .invalidArgument("the storage primary is not kept as a key blob") }
-        let created = try execute(TPM2Create(parent: try storageKey(), template: kind.template),
-                                  authorizations: [.emptyPassword], "create the \(kind.name)")
+        let created = try execute(
+            TPM2Create(parent: try storageKey(), template: kind.template),
+            authorizations: [.emptyPassword], "create the \(kind.name)")
         try kind.check(created.outPublic.publicArea)
         return TPM2KeyBlob(kind: kind, privatePart: created.outPrivate, publicPart: created.outPublic)
     }
@@ -200,10 +215,13 @@ public final class PlatformTPM2 {
     func withLoadedKey<T>(
         _ blob: TPM2KeyBlob, as kind: TPM2KeyKind, _ body: (UInt32) throws(LoBotError) -> T
     ) throws(LoBotError) -> T {
-        guard blob.kind == kind else { throw .invalidArgument("the key blob holds a \(blob.kind.name), not a \(kind.name)") }
+        guard blob.kind == kind else {
+            throw .invalidArgument("the key blob holds a \(blob.kind.name), not a \(kind.name)")
+        }
         try kind.check(blob.publicArea)
-        let loaded = try execute(TPM2Load(parent: try storageKey(), inPrivate: blob.privatePart, inPublic: blob.publicPart),
-                                 authorizations: [.emptyPassword], "load the \(kind.name)")
+        let loaded = try execute(
+            TPM2Load(parent: try storageKey(), inPrivate: blob.privatePart, inPublic: blob.publicPart),
+            authorizations: [.emptyPassword], "load the \(kind.name)")
         defer { flush(loaded.objectHandle) }
         return try body(loaded.objectHandle)
     }
@@ -220,10 +238,13 @@ public final class PlatformTPM2 {
             try withEndorsementKey { (ekHandle, ek) throws(LoBotError) -> [UInt8] in
                 try withSaltedSession { (session) throws(LoBotError) -> [UInt8] in
                     try withEndorsementPolicy { (policy) throws(LoBotError) -> [UInt8] in
-                        let command = TPM2ActivateCredential(activateHandle: akHandle, keyHandle: ekHandle,
-                                                             credentialBlob: credentialBlob, secret: secret)
-                        return try executeEncrypted(command, session: &session, names: [try ak.publicArea.name(), try ek.name()],
-                                                    otherAuthorizations: [.policy(policy)], "activate the credential").certInfo.buffer
+                        let command = TPM2ActivateCredential(
+                            activateHandle: akHandle, keyHandle: ekHandle,
+                            credentialBlob: credentialBlob, secret: secret)
+                        return try executeEncrypted(
+                            command, session: &session, names: [try ak.publicArea.name(), try ek.name()],
+                            otherAuthorizations: [.policy(policy)], "activate the credential"
+                        ).certInfo.buffer
                     }
                 }
             }
@@ -234,15 +255,20 @@ public final class PlatformTPM2 {
     /// key wiped afterwards.
     func withSaltedSession<T>(_ body: (inout TPM2HMACSession) throws(LoBotError) -> T) throws(LoBotError) -> T {
         let saltKey = try storageKey()
-        guard let saltPublic = storagePublic else { throw .invalidArgument("the storage primary's public area is unknown") }
+        guard let saltPublic = storagePublic else {
+            throw .invalidArgument("the storage primary's public area is unknown")
+        }
         var salt = try TPM2HMACSession.salt(for: saltPublic)
         defer { wipe(&salt.salt) }
         let nonceCaller = try SecureRandom.bytes(32)
-        let started = try execute(TPM2StartAuthSession(saltedTo: saltKey, encryptedSalt: salt.encrypted, sessionType: TPM2StartAuthSession.hmac,
-                                                       nonceCaller: nonceCaller), "start a salted session")
+        let started = try execute(
+            TPM2StartAuthSession(
+                saltedTo: saltKey, encryptedSalt: salt.encrypted, sessionType: TPM2StartAuthSession.hmac,
+                nonceCaller: nonceCaller), "start a salted session")
         defer { flush(started.sessionHandle) }
-        var session = try TPM2HMACSession(handle: started.sessionHandle, salt: salt.salt, nonceCaller: nonceCaller,
-                                          nonceTPM: started.nonceTPM.buffer)
+        var session = try TPM2HMACSession(
+            handle: started.sessionHandle, salt: salt.salt, nonceCaller: nonceCaller,
+            nonceTPM: started.nonceTPM.buffer)
         defer { session.wipeKey() }
         return try body(&session)
     }
@@ -250,10 +276,12 @@ public final class PlatformTPM2 {
     /// Sends `command` with `session` authorizing its first handle and encrypting the first
     /// response parameter (then `otherAuthorizations`); checks the response HMAC and decrypts.
     func executeEncrypted<C: TPM2CommandBody>(
-        _ command: C, session: inout TPM2HMACSession, names: [[UInt8]], otherAuthorizations: [TPMSAuthCommand] = [], _ operation: String
+        _ command: C, session: inout TPM2HMACSession, names: [[UInt8]], otherAuthorizations: [TPMSAuthCommand] = [],
+        _ operation: String
     ) throws(LoBotError) -> C.Response {
-        let auth = try session.authorize(C.commandCode, names: names, parameters: command.parameterBytes,
-                                         attributes: [.continueSession, .encrypt])
+        let auth = try session.authorize(
+            C.commandCode, names: names, parameters: command.parameterBytes,
+            attributes: [.continueSession, .encrypt])
         let authorizations = [auth] + otherAuthorizations
         let response = try transport.transmit(command.frame(authorizations: authorizations))
         guard response.responseCode == TPM2Response.success else {
@@ -267,11 +295,13 @@ public final class PlatformTPM2 {
 
     /// A policy session satisfying PolicySecret(TPM_RH_ENDORSEMENT), flushed after `body`.
     func withEndorsementPolicy<T>(_ body: (UInt32) throws(LoBotError) -> T) throws(LoBotError) -> T {
-        let started = try execute(TPM2StartAuthSession(sessionType: TPM2StartAuthSession.policy, nonceCaller: try SecureRandom.bytes(32)),
-                                  "start a policy session")
+        let started = try execute(
+            TPM2StartAuthSession(sessionType: TPM2StartAuthSession.policy, nonceCaller: try SecureRandom.bytes(32)),
+            "start a policy session")
         defer { flush(started.sessionHandle) }
-        _ = try execute(TPM2PolicySecret(authHandle: TPM2Handle.endorsement, policySession: started.sessionHandle),
-                        authorizations: [.emptyPassword], "satisfy the EK's policy")
+        _ = try execute(
+            TPM2PolicySecret(authHandle: TPM2Handle.endorsement, policySession: started.sessionHandle),
+            authorizations: [.emptyPassword], "satisfy the EK's policy")
         return try body(started.sessionHandle)
     }
 
@@ -279,29 +309,38 @@ public final class PlatformTPM2 {
     /// quote and checked against its PCR digest, so a PCR extended in between is an error, not a
     /// wrong file).
     public func quote(ak: TPM2KeyBlob, pcrs: [Int], nonce: [UInt8]) throws(LoBotError) -> TPM2PlatformQuote {
-        guard nonce.count <= TPM2Limits.maxTaggedDigestBytes else { throw .invalidArgument("a quote's nonce is at most 66 bytes") }
+        guard nonce.count <= TPM2Limits.maxTaggedDigestBytes else {
+            throw .invalidArgument("a quote's nonce is at most 66 bytes")
+        }
         let values = try readPCRs(pcrs)  // validates the PCR numbers first
         let selection = TPMLPCRSelection([TPMSPCRSelection(.sha256, pcrs: values.map { $0.pcr })])
         let signed = try withLoadedKey(ak, as: .attestation) { (handle) throws(LoBotError) in
-            try execute(TPM2Quote(signHandle: handle, qualifyingData: nonce, selection: selection),
-                        authorizations: [.emptyPassword], "quote")
+            try execute(
+                TPM2Quote(signHandle: handle, qualifyingData: nonce, selection: selection),
+                authorizations: [.emptyPassword], "quote")
         }
         let after = try readPCRs(pcrs)
         guard let info = signed.attest.quote,
             info.pcrDigest.buffer == (try Digest.sha256(after.flatMap { $0.value })),
             after.map({ $0.value }) == values.map({ $0.value })
         else { throw .pcrMismatch("the PCRs changed while the TPM 2.0 quoted them; quote again") }
-        return TPM2PlatformQuote(attestBytes: signed.attestBytes, attest: signed.attest, signature: signed.signature,
-                                 values: after.map { $0.value })
+        return TPM2PlatformQuote(
+            attestBytes: signed.attestBytes, attest: signed.attest, signature: signed.signature,
+            values: after.map { $0.value })
     }
 
     /// TPM2_Certify of `key` (a `kind` key) by `ak` with `nonce`.
-    public func certify(key: TPM2KeyBlob, as kind: TPM2KeyKind, ak: TPM2KeyBlob, nonce: [UInt8]) throws(LoBotError) -> TPM2CertifiedKey {
-        guard nonce.count <= TPM2Limits.maxTaggedDigestBytes else { throw .invalidArgument("a certification's nonce is at most 66 bytes") }
+    public func certify(key: TPM2KeyBlob, as kind: TPM2KeyKind, ak: TPM2KeyBlob, nonce: [UInt8]) throws(LoBotError)
+        -> TPM2CertifiedKey
+    {
+        guard nonce.count <= TPM2Limits.maxTaggedDigestBytes else {
+            throw .invalidArgument("a certification's nonce is at most 66 bytes")
+        }
         let signed = try withLoadedKey(key, as: kind) { (keyHandle) throws(LoBotError) in
             try withLoadedKey(ak, as: .attestation) { (akHandle) throws(LoBotError) in
-                try execute(TPM2Certify(object: keyHandle, signHandle: akHandle, qualifyingData: nonce),
-                            authorizations: [.emptyPassword, .emptyPassword], "certify the \(kind.name)")
+                try execute(
+                    TPM2Certify(object: keyHandle, signHandle: akHandle, qualifyingData: nonce),
+                    authorizations: [.emptyPassword, .emptyPassword], "certify the \(kind.name)")
             }
         }
         return TPM2CertifiedKey(key: key.publicArea, certifyInfo: signed.attest, signature: signed.signature)
@@ -310,13 +349,21 @@ public final class PlatformTPM2 {
     /// RSA-OAEP (SHA-256) decryption with the bind key; `label` empty or ending in a zero byte (the
     /// TPM's rule). The caller wipes the result.
     public func rsaDecrypt(bind: TPM2KeyBlob, ciphertext: [UInt8], label: [UInt8]) throws(LoBotError) -> [UInt8] {
-        guard label.isEmpty || label.last == 0 else { throw .invalidArgument("a TPM 2.0 OAEP label must end in a zero byte") }
-        guard label.count <= TPM2Limits.maxTaggedDigestBytes else { throw .invalidArgument("a TPM 2.0 OAEP label is at most 66 bytes") }
-        guard ciphertext.count == 256 else { throw .invalidArgument("an RSA-2048 ciphertext is 256 bytes, not \(ciphertext.count)") }
+        guard label.isEmpty || label.last == 0 else {
+            throw .invalidArgument("a TPM 2.0 OAEP label must end in a zero byte")
+        }
+        guard label.count <= TPM2Limits.maxTaggedDigestBytes else {
+            throw .invalidArgument("a TPM 2.0 OAEP label is at most 66 bytes")
+        }
+        guard ciphertext.count == 256 else {
+            throw .invalidArgument("an RSA-2048 ciphertext is 256 bytes, not \(ciphertext.count)")
+        }
         return try withLoadedKey(bind, as: .bind) { (handle) throws(LoBotError) -> [UInt8] in
             try withSaltedSession { (session) throws(LoBotError) -> [UInt8] in
-                try executeEncrypted(TPM2RSADecrypt(keyHandle: handle, cipherText: ciphertext, label: label), session: &session,
-                                     names: [try bind.publicArea.name()], "decrypt with the bind key").message.buffer
+                try executeEncrypted(
+                    TPM2RSADecrypt(keyHandle: handle, cipherText: ciphertext, label: label), session: &session,
+                    names: [try bind.publicArea.name()], "decrypt with the bind key"
+                ).message.buffer
             }
         }
     }
@@ -325,8 +372,11 @@ public final class PlatformTPM2 {
     public func sign(key: TPM2KeyBlob, digest: [UInt8]) throws(LoBotError) -> TPMTSignature {
         guard digest.count == 32 else { throw .invalidArgument("a SHA-256 digest is 32 bytes, not \(digest.count)") }
         return try withLoadedKey(key, as: .signing) { (handle) throws(LoBotError) in
-            try execute(TPM2Sign(keyHandle: handle, digest: digest), authorizations: [.emptyPassword], "sign with the signing key")
-                .signature
+            try execute(
+                TPM2Sign(keyHandle: handle, digest: digest), authorizations: [.emptyPassword],
+                "sign with the signing key"
+            )
+            .signature
         }
     }
 
@@ -339,12 +389,16 @@ public final class PlatformTPM2 {
         var written = false
         if TPM2ResponseCode.isHandleError(response.responseCode) {
             let attributes: TPMANV = [.counter, .ownerWrite, .authWrite, .ownerRead, .authRead, .noDA]
-            _ = try execute(TPM2NVDefineSpace(authHandle: TPM2Handle.owner,
-                                              publicInfo: TPMSNVPublic(nvIndex: index, nameAlg: .sha256, attributes: attributes, dataSize: 8)),
-                            authorizations: [.emptyPassword], "define the counter")
+            _ = try execute(
+                TPM2NVDefineSpace(
+                    authHandle: TPM2Handle.owner,
+                    publicInfo: TPMSNVPublic(nvIndex: index, nameAlg: .sha256, attributes: attributes, dataSize: 8)),
+                authorizations: [.emptyPassword], "define the counter")
         } else {
             guard response.responseCode == TPM2Response.success else {
-                throw .tpm(operation: "read the counter's public area", code: response.responseCode, detail: "TPM 2.0 response code")
+                throw .tpm(
+                    operation: "read the counter's public area", code: response.responseCode,
+                    detail: "TPM 2.0 response code")
             }
             let nvPublic = try TPM2NVReadPublic.parseResponse(response, authorizations: 0).response.nvPublic
             guard nvPublic.attributes.type == 1, nvPublic.dataSize == 8 else {
@@ -353,11 +407,13 @@ public final class PlatformTPM2 {
             written = nvPublic.attributes.contains(.written)
         }
         if !written || increment {
-            _ = try execute(TPM2NVIncrement(authHandle: TPM2Handle.owner, nvIndex: index), authorizations: [.emptyPassword],
-                            "increment the counter")
+            _ = try execute(
+                TPM2NVIncrement(authHandle: TPM2Handle.owner, nvIndex: index), authorizations: [.emptyPassword],
+                "increment the counter")
         }
-        let read = try execute(TPM2NVRead(authHandle: TPM2Handle.owner, nvIndex: index, size: 8, offset: 0),
-                               authorizations: [.emptyPassword], "read the counter")
+        let read = try execute(
+            TPM2NVRead(authHandle: TPM2Handle.owner, nvIndex: index, size: 8, offset: 0),
+            authorizations: [.emptyPassword], "read the counter")
         var reader = ByteReader(read.data.buffer, structure: "TPM 2.0 counter")
         let value = try reader.readUInt64()
         try reader.finish()

@@ -38,14 +38,17 @@ public enum TPM2Target: Equatable, Sendable {
             }
             let host = String(rest[rest.startIndex..<colon])
             guard host == "127.0.0.1" || host == "localhost" else {
-                throw .invalidArgument("\(Self.environmentVariable)=\(text): LoBot reaches a TPM over TCP on this machine only (127.0.0.1)")
+                throw .invalidArgument(
+                    "\(Self.environmentVariable)=\(text): LoBot reaches a TPM over TCP on this machine only (127.0.0.1)"
+                )
             }
             guard let port = UInt16(String(rest[rest.index(after: colon)...])), port != 0 else {
                 throw .invalidArgument("\(Self.environmentVariable)=\(text) has no valid port")
             }
             self = .tcp(port: port)
         } else {
-            throw .invalidArgument("\(Self.environmentVariable)=\(text) is not a device path, unix:PATH or tcp:127.0.0.1:PORT")
+            throw .invalidArgument(
+                "\(Self.environmentVariable)=\(text) is not a device path, unix:PATH or tcp:127.0.0.1:PORT")
         }
     }
 
@@ -84,7 +87,8 @@ public final class TPM2Transport {
     public func transmit(_ command: TPM2Command) throws(LoBotError) -> TPM2Response {
         let bytes = command.bytes
         guard bytes.count <= TPM2Limits.maxMessageBytes else {
-            throw .invalidArgument("a \(bytes.count)-byte TPM 2.0 command is larger than \(TPM2Limits.maxMessageBytes) bytes")
+            throw .invalidArgument(
+                "a \(bytes.count)-byte TPM 2.0 command is larger than \(TPM2Limits.maxMessageBytes) bytes")
         }
         try RawIO.writeAll(fd, bytes)
         var buffer = [UInt8](repeating: 0, count: TPM2Limits.maxMessageBytes)
@@ -95,14 +99,16 @@ public final class TPM2Transport {
             // The kernel hands over the whole response to one read; a shorter read could lose the rest.
             have = try RawIO.read(fd, into: &buffer)
             guard have >= TPM2Command.headerLength, have == Self.declaredSize(buffer) else {
-                throw .invalidArgument("the TPM 2.0 at \(target.description) answered with \(have) bytes, not a whole response")
+                throw .invalidArgument(
+                    "the TPM 2.0 at \(target.description) answered with \(have) bytes, not a whole response")
             }
         }
         var expected = TPM2Command.headerLength
         while have < expected {
             let n = try RawIO.readFully(fd, into: &buffer, start: have, count: expected - have)
             guard n > 0 else {
-                throw .invalidArgument("the TPM 2.0 at \(target.description) closed the connection after \(have) bytes of a response")
+                throw .invalidArgument(
+                    "the TPM 2.0 at \(target.description) closed the connection after \(have) bytes of a response")
             }
             have += n
             if expected == TPM2Command.headerLength {

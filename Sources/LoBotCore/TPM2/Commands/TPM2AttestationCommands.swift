@@ -18,7 +18,8 @@ public struct TPM2SignedAttestation: TPM2ResponseBody, Equatable, Sendable {
     public var signature: TPMTSignature
 
     public init(handles: [UInt32], parameters reader: inout ByteReader) throws(LoBotError) {
-        attestBytes = try reader.readSized(lengthWidth: 2, maximum: TPM2Limits.maxAttestBytes, field: "TPM2B_ATTEST.size")
+        attestBytes = try reader.readSized(
+            lengthWidth: 2, maximum: TPM2Limits.maxAttestBytes, field: "TPM2B_ATTEST.size")
         attest = try TPMSAttest(bytes: attestBytes)
         signature = try TPMTSignature.parse(from: &reader)
     }

@@ -45,7 +45,8 @@ public struct TPMSAuthCommand: WireStructure, Equatable, Sendable {
     }
 
     /// TPM_RS_PW with the empty password: what LoBot's keys and the hierarchies it uses take.
-    public static let emptyPassword = TPMSAuthCommand(sessionHandle: TPM2Handle.passwordSession, sessionAttributes: .continueSession)
+    public static let emptyPassword = TPMSAuthCommand(
+        sessionHandle: TPM2Handle.passwordSession, sessionAttributes: .continueSession)
 
     /// A policy session whose policy needs no HMAC (PolicySecret satisfied before the command);
     /// the session stays open so that its owner flushes it on every path.

@@ -67,7 +67,8 @@ extension TPM2CommandBody {
 
     /// The response's parameters read as this command's Response; nothing may follow them.
     public static func parseParameters(handles: [UInt32], _ parameters: [UInt8]) throws(LoBotError) -> Response {
-        var reader = ByteReader(parameters, structure: "TPM 2.0 response to command 0x\(Hex.string(UInt(commandCode.rawValue)))")
+        var reader = ByteReader(
+            parameters, structure: "TPM 2.0 response to command 0x\(Hex.string(UInt(commandCode.rawValue)))")
         let value = try Response(handles: handles, parameters: &reader)
         try reader.finish()
         return value
@@ -78,7 +79,8 @@ extension TPM2CommandBody {
     public static func splitResponse(
         _ response: TPM2Response, authorizations: Int
     ) throws(LoBotError) -> (handles: [UInt32], parameters: [UInt8], auths: [TPMSAuthResponse]) {
-        var reader = ByteReader(response.body, structure: "TPM 2.0 response to command 0x\(Hex.string(UInt(commandCode.rawValue)))")
+        var reader = ByteReader(
+            response.body, structure: "TPM 2.0 response to command 0x\(Hex.string(UInt(commandCode.rawValue)))")
         guard response.sessions == (authorizations > 0) else {
             throw reader.failure(.inconsistent("the response's tag does not match the command's sessions"), at: 0)
         }
@@ -88,7 +90,9 @@ extension TPM2CommandBody {
         let sizeAt = reader.offset
         let size = Int(try reader.readUInt32())
         guard size <= reader.remaining else {
-            throw reader.failure(.lengthTooLarge(field: "parameterSize", value: UInt64(size), maximum: UInt64(reader.remaining)), at: sizeAt)
+            throw reader.failure(
+                .lengthTooLarge(field: "parameterSize", value: UInt64(size), maximum: UInt64(reader.remaining)),
+                at: sizeAt)
         }
         let parameters = try reader.readBytes(size)
         var auths: [TPMSAuthResponse] = []

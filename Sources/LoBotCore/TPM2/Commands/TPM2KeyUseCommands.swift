@@ -24,7 +24,8 @@ public struct TPM2ActivateCredential: TPM2CommandBody, Equatable, Sendable {
     public var credentialBlob: TPM2BIDObject
     public var secret: TPM2BEncryptedSecret
 
-    public init(activateHandle: UInt32, keyHandle: UInt32, credentialBlob: TPM2BIDObject, secret: TPM2BEncryptedSecret) {
+    public init(activateHandle: UInt32, keyHandle: UInt32, credentialBlob: TPM2BIDObject, secret: TPM2BEncryptedSecret)
+    {
         self.activateHandle = activateHandle
         self.keyHandle = keyHandle
         self.credentialBlob = credentialBlob

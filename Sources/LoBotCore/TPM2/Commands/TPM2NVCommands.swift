@@ -43,7 +43,8 @@ public struct TPMSNVPublic: WireStructure, Equatable, Sendable {
     public var authPolicy: TPM2BDigest
     public var dataSize: UInt16
 
-    public init(nvIndex: UInt32, nameAlg: TPMAlgorithm, attributes: TPMANV, authPolicy: [UInt8] = [], dataSize: UInt16) {
+    public init(nvIndex: UInt32, nameAlg: TPMAlgorithm, attributes: TPMANV, authPolicy: [UInt8] = [], dataSize: UInt16)
+    {
         self.nvIndex = nvIndex
         self.nameAlg = nameAlg
         self.attributes = attributes
@@ -82,8 +83,9 @@ public struct TPM2NVReadPublic: TPM2CommandBody, Equatable, Sendable {
         public var nvPublic: TPMSNVPublic
         public var nvName: TPM2BName
         public init(handles: [UInt32], parameters reader: inout ByteReader) throws(LoBotError) {
-            nvPublic = try reader.readSizedStructure(TPMSNVPublic.self, maximum: 2 + 4 + 2 + 4 + 2 + TPM2Limits.maxDigestBytes + 2,
-                                                     field: "TPM2B_NV_PUBLIC.size")
+            nvPublic = try reader.readSizedStructure(
+                TPMSNVPublic.self, maximum: 2 + 4 + 2 + 4 + 2 + TPM2Limits.maxDigestBytes + 2,
+                field: "TPM2B_NV_PUBLIC.size")
             nvName = try TPM2BName.parse(from: &reader)
         }
     }

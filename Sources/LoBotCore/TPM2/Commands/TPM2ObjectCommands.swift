@@ -56,7 +56,9 @@ public struct TPM2CreatePrimary: TPM2CommandBody, Equatable, Sendable {
     }
 
     public var handles: [UInt32] { [hierarchy] }
-    public func serializeParameters(into writer: inout ByteWriter) { TPM2CreationOutputs.serializeCreate(template, into: &writer) }
+    public func serializeParameters(into writer: inout ByteWriter) {
+        TPM2CreationOutputs.serializeCreate(template, into: &writer)
+    }
 
     public struct Response: TPM2ResponseBody, Equatable, Sendable {
         public static var handleCount: Int { 1 }
@@ -83,7 +85,9 @@ public struct TPM2Create: TPM2CommandBody, Equatable, Sendable {
     }
 
     public var handles: [UInt32] { [parent] }
-    public func serializeParameters(into writer: inout ByteWriter) { TPM2CreationOutputs.serializeCreate(template, into: &writer) }
+    public func serializeParameters(into writer: inout ByteWriter) {
+        TPM2CreationOutputs.serializeCreate(template, into: &writer)
+    }
 
     public struct Response: TPM2ResponseBody, Equatable, Sendable {
         public static var handleCount: Int { 0 }

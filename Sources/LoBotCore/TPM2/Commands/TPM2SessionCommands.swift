@@ -43,7 +43,10 @@ public struct TPM2StartAuthSession: TPM2CommandBody, Equatable, Sendable {
 
     /// A session salted with `encryptedSalt` (the salt RSA-OAEP encrypted to `tpmKey`), unbound,
     /// with AES-128-CFB parameter encryption available.
-    public init(saltedTo tpmKey: UInt32, encryptedSalt: [UInt8], sessionType: UInt8, nonceCaller: [UInt8], authHash: TPMAlgorithm = .sha256) {
+    public init(
+        saltedTo tpmKey: UInt32, encryptedSalt: [UInt8], sessionType: UInt8, nonceCaller: [UInt8],
+        authHash: TPMAlgorithm = .sha256
+    ) {
         self.tpmKey = tpmKey
         bind = TPM2Handle.null
         self.nonceCaller = TPM2BDigest(nonceCaller)

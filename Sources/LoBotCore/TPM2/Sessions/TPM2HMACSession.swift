@@ -40,7 +40,8 @@ public struct TPM2HMACSession: Sendable {
         self.handle = handle
         self.nonceCaller = nonceCaller
         self.nonceTPM = nonceTPM
-        sessionKey = try TPM2KDF.kdfa(Self.hash, key: salt, label: "ATH", contextU: nonceTPM, contextV: nonceCaller, bits: 8 * Self.hash.length)
+        sessionKey = try TPM2KDF.kdfa(
+            Self.hash, key: salt, label: "ATH", contextU: nonceTPM, contextV: nonceCaller, bits: 8 * Self.hash.length)
     }
 
     /// The authorization for a command: `names` are the Names of the command's handles, in order.
@@ -52,7 +53,8 @@ public struct TPM2HMACSession: Sendable {
         for name in names { cp += name }
         cp += parameters
         let cpHash = try Digest.hash(Self.hash, cp)
-        let hmac = try HMAC.authenticate(cpHash + nonceCaller + nonceTPM + [attributes.rawValue], key: sessionKey, algorithm: Self.hash)
+        let hmac = try HMAC.authenticate(
+            cpHash + nonceCaller + nonceTPM + [attributes.rawValue], key: sessionKey, algorithm: Self.hash)
         return TPMSAuthCommand(sessionHandle: handle, nonce: nonceCaller, sessionAttributes: attributes, hmac: hmac)
     }
 
@@ -63,15 +65,19 @@ public struct TPM2HMACSession: Sendable {
         _ commandCode: TPM2CommandCode, parameters: [UInt8], auth: TPMSAuthResponse
     ) throws(LoBotError) -> [UInt8] {
         let rpHash = try Digest.hash(Self.hash, Self.bigEndian(0) + Self.bigEndian(commandCode.rawValue) + parameters)
-        let expected = try HMAC.authenticate(rpHash + auth.nonce.buffer + nonceCaller + [auth.sessionAttributes.rawValue],
-                                             key: sessionKey, algorithm: Self.hash)
-        guard TPM2Credential.constantTimeEqual(expected, auth.hmac.buffer) else { throw .authentication(what: "the TPM 2.0 session's response HMAC") }
+        let expected = try HMAC.authenticate(
+            rpHash + auth.nonce.buffer + nonceCaller + [auth.sessionAttributes.rawValue],
+            key: sessionKey, algorithm: Self.hash)
+        guard TPM2Credential.constantTimeEqual(expected, auth.hmac.buffer) else {
+            throw .authentication(what: "the TPM 2.0 session's response HMAC")
+        }
         nonceTPM = auth.nonce.buffer
         guard auth.sessionAttributes.contains(.encrypt) else { return parameters }
         var reader = ByteReader(parameters, structure: "encrypted TPM 2.0 response parameter")
         let size = Int(try reader.readUInt16())
         var ciphertext = try reader.readBytes(size)
-        var keyAndIV = try TPM2KDF.kdfa(Self.hash, key: sessionKey, label: "CFB", contextU: nonceTPM, contextV: nonceCaller, bits: 256)
+        var keyAndIV = try TPM2KDF.kdfa(
+            Self.hash, key: sessionKey, label: "CFB", contextU: nonceTPM, contextV: nonceCaller, bits: 256)
         defer {
             wipe(&keyAndIV)
             wipe(&ciphertext)
@@ -84,6 +90,9 @@ public struct TPM2HMACSession: Sendable {
     public mutating func wipeKey() { wipe(&sessionKey) }
 
     static func bigEndian(_ value: UInt32) -> [UInt8] {
-        [UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
+        [
+            UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
+            UInt8(truncatingIfNeeded: value),
+        ]
     }
 }
