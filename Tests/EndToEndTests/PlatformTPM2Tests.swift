@@ -47,6 +47,65 @@ import Testing
         }
     }
 
+    @Test func unixSocketTransportAndStartupOnAFreshTPM() throws {
+        // A swtpm with a blank TPM on a unix socket, not started: Startup(CLEAR) is LoBot's to send.
+        let dir = try TemporaryDirectory("lobot-tpm2-unixio")
+        try FileManager.default.createDirectory(atPath: dir.file("state"), withIntermediateDirectories: true)
+        try succeed(
+            try runProcess(
+                "/usr/bin/swtpm",
+                [
+                    "socket", "--tpm2", "--tpmstate", "dir=" + dir.file("state"), "--flags", "not-need-init",
+                    "--server", "type=unixio,path=" + dir.file("tpm.sock"), "--daemon", "--pid",
+                    "file=" + dir.file("swtpm.pid"),
+                ]), "swtpm")
+        defer {
+            if let text = try? String(contentsOfFile: dir.file("swtpm.pid"), encoding: .utf8),
+                let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
+                kill(pid, SIGTERM)
+            }
+        }
+        let tpm = try PlatformTPM2(.unixSocket(dir.file("tpm.sock")))
+        #expect(throws: LoBotError.self) { try tpm.readPCRs([0]) }  // TPM_RC_INITIALIZE
+        try tpm.startup()
+        try tpm.startup()  // a started TPM's TPM_RC_INITIALIZE is not an error
+        #expect(
+            try tpm.readPCRs([0, 23]).map { $0.value } == [
+                [UInt8](repeating: 0, count: 32), [UInt8](repeating: 0, count: 32),
+            ])
+    }
+
+    @Test func hostileResponseSizesAreRefused() throws {
+        // A fake TPM on a unix socket answering each command with a header claiming 1 MiB, then with
+        // a short body and a closed connection.
+        let dir = try TemporaryDirectory("lobot-tpm2-hostile")
+        let script = """
+            import socket, sys
+            s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(2)
+            print("ready", flush=True)
+            for answer in [bytes.fromhex("80010010000000000000"), bytes.fromhex("8001000000200000000000")]:
+                c, _ = s.accept(); c.recv(4096); c.sendall(answer); c.close()
+            """
+        _ = try dir.write("fake.py", Array(script.utf8))
+        let fake = try ChildProcess("/usr/bin/python3", [dir.file("fake.py"), dir.file("fake.sock")])
+        defer { kill(fake.pid, SIGTERM) }
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: dir.file("fake.sock")) { usleep(10_000) }
+        usleep(50_000)  // bound, and listening once python has run its next statement
+        for expected in ["answered with a 1048576-byte response", "closed the connection after 11 bytes"] {
+            let tpm = try PlatformTPM2(.unixSocket(dir.file("fake.sock")))
+            do {
+                _ = try tpm.readPCRs([0])
+                Issue.record("a hostile response was accepted")
+            } catch {
+                guard case .invalidArgument(let what) = error, what.contains(expected) else {
+                    Issue.record("refused for another reason: \(error)")
+                    continue
+                }
+            }
+        }
+    }
+
     @Test func endorsementKeyIsThePersistentOneWithItsName() throws {
         let w = try Self.shared()
         let ek = try w.tpm().endorsementKey()
