@@ -147,12 +147,12 @@ public struct TPM2CommandCode: RawRepresentable, Equatable, Hashable, Sendable {
     public static let createPrimary = TPM2CommandCode(rawValue: 0x0000_0131)
     /// TPM_CC_NV_Increment
     public static let nvIncrement = TPM2CommandCode(rawValue: 0x0000_0134)
+    /// TPM_CC_Startup
+    public static let startup = TPM2CommandCode(rawValue: 0x0000_0144)
     /// TPM_CC_ActivateCredential
     public static let activateCredential = TPM2CommandCode(rawValue: 0x0000_0147)
     /// TPM_CC_Certify
     public static let certify = TPM2CommandCode(rawValue: 0x0000_0148)
-    /// TPM_CC_Startup
-    public static let startup = TPM2CommandCode(rawValue: 0x0000_0144)
     /// TPM_CC_NV_Read
     public static let nvRead = TPM2CommandCode(rawValue: 0x0000_014E)
     /// TPM_CC_PolicySecret

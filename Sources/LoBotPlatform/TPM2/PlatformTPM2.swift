@@ -401,8 +401,10 @@ public final class PlatformTPM2 {
                     detail: "TPM 2.0 response code")
             }
             let nvPublic = try TPM2NVReadPublic.parseResponse(response, authorizations: 0).response.nvPublic
-            guard nvPublic.attributes.type == 1, nvPublic.dataSize == 8 else {
-                throw .invalidArgument("NV index 0x\(Hex.string(UInt(index))) is not a counter")
+            guard nvPublic.attributes.type == 1, nvPublic.dataSize == 8,
+                nvPublic.attributes.isSuperset(of: [.ownerRead, .ownerWrite, .noDA])
+            else {
+                throw .invalidArgument("NV index 0x\(Hex.string(UInt(index))) is not a counter as LoBot defines it")
             }
             written = nvPublic.attributes.contains(.written)
         }
