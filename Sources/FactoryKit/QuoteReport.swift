@@ -1,8 +1,12 @@
-// What the factory says about a verified quote: each quoted PCR, and when an event log is
-// given, the events that produced it and whether the replay matches.
+// What the factory says about a verified quote: which TPM family made it, each quoted PCR, and
+// when an event log is given, the events that produced it and whether the replay matches.
 import LoBotCore
 
 package struct QuoteReport {
+    /// The TPM family and bank a quote came from, as the report names it.
+    package static let tpm12 = "TPM 1.2"
+    package static let tpm2SHA256 = "TPM 2.0, SHA-256 bank"
+
     package struct Entry {
         package let pcr: Int
         package let value: String
@@ -12,6 +16,7 @@ package struct QuoteReport {
     package let entries: [Entry]
     package let selection: [Int]
     package let replayMatches: Bool?
+    package var family = QuoteReport.tpm12
 
     package init(evidence: QuoteEvidence, log: EventLog?) throws(LoBotError) {
         guard let quote = evidence.quote else {
@@ -45,10 +50,34 @@ package struct QuoteReport {
         }
     }
 
+    /// A verified TPM 2.0 quote's SHA-256 PCRs, and the replay of a crypto-agile log's SHA-256
+    /// digests compared with them.
+    package init(tpm2 evidence: TPM2QuoteEvidence, log: CryptoAgileEventLog?) throws(LoBotError) {
+        family = Self.tpm2SHA256
+        let sha256 = DigestAlgorithm.sha256.tpmAlgorithmID
+        let quoted = evidence.quote.quoted(evidence.pcrs).filter { $0.bank == sha256 }
+        selection = quoted.map { $0.pcr }
+        let replayed = try log?.replay(.sha256)
+        var entries: [Entry] = []
+        var matches = true
+        for item in quoted {
+            if let replayed, replayed[item.pcr] != item.value { matches = false }
+            let events = (log?.events ?? []).filter { Int($0.pcr) == item.pcr && $0.type != CryptoAgileEventLog.noAction }.map { event in
+                "extend \(Hex.string(event.digest(.sha256) ?? [])) type 0x\(Hex.string(UInt(event.type)))"
+            }
+            entries.append(Entry(pcr: item.pcr, value: Hex.string(item.value), events: events))
+        }
+        self.entries = entries
+        self.replayMatches = log == nil ? nil : matches
+        if replayMatches == false {
+            throw .pcrMismatch("the event log does not replay to the quoted PCR values")
+        }
+    }
+
     package var text: String {
-        var lines: [String] = []
+        var lines: [String] = ["quote by a \(family)"]
         if entries.count == 1, entries[0].pcr == -1 {
-            return "composite hash of PCRs \(PCRList.describe(selection)): \(entries[0].value)\nquote verified"
+            return "quote by a \(family)\ncomposite hash of PCRs \(PCRList.describe(selection)): \(entries[0].value)\nquote verified"
         }
         for entry in entries {
             lines.append("PCR-\(entry.pcr < 10 ? "0" : "")\(entry.pcr): \(entry.value)")
@@ -60,14 +89,14 @@ package struct QuoteReport {
 
     package var json: String {
         if entries.count == 1, entries[0].pcr == -1 {
-            return "{\"verified\":true,\"composite_hash\":\(JSON.string(entries[0].value)),\"pcrs\":[\(selection.map(String.init).joined(separator: ","))]}"
+            return "{\"verified\":true,\"family\":\(JSON.string(family)),\"composite_hash\":\(JSON.string(entries[0].value)),\"pcrs\":[\(selection.map(String.init).joined(separator: ","))]}"
         }
         let pcrs = entries.map { entry in
             let events = entry.events.map { JSON.string($0) }.joined(separator: ",")
             return "{\"pcr\":\(entry.pcr),\"value\":\(JSON.string(entry.value)),\"events\":[\(events)]}"
         }
         let replay = replayMatches.map { $0 ? "true" : "false" } ?? "null"
-        return "{\"verified\":true,\"replay_matches\":\(replay),\"pcrs\":[\(pcrs.joined(separator: ","))]}"
+        return "{\"verified\":true,\"family\":\(JSON.string(family)),\"replay_matches\":\(replay),\"pcrs\":[\(pcrs.joined(separator: ","))]}"
     }
 }
 
