@@ -1,7 +1,8 @@
 // `lobot-factory verify-quote` on a TPM 2.0 quote made by real components: a fresh swtpm --tpm2,
 // an AK from tpm2_createak, PCR 16 extended by tpm2_pcrextend, tpm2_quote with the test's nonce
-// (scripts/tpm2-quote). The factory accepts it as tpm2-tools wrote it, refuses another nonce and a
-// changed message with exit status 1, and SHA-256 bank golden values recorded from the quote match
+// (scripts/tpm2-quote). The factory accepts it as tpm2-tools wrote it, replays a crypto-agile log
+// against it, refuses another nonce, a changed message and a log that does not replay with exit
+// status 1, and SHA-256 bank golden values recorded from the quote match
 // it while ones from another TPM's quote (the fixture's) do not.
 import Foundation
 import LoBotCore
@@ -27,6 +28,19 @@ import TestSupport
         let pcr16 = try Digest.sha256([UInt8](repeating: 0, count: 32) + extend)
         #expect(ok.stdout.hasPrefix("quote by a TPM 2.0, SHA-256 bank\nPCR-00: \(String(repeating: "0", count: 64))\nPCR-16: \(Hex.string(pcr16))\nPCR-23: "))
         #expect(ok.stdout.hasSuffix("quote verified\n"))
+
+        // A crypto-agile log of the one extend replays to the quoted PCRs; one of another digest does not.
+        for (digest, replays) in [(extend, true), ([UInt8](repeating: 0xab, count: 32), false)] {
+            let log = CryptoAgileEventLog(banks: [.sha256], events: [AgileEvent(pcr: 16, type: 0x0d, digests: [(.sha256, digest)], data: [])])
+            let path = try temp.write(replays ? "good.log" : "bad.log", log.bytes)
+            let result = try runProcess(factory, ["verify-quote"] + files + ["--nonce", Hex.string(nonce), "--log", path])
+            if replays {
+                #expect(result.status == 0 && result.stdout.hasSuffix("quote verified; event log replays to the quoted PCRs\n"), "\(result.stderr)")
+            } else {
+                #expect(result.status == 1)
+                #expect(result.stderr == "Error: PCR values do not match: the event log does not replay to the quoted PCR values\n")
+            }
+        }
 
         // Another nonce: refused, exit status 1.
         var other = nonce
