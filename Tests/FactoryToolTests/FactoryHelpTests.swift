@@ -6,7 +6,7 @@ import TestSupport
 @Suite struct FactoryHelpTests {
     @Test func everySubcommandHasHelpAndJSON() throws {
         for command in [["init"], ["ek-certify"], ["trust-ek-issuer"], ["enroll"], ["nonce"], ["register-bind-key"],
-                        ["verify-quote"], ["golden", "record"], ["golden", "show"], ["revoke"], ["keys"], ["audit", "verify"],
+                        ["verify-quote"], ["golden", "record"], ["golden", "record-tpm2"], ["golden", "show"], ["revoke"], ["keys"], ["audit", "verify"],
                         ["audit", "show"], ["bake"], ["lobot", "new"], ["verify-boot"]] {
             let result = try runProcess(try Binaries.factory(), command + ["--help"])
             #expect(result.status == 0, "\(command)")

@@ -8,7 +8,7 @@ struct GoldenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "golden",
         abstract: "Record or show golden PCR values.",
-        subcommands: [Record.self, PredictHost.self, Show.self])
+        subcommands: [Record.self, RecordTPM2.self, PredictHost.self, Show.self])
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
