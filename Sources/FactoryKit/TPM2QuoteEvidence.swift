@@ -1,11 +1,11 @@
 // A TPM 2.0 quote as tpm2_quote writes it (message, signature, PCR file) and the factory's checks
-// on it: TPM2Quote.verify (LoBotCore) for the AK, nonce and PCR digest, then golden values of the
+// on it: TPM2SignedQuote.verify (LoBotCore) for the AK, nonce and PCR digest, then golden values of the
 // SHA-256 bank and the replay of a crypto-agile event log.
 import Foundation
 import LoBotCore
 
 package struct TPM2QuoteEvidence {
-    package let quote: TPM2Quote
+    package let quote: TPM2SignedQuote
     package let pcrs: TPM2PCRFile
 
     /// Reads the three files; the PCR file in tpm2_quote's serialized form or as
@@ -15,7 +15,7 @@ package struct TPM2QuoteEvidence {
         let signatureBytes = try readInput(signature, maximum: 4096)
         let pcrBytes = try readInput(pcrs, maximum: 1 << 20)
         return try factoryCore { () throws(LoBotError) in
-            let quote = try TPM2Quote(message: messageBytes, signature: signatureBytes)
+            let quote = try TPM2SignedQuote(message: messageBytes, signature: signatureBytes)
             let file = pcrBytes.count >= 136 && pcrBytes.count % 4 == 0 && (pcrBytes.count - 136) % 532 == 0
                 ? try TPM2PCRFile(bytes: pcrBytes)
                 : try TPM2PCRFile(values: pcrBytes, selection: quote.info.pcrSelect)

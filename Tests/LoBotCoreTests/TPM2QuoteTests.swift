@@ -1,4 +1,4 @@
-// TPM2Quote, the one check of a TPM 2.0 quote, on the real swtpm/tpm2-tools quote (Fixtures/tpm2:
+// TPM2SignedQuote, the one check of a TPM 2.0 quote, on the real swtpm/tpm2-tools quote (Fixtures/tpm2:
 // quote.msg, quote.sig, quote.pcrs by the RSASSA AK ak.pub, nonce 32 x 0x11): it verifies, and each
 // refusal path refuses. And TPM2PCRFile, tpm2_quote -o's PCR file, through the wire battery.
 import LoBotCore
@@ -9,8 +9,8 @@ import TestSupport
     static func fixture(_ name: String) throws -> [UInt8] { try TPM2StructureTests.fixture(name) }
     static let nonce = TPM2StructureTests.quoteNonce
 
-    static func quote(message: [UInt8]? = nil, signature: [UInt8]? = nil) throws -> TPM2Quote {
-        try TPM2Quote(message: try message ?? fixture("quote.msg"), signature: try signature ?? fixture("quote.sig"))
+    static func quote(message: [UInt8]? = nil, signature: [UInt8]? = nil) throws -> TPM2SignedQuote {
+        try TPM2SignedQuote(message: try message ?? fixture("quote.msg"), signature: try signature ?? fixture("quote.sig"))
     }
 
     static func ak(_ name: String = "ak.pub") throws -> TPMTPublic { try TPM2StructureTests.publicKey(name).publicArea }
@@ -34,7 +34,7 @@ import TestSupport
         let quoted = quote.quoted(try Self.pcrs())
         #expect(quoted.map { $0.pcr } == [0, 1, 2, 3, 16])
         #expect(quoted.last?.value == (try TPM2StructureTests.capturedPCR(16)))
-        #expect(TPM2Quote.describe(quote.info.pcrSelect) == "sha256:0,1,2,3,16")
+        #expect(TPM2SignedQuote.describe(quote.info.pcrSelect) == "sha256:0,1,2,3,16")
     }
 
     @Test func aWrongNonceIsRefused() throws {
@@ -68,7 +68,7 @@ import TestSupport
             var flipped = message
             flipped[offset] ^= 0x01
             let error = Self.error {
-                try TPM2Quote(message: flipped, signature: try Self.fixture("quote.sig")).verify(ak: try Self.ak(), nonce: Self.nonce, pcrs: try Self.pcrs())
+                try TPM2SignedQuote(message: flipped, signature: try Self.fixture("quote.sig")).verify(ak: try Self.ak(), nonce: Self.nonce, pcrs: try Self.pcrs())
             }
             #expect(error != nil, "flip at message byte \(offset) accepted")
         }
@@ -80,7 +80,7 @@ import TestSupport
             var flipped = signature
             flipped[offset] ^= 0x01
             let error = Self.error {
-                try TPM2Quote(message: try Self.fixture("quote.msg"), signature: flipped).verify(ak: try Self.ak(), nonce: Self.nonce, pcrs: try Self.pcrs())
+                try TPM2SignedQuote(message: try Self.fixture("quote.msg"), signature: flipped).verify(ak: try Self.ak(), nonce: Self.nonce, pcrs: try Self.pcrs())
             }
             #expect(error != nil, "flip at signature byte \(offset) accepted")
         }

@@ -3,7 +3,7 @@
 // one the factory issued to it, unused; the decision is logged. With --aik, any AIK public key
 // file is used and nothing is recorded (offline checks, vTPM quotes, tpm-quote-tools files via
 // --pcr-hash). A TPM 2.0 quote comes as tpm2_quote writes it (--message, --signature, --pcrs)
-// with an AK from tpm2_createak -u, checked by LoBotCore's TPM2Quote. --golden compares the quoted
+// with an AK from tpm2_createak -u, checked by LoBotCore's TPM2SignedQuote. --golden compares the quoted
 // PCRs with signed golden values (a TPM 2.0 quote: the SHA-256 bank of bank golden values); --log
 // replays a vTPM event log (TPM 2.0: a crypto-agile log's SHA-256 digests) against them. Every path
 // checks the signature with the same code.

@@ -6,7 +6,7 @@
 // nonce, the quote selects exactly the expected PCRs, and its PCR digest is H_sigHash(the values
 // concatenated in selection order).
 
-public struct TPM2Quote: Equatable, Sendable {
+public struct TPM2SignedQuote: Equatable, Sendable {
     /// The signed bytes, kept as received: the signature is over these, not a re-serialization.
     public let message: [UInt8]
     public let attest: TPMSAttest
