@@ -2,6 +2,7 @@
 // on it: TPM2SignedQuote.verify (LoBotCore) for the AK, nonce and PCR digest, then golden values of the
 // SHA-256 bank and the replay of a crypto-agile event log.
 import Foundation
+import GRDB
 import LoBotCore
 
 package struct TPM2QuoteEvidence {
@@ -22,6 +23,18 @@ package struct TPM2QuoteEvidence {
             return TPM2QuoteEvidence(quote: quote, pcrs: file)
         }
     }
+
+    /// A LoBot TPM 2.0 quote file (`lobot platform quote` on a TPM 2.0 platform): the same three
+    /// parts, with the values in the file.
+    package static func load(lobotQuote bytes: [UInt8]) throws(FactoryError) -> TPM2QuoteEvidence {
+        try factoryCore { () throws(LoBotError) in
+            let (quote, pcrs) = try TPM2QuoteFile(bytes: bytes).toolFiles()
+            return TPM2QuoteEvidence(quote: quote, pcrs: pcrs)
+        }
+    }
+
+    /// Whether `bytes` are a LoBot TPM 2.0 quote file rather than a TPM 1.2 one.
+    package static func isLoBotQuote(_ bytes: [UInt8]) -> Bool { bytes.starts(with: TPM2QuoteFile.magic) }
 
     /// Reads an AK public key as `tpm2_createak -u` writes it (TPM2B_PUBLIC).
     package static func readAK(_ path: String) throws(FactoryError) -> TPMTPublic {
@@ -56,22 +69,37 @@ extension Factory {
         var record: BankGoldenRecord? = nil
         _ = try decide(action: "golden-record-tpm2", subject: name) { (_) throws(FactoryError) in
             try evidence.verify(ak: ak, nonce: nonce)
-            let sha256 = DigestAlgorithm.sha256.tpmAlgorithmID
-            let quoted = evidence.quote.quoted(evidence.pcrs).filter { $0.bank == sha256 }
-            var pcrs: [(index: Int, value: [UInt8])] = []
-            for index in only ?? quoted.map({ $0.pcr }) {
-                guard let value = quoted.first(where: { $0.pcr == index })?.value else { throw .invalidInput("sha256 PCR \(index) was not quoted") }
-                pcrs.append((index, value))
-            }
-            var made = BankGoldenRecord(name: name, banks: [BankValues(bank: .sha256, pcrs: pcrs.sorted { $0.index < $1.index })])
-            try factoryCore { () throws(LoBotError) in
-                try made.sign(with: signer)
-                try Files.writeAtomically(goldenPath(name), made.bytes, permissions: 0o644)
-            }
+            let made = try writeTPM2Golden(name: name, evidence: evidence, only: only)
             record = made
-            return "SHA-256 bank golden values from a TPM 2.0 quote: PCRs \(PCRList.describe(pcrs.map { $0.index }))"
+            return "SHA-256 bank golden values from a TPM 2.0 quote: PCRs \(PCRList.describe(made.banks[0].pcrs.map { $0.index }))"
         }
         guard let record else { throw .invalidInput("no golden values recorded") }
         return record
+    }
+
+    /// The SHA-256 bank golden values `name` of a quote already verified (every quoted SHA-256
+    /// PCR, or only `only`), signed by the factory and written; the caller decides and logs.
+    package func writeTPM2Golden(name: String, evidence: TPM2QuoteEvidence, only: [Int]?) throws(FactoryError) -> BankGoldenRecord {
+        let sha256 = DigestAlgorithm.sha256.tpmAlgorithmID
+        let quoted = evidence.quote.quoted(evidence.pcrs).filter { $0.bank == sha256 }
+        var pcrs: [(index: Int, value: [UInt8])] = []
+        for index in only ?? quoted.map({ $0.pcr }) {
+            guard let value = quoted.first(where: { $0.pcr == index })?.value else { throw .invalidInput("sha256 PCR \(index) was not quoted") }
+            pcrs.append((index, value))
+        }
+        var made = BankGoldenRecord(name: name, banks: [BankValues(bank: .sha256, pcrs: pcrs.sorted { $0.index < $1.index })])
+        try factoryCore { () throws(LoBotError) in
+            try made.sign(with: signer)
+            try Files.writeAtomically(goldenPath(name), made.bytes, permissions: 0o644)
+        }
+        return made
+    }
+
+    /// The platform's enrolled TPM 2.0 AK; refuses a platform enrolled with a TPM 1.2.
+    package func platformAK(_ platform: String, in db: Database) throws(FactoryError) -> TPMTPublic {
+        guard case .tpm20(let ak) = try platformAttestationKey(platform, in: db) else {
+            throw .refused("platform \(platform) enrolled a TPM 1.2: this is a TPM 2.0 quote")
+        }
+        return ak
     }
 }

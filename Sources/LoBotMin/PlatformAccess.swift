@@ -1,5 +1,7 @@
 // How a platform command reaches the platform TPM: `--platform DIR` (or $LOBOT_PLATFORM) for
-// LoBot's key blobs, and tcsd at $TSS_TCSD_HOSTNAME:$TSS_TCSD_PORT (libtspi reads them).
+// LoBot's key blobs; a TPM 2.0 where $LOBOT_TPM2 names one (/dev/tpmrm0, unix:PATH or
+// tcp:127.0.0.1:PORT, see TPM2Target), else a TPM 1.2 through tcsd at
+// $TSS_TCSD_HOSTNAME:$TSS_TCSD_PORT (libtspi reads them).
 import LoBotCore
 import LoBotPlatform
 
@@ -15,6 +17,25 @@ enum PlatformAccess {
 
     /// Connects to the platform TPM and runs `body`.
     static func with<T>(_ body: (PlatformTPM) throws(LoBotError) -> T) throws(AgentError) -> T {
-        try core { () throws(LoBotError) in try body(try PlatformTPM()) }
+        try core { () throws(LoBotError) in try body(try tpm12()) }
+    }
+
+    /// The platform's TPM 1.2, for what runs on TPM 1.2 platforms only (LSP, LSM, platform-rooted
+    /// vTPMs and aDoms); refused with one line when $LOBOT_TPM2 names a TPM 2.0.
+    static func tpm12() throws(LoBotError) -> PlatformTPM {
+        guard !isTPM2 else {
+            throw .invalidArgument(
+                "this runs on a TPM 1.2 platform only: LOBOT_TPM2 names a TPM 2.0, which LoBot enrolls, certifies keys "
+                    + "of and quotes with, but does not yet use for provisioning, migration or platform-rooted vTPMs")
+        }
+        return try PlatformTPM()
+    }
+
+    /// Whether this platform's TPM is a TPM 2.0: $LOBOT_TPM2 is set.
+    static var isTPM2: Bool { Environment.value("LOBOT_TPM2") != nil }
+
+    /// Connects to the platform's TPM 2.0 and runs `body`.
+    static func withTPM2<T>(_ body: (PlatformTPM2) throws(LoBotError) -> T) throws(AgentError) -> T {
+        try core { () throws(LoBotError) in try body(try PlatformTPM2()) }
     }
 }

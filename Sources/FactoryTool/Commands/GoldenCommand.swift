@@ -22,7 +22,7 @@ struct GoldenCommand: ParsableCommand {
         @Option(name: .long, help: "The known-good platform that quoted.")
         var platform: String
 
-        @Option(name: .long, help: "Its LoBot quote.")
+        @Option(name: .long, help: "Its LoBot quote (TPM 1.2, or TPM 2.0: then golden values of the SHA-256 bank).")
         var quote: String
 
         @Option(name: .long, help: "The nonce the factory issued for it (purpose golden).")
@@ -38,6 +38,19 @@ struct GoldenCommand: ParsableCommand {
         func run() throws {
             let factory = try options.open()
             let expected = try parseNonce(nonce)
+            let bytes = try readInput(quote, maximum: 8192)
+            if TPM2QuoteEvidence.isLoBotQuote(bytes) {
+                let evidence = try TPM2QuoteEvidence.load(lobotQuote: bytes)
+                let only = try pcrs.map { (text) throws(FactoryError) in try factoryCore { () throws(LoBotError) in try PCRList.parse(text) } }
+                try factory.decide(action: "golden-record", subject: name) { (db) throws(FactoryError) in
+                    try factory.database.consumeNonce(expected, owner: platform, purpose: "golden", in: db)
+                    try evidence.verify(ak: try factory.platformAK(platform, in: db), nonce: expected.value)
+                    let record = try factory.writeTPM2Golden(name: name, evidence: evidence, only: only)
+                    return "SHA-256 bank golden values from \(platform): PCRs \(PCRList.describe(record.banks[0].pcrs.map { $0.index }))"
+                }
+                try options.emit("golden values \(name) recorded from \(platform)", ["name": name, "platform": platform])
+                return
+            }
             let evidence = try QuoteEvidence.load(quote: quote, pcrHash: nil, signature: nil, nonce: expected)
             guard let quoted = evidence.quote?.composite else { throw FactoryError.invalidInput("no PCR values in the quote") }
             try factory.decide(action: "golden-record", subject: name) { (db) throws(FactoryError) in

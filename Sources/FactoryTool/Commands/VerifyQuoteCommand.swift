@@ -80,6 +80,10 @@ struct VerifyQuoteCommand: ParsableCommand {
             return
         }
         let expected = try parseNonce(nonce)
+        if let quote, let bytes = try? readInput(quote, maximum: 8192), TPM2QuoteEvidence.isLoBotQuote(bytes) {
+            try runLoBotTPM2(try TPM2QuoteEvidence.load(lobotQuote: bytes), nonce: expected)
+            return
+        }
         let evidence = try QuoteEvidence.load(quote: quote, pcrHash: pcrHash, signature: signature, nonce: expected)
         let logBytes = try log.map { try readInput($0, maximum: 64 << 20) }
         if let platform {
@@ -106,6 +110,28 @@ struct VerifyQuoteCommand: ParsableCommand {
         let evidence = try TPM2QuoteEvidence.load(message: message, signature: signature, pcrs: pcrs)
         try evidence.verify(ak: try TPM2QuoteEvidence.readAK(aik), nonce: expected)
         if let golden { try evidence.check(golden: try options.open().bankGolden(golden)) }
+        try report(evidence)
+    }
+
+    /// A LoBot quote file from a TPM 2.0 platform: with --platform, its enrolled AK and a nonce the
+    /// factory issued to it (consumed, the decision logged), as for TPM 1.2; with --aik, any AK.
+    func runLoBotTPM2(_ evidence: TPM2QuoteEvidence, nonce expected: TPMNonce) throws {
+        if let platform {
+            let factory = try options.open()
+            try factory.decide(action: "verify-quote", subject: platform) { (db) throws(FactoryError) in
+                try factory.database.consumeNonce(expected, owner: platform, purpose: "quote", in: db)
+                try evidence.verify(ak: try factory.platformAK(platform, in: db), nonce: expected.value)
+                if let golden { try evidence.check(golden: try factory.bankGolden(golden)) }
+                return golden.map { "TPM 2.0 quote matches golden values \($0)" } ?? "TPM 2.0 quote signature and nonce verified"
+            }
+        } else if let aik {
+            try evidence.verify(ak: try TPM2QuoteEvidence.readAK(aik), nonce: expected.value)
+            if let golden { try evidence.check(golden: try options.open().bankGolden(golden)) }
+        }
+        try report(evidence)
+    }
+
+    func report(_ evidence: TPM2QuoteEvidence) throws {
         let logBytes = try log.map { try readInput($0, maximum: 64 << 20) }
         let report = try factoryCore { () throws(LoBotError) in
             try QuoteReport(tpm2: evidence, log: try logBytes.map { (b) throws(LoBotError) in try CryptoAgileEventLog(bytes: b) })

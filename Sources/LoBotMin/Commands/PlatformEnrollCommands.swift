@@ -8,11 +8,12 @@ enum PlatformEKCommand {
         name: "platform ek",
         summary: "Export the platform TPM's endorsement public key.",
         help: """
-            usage: lobot platform ek --out FILE
+            usage: lobot platform ek --out FILE [--certificate]
 
-            Writes the endorsement key's TPM_PUBKEY (owner authorisation), for a factory that
-            issues EK certificates to platforms whose TPM has none. With --certificate, writes
-            instead the manufacturer's EK certificate (DER) from the TPM's NV storage.
+            Writes the endorsement key's public key, for a factory that issues EK certificates
+            to platforms whose TPM has none: a TPM_PUBKEY (TPM 1.2, owner authorisation) or a
+            TPM2B_PUBLIC (TPM 2.0). With --certificate, writes instead the manufacturer's EK
+            certificate (DER) from the TPM's NV storage (TPM 2.0: index 0x01c00002).
 
             options:
               --out FILE       where to write it
@@ -24,9 +25,11 @@ enum PlatformEKCommand {
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let out = try arguments.required("out")
         let certificate = arguments.has("certificate")
-        let bytes = try PlatformAccess.with { (tpm) throws(LoBotError) in
-            certificate ? try tpm.endorsementCertificate() : try tpm.endorsementPublicKey().bytes
-        }
+        let bytes = PlatformAccess.isTPM2
+            ? try PlatformTPM2Commands.endorsement(certificate: certificate)
+            : try PlatformAccess.with { (tpm) throws(LoBotError) in
+                certificate ? try tpm.endorsementCertificate() : try tpm.endorsementPublicKey().bytes
+            }
         try Output.write(out, bytes)
         Console.out("endorsement \(certificate ? "certificate" : "key") written to \(out)")
     }
@@ -40,8 +43,11 @@ enum PlatformEnrollCommand {
             usage: lobot platform enroll --platform DIR --ca-key FILE --label NAME --ek-cert FILE --out FILE
 
             Has the TPM make a new AIK (kept in DIR/aik.pending until activated) and writes the
-            TPM_IDENTITY_REQ for the factory's privacy CA: the AIK's public key, signed with
-            the label, encrypted to the CA together with the EK certificate.
+            request for the factory's privacy CA. TPM 1.2: the TPM_IDENTITY_REQ, the AIK's
+            public key signed with the label, encrypted to the CA with the EK certificate.
+            TPM 2.0: the label, the EK's and the AK's public areas and the EK certificate, in
+            the clear (the factory answers so that only this TPM can open it), and --ca-key
+            is not used.
 
             options:
               --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
@@ -55,11 +61,17 @@ enum PlatformEnrollCommand {
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try PlatformAccess.directory(arguments)
-        let caKey = try Output.read(try arguments.required("ca-key"), maximum: 4096)
         let label = Array(try arguments.required("label").utf8)
         let ekCertificate = try Output.read(try arguments.required("ek-cert"), maximum: 4096)
         let out = try arguments.required("out")
         guard !label.isEmpty, label.count <= 64 else { throw arguments.usage("--label must be 1 to 64 bytes") }
+        if PlatformAccess.isTPM2 {
+            let request = try PlatformTPM2Commands.enroll(directory: directory, label: label, ekCertificate: ekCertificate)
+            try Output.write(out, request)
+            Console.out("TPM 2.0 identity request written to \(out); the new AK waits in \(directory.pendingAIKPath)")
+            return
+        }
+        let caKey = try Output.read(try arguments.required("ca-key"), maximum: 4096)
         let (request, aikBlob) = try PlatformAccess.with { (tpm) throws(LoBotError) in
             try Files.makeDirectory(directory.path, permissions: 0o700, existingOK: true)
             return try tpm.collateIdentityRequest(caKey: try PubKey(bytes: caKey), label: label, endorsementCredential: ekCertificate)
@@ -78,7 +90,8 @@ enum PlatformActivateCommand {
             usage: lobot platform activate --platform DIR --answer FILE --ca-cert FILE
 
             Has the TPM decrypt the factory's answer (only the TPM holding the EK can, and only
-            for the AIK the request named), checks that the credential inside is an X.509
+            for the AIK the request named: TPM_ActivateIdentity, or TPM2_ActivateCredential in
+            the EK's policy session), checks that the credential inside is an X.509
             certificate for that AIK signed by the factory CA, and keeps the AIK as enrolled:
             DIR/aik.blob and DIR/aik.cert.
 
@@ -94,10 +107,15 @@ enum PlatformActivateCommand {
         let directory = try PlatformAccess.directory(arguments)
         let answerBytes = try Output.read(try arguments.required("answer"), maximum: 16 << 10)
         let caBytes = try Output.read(try arguments.required("ca-cert"), maximum: 16 << 10)
+        if PlatformAccess.isTPM2 {
+            let name = try PlatformTPM2Commands.activate(directory: directory, answer: answerBytes, caCertificate: caBytes)
+            Console.out("AK activated: certificate for \"\(name)\" in \(directory.aikCertificatePath)")
+            return
+        }
         let name = try core { () throws(LoBotError) -> String in
             let answer = try EnrollmentAnswer(bytes: answerBytes)
             let pending = try directory.read(directory.pendingAIKPath, "AIK awaiting activation (run lobot platform enroll first)")
-            let credential = try PlatformTPM().activateIdentity(
+            let credential = try PlatformAccess.tpm12().activateIdentity(
                 aikBlob: pending, asymmetric: answer.asymmetric, symmetric: answer.symmetric)
             let certificate = try X509Certificate(der: credential)
             let ca = try X509Certificate(der: caBytes)

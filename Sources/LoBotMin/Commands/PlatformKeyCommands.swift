@@ -12,7 +12,8 @@ enum PlatformBindKeyCommand {
 
             Creates a non-migratable 2048-bit bind key under the SRK the first time
             (DIR/bind.blob), then has the AIK certify it with the verifier's nonce
-            (TPM_CertifyKey). Writes the certified key: the public key, TPM_CERTIFY_INFO and
+            (TPM_CertifyKey; TPM2_Certify on a TPM 2.0, whose keys are made under a storage
+            primary). Writes the certified key: the public key, the TPM's certification and
             the AIK's signature. Does the same for the platform's signing key
             (DIR/signing.blob), which signs every protocol message the platform sends. Both go
             to lobot-factory register-bind-key (--certified, --signing).
@@ -31,6 +32,14 @@ enum PlatformBindKeyCommand {
         let nonce = TPMNonce(unchecked: try arguments.hexBytes("nonce", length: 20))
         let out = try arguments.required("out")
         let signingOut = try arguments.required("signing-out")
+        if PlatformAccess.isTPM2 {
+            let (bind, signing) = try PlatformTPM2Commands.certifiedKeys(directory: directory, nonce: nonce.value)
+            try Output.write(out, bind)
+            Console.out("certified bind key written to \(out)")
+            try Output.write(signingOut, signing)
+            Console.out("certified signing key written to \(signingOut)")
+            return
+        }
         let (bind, signing) = try PlatformAccess.with { (tpm) throws(LoBotError) in
             let aik = try directory.aikBlob()
             func certify(_ kind: PlatformKey, _ path: String, create: () throws(LoBotError) -> [UInt8]) throws(LoBotError) -> CertifiedKey {

@@ -12,7 +12,7 @@ struct Participant {
     /// Without `connecting`, the platform TPM is not reached (its tcsd may be stopped while a
     /// LoBot VM holds the TPM): only the checks and bookkeeping that need no TPM can be done.
     init(directory: PlatformDirectory, connecting: Bool = true) throws(LoBotError) {
-        try self.init(directory: directory, tpm: connecting ? try PlatformTPM() : nil)
+        try self.init(directory: directory, tpm: connecting ? try PlatformAccess.tpm12() : nil)
     }
 
     init(directory: PlatformDirectory, tpm: PlatformTPM?) throws(LoBotError) {

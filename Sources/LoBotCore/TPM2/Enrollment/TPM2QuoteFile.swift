@@ -51,3 +51,20 @@ public struct TPM2QuoteFile: WireStructure, Equatable, Sendable {
         for value in values { value.serialize(into: &writer) }
     }
 }
+
+extension TPM2QuoteFile {
+    /// The quote as tpm2-tools writes it (`tpm2_quote -m -s -o`): the TPMS_ATTEST, the
+    /// TPMT_SIGNATURE and the PCR file, for TPM2SignedQuote's check or tpm2_checkquote.
+    public func toolFiles() throws(LoBotError) -> (quote: TPM2SignedQuote, pcrs: TPM2PCRFile) {
+        let quote = try TPM2SignedQuote(message: quoted.attestationData.bytes, signature: signature.bytes)
+        var values: [UInt8] = []
+        for value in self.values { values += value.buffer }
+        return (quote, try TPM2PCRFile(values: values, selection: quote.info.pcrSelect))
+    }
+
+    /// TPM2SignedQuote's one check, on this file's attestation, signature and values.
+    public func verify(ak: TPMTPublic, nonce: [UInt8]) throws(LoBotError) {
+        let (quote, pcrs) = try toolFiles()
+        try quote.verify(ak: ak, nonce: nonce, pcrs: pcrs)
+    }
+}

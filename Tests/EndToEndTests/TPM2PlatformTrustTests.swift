@@ -1,0 +1,109 @@
+// A TPM 2.0 platform (swtpm --tpm2 with a manufacturer EK certificate, scripts/tpm2-platform) enrolled,
+// its bind and signing keys registered and its quotes verified by the factory through the same
+// lobot and lobot-factory commands as a TPM 1.2 platform; golden values of its SHA-256 bank; and
+// the two tpm2-tools interop checks: tpm2_checkquote verifies a `lobot platform quote`, and the
+// factory refuses a quote with another platform's AK. Each refusal is one clear line.
+import Foundation
+import LoBotCore
+import Testing
+import TestSupport
+
+@Suite(.serialized) struct TPM2PlatformTrustTests {
+    /// One enrolled TPM 2.0 platform and its factory, made once for the suite.
+    final class World: @unchecked Sendable {
+        let factory: FactoryUnderTest
+        let platform: TPM2TestPlatform
+
+        init() throws {
+            factory = try FactoryUnderTest()
+            platform = try TPM2TestPlatform()
+            try factory.enroll(platform, as: "t2")
+            try factory.registerBindKey(platform, as: "t2")
+        }
+    }
+
+    static let world = SharedFixture { try World() }
+    static func shared() throws -> World { try world.get() }
+
+    @Test func enrolledThroughTheSameCommandsItQuotesAndTheFactoryVerifies() throws {
+        let w = try Self.shared()
+        let (quote, nonce) = try w.factory.quote(w.platform, issuedTo: "t2")
+        let result = try w.factory.run(["verify-quote", "--platform", "t2", "--quote", quote, "--nonce", nonce])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("TPM 2.0"), "\(result.stdout)")
+        let again = try w.factory.run(["verify-quote", "--platform", "t2", "--quote", quote, "--nonce", nonce])
+        #expect(again.stderr == "Error: refused replayed nonce \(nonce): already used\n")
+        let keys = try succeed(try w.factory.run(["keys", "--owner", "t2"]))
+        for purpose in ["ek", "aik", "bind", "signing"] { #expect(keys.contains("  t2  \(purpose)  active"), "\(keys)") }
+        // The blobs are TPM 2.0 key blobs, shaped as LoBot makes each kind.
+        for (file, kind) in [("aik.blob", TPM2KeyKind.attestation), ("bind.blob", .bind), ("signing.blob", .signing)] {
+            let blob = try TPM2KeyBlob(bytes: try w.platform.root.read("lobot/" + file))
+            try kind.check(blob.publicArea)
+        }
+    }
+
+    @Test func goldenValuesOfTheSHA256BankMatchUntilAPCRChanges() throws {
+        let w = try Self.shared()
+        let (golden, goldenNonce) = try w.factory.quote(w.platform, issuedTo: "t2", purpose: "golden")
+        try succeed(try w.factory.run(group: "golden", ["record", "--name", "t2-platform", "--platform", "t2", "--quote", golden,
+                                                        "--nonce", goldenNonce, "--pcrs", "0-7,15"]))
+        let shown = try succeed(try w.factory.run(group: "golden", ["show", "--name", "t2-platform"]))
+        #expect(shown.contains("sha256:15: "), "\(shown)")
+        let (fresh, freshNonce) = try w.factory.quote(w.platform, issuedTo: "t2")
+        try succeed(try w.factory.run(["verify-quote", "--platform", "t2", "--quote", fresh, "--nonce", freshNonce, "--golden", "t2-platform"]))
+        try succeed(try w.platform.lobot(["platform", "extend", "--pcr", "15", "--digest", String(repeating: "ab", count: 32)]))
+        let (changed, changedNonce) = try w.factory.quote(w.platform, issuedTo: "t2")
+        let refused = try w.factory.run(["verify-quote", "--platform", "t2", "--quote", changed, "--nonce", changedNonce, "--golden", "t2-platform"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "Error: PCR values do not match: the quoted sha256 PCR 15 differs from golden values t2-platform\n")
+    }
+
+    /// Interop: tpm2_checkquote, which LoBot never ran, verifies a quote `lobot platform quote` made.
+    @Test func tpm2CheckquoteVerifiesALoBotQuote() throws {
+        let w = try Self.shared()
+        let tools = w.platform.root.file("tpm2-tools")
+        let nonce = String(repeating: "5a", count: 20)
+        try succeed(try w.platform.lobot(["platform", "quote", "--platform", w.platform.lobotDirectory, "--pcrs", "0-15",
+                                          "--nonce", nonce, "--out", w.platform.root.file("q2"), "--tpm2-tools", tools]))
+        let check = try w.platform.run("/usr/bin/tpm2_checkquote", [
+            "-u", tools + "/ak.pub", "-m", tools + "/quote.msg", "-s", tools + "/quote.sig", "-f", tools + "/quote.pcrs",
+            "-g", "sha256", "-q", nonce,
+        ])
+        #expect(check.status == 0, "\(check.stderr)")
+        let wrong = try w.platform.run("/usr/bin/tpm2_checkquote", [
+            "-u", tools + "/ak.pub", "-m", tools + "/quote.msg", "-s", tools + "/quote.sig", "-f", tools + "/quote.pcrs",
+            "-g", "sha256", "-q", String(repeating: "5b", count: 20),
+        ])
+        #expect(wrong.status != 0)
+    }
+
+    @Test func aQuoteByAnotherAKIsRefusedAndTPM12OnlyCommandsSaySo() throws {
+        let w = try Self.shared()
+        // An AK tpm2_createak made on the same TPM: a real quote, not by the enrolled AK.
+        let dir = w.platform.root.file("foreign")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for arguments in [
+            ["tpm2_createak", "-C", "0x81010001", "-c", "ak.ctx", "-G", "rsa", "-g", "sha256", "-s", "rsassa", "-u", "ak.pub"],
+        ] {
+            try succeed(try w.platform.run("/usr/bin/" + arguments[0], Array(arguments.dropFirst()), in: dir), arguments[0])
+            try succeed(try w.platform.run("/usr/bin/tpm2_flushcontext", ["-t"]), "flush")
+        }
+        let nonce = try w.factory.nonce(for: "t2", purpose: "quote")
+        try succeed(try w.platform.run("/usr/bin/tpm2_quote", [
+            "-c", "ak.ctx", "-l", "sha256:0,1", "-q", nonce, "-m", "q.msg", "-s", "q.sig", "-o", "q.pcrs", "-g", "sha256",
+        ], in: dir), "tpm2_quote")
+        try succeed(try w.platform.run("/usr/bin/tpm2_flushcontext", ["-t"]), "flush")
+        // The factory checks the tpm2-tools files with that AK...
+        try succeed(try w.factory.run(["verify-quote", "--aik", dir + "/ak.pub", "--message", dir + "/q.msg", "--signature", dir + "/q.sig",
+                                       "--pcrs", dir + "/q.pcrs", "--nonce", nonce]))
+        // ...but not as the enrolled platform's quote: the enrolled AK did not sign it.
+        let enrolled = try TPM2KeyBlob(bytes: try w.platform.root.read("lobot/aik.blob"))
+        try Data(TPM2BPublic(enrolled.publicArea).bytes).write(to: URL(fileURLWithPath: dir + "/enrolled.pub"))
+        let refused = try w.factory.run(["verify-quote", "--aik", dir + "/enrolled.pub", "--message", dir + "/q.msg",
+                                         "--signature", dir + "/q.sig", "--pcrs", dir + "/q.pcrs", "--nonce", nonce])
+        #expect(refused.status == 1)
+        let migrate = try w.platform.lobot(["platform", "counter", "--platform", w.platform.lobotDirectory])
+        #expect(migrate.status == 1)
+        #expect(migrate.stderr.contains("TPM 1.2 platform only"), "\(migrate.stderr)")
+    }
+}
