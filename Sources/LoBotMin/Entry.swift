@@ -47,11 +47,15 @@ enum Agent {
                 BindCommand.spec, UnbindCommand.spec, CounterCommand.spec, LogCommand.spec,
             ]),
         CommandGroup(
-            word: "platform", heading: "platform commands: the platform's TPM 1.2 (lobot platform --help)",
+            word: "platform", heading: "platform commands: the platform's TPM 1.2 or 2.0 (lobot platform --help)",
             about: """
-                The platform's TPM 1.2, reached through TrouSerS' tcsd at $TSS_TCSD_HOSTNAME:$TSS_TCSD_PORT,
-                and LoBot's TPM-wrapped keys, kept in the platform directory (--platform DIR or
-                $LOBOT_PLATFORM). Owner and SRK secrets are the TPM 1.2 well-known secret.
+                The platform's TPM and LoBot's TPM-wrapped keys, kept in the platform directory
+                (--platform DIR or $LOBOT_PLATFORM). A TPM 2.0 where $LOBOT_TPM2 names one
+                (/dev/tpmrm0, unix:PATH or tcp:127.0.0.1:PORT; empty hierarchy authorisations);
+                else a TPM 1.2 through TrouSerS' tcsd at $TSS_TCSD_HOSTNAME:$TSS_TCSD_PORT (owner and
+                SRK secrets: the well-known secret). On a TPM 2.0, LoBot enrolls, certifies keys
+                and quotes (SHA-256 bank); provisioning, migration and platform-rooted vTPMs need a
+                TPM 1.2 for now.
 
                 A platform takes part in provisioning and migration once it has run, in this order:
                 ek (for lobot-factory ek-certify), enroll, activate, bind-key --signing-out (for
@@ -186,7 +190,8 @@ enum Agent {
                    lobot GROUP COMMAND [OPTIONS]
 
             The LoBot agent. It holds vTPMs with TPM 1.2 semantics, each kept in one encrypted
-            state file; reaches the platform's TPM 1.2 through TrouSerS; runs aDoms under qemu; and
+            state file; reaches the platform's TPM 1.2 through TrouSerS, or its TPM 2.0 directly;
+            runs aDoms under qemu; and
             plays the platform's part of provisioning (LSP) and migration (LSM) with the offline
             factory, lobot-factory.
 
