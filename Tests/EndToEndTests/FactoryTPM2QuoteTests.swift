@@ -1,6 +1,6 @@
 // `lobot-factory verify-quote` on a TPM 2.0 quote made by real components: a fresh swtpm --tpm2,
 // an AK from tpm2_createak, PCR 16 extended by tpm2_pcrextend, tpm2_quote with the test's nonce
-// (scripts/tpm2-quote). The factory accepts it as tpm2-tools wrote it, replays a crypto-agile log
+// (on scripts/tpm2-platform's swtpm). The factory accepts it as tpm2-tools wrote it, replays a crypto-agile log
 // against it, refuses another nonce, a changed message and a log that does not replay with exit
 // status 1, and SHA-256 bank golden values recorded from the quote match
 // it while ones from another TPM's quote (the fixture's) do not.
@@ -13,9 +13,21 @@ import TestSupport
     @Test func factoryVerifiesWhatTpm2QuoteMade() throws {
         let temp = try TemporaryDirectory("lobot-tpm2-quote")
         let out = temp.file("quote")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let nonce = (0..<24).map { _ in UInt8.random(in: 0...255) }  // TPM 2.0: any length 1-64
         let extend = [UInt8](repeating: 0xcd, count: 32)
-        try succeed(try runProcess(Binaries.packageRoot + "/scripts/tpm2-quote", [out, Hex.string(nonce), Hex.string(extend)]), "tpm2-quote")
+        // As a tpm2-tools user makes a quote: an RSASSA AK under the persistent EK, PCR 16 extended,
+        // tpm2_quote; transient objects flushed between tools (no resource manager before swtpm).
+        let platform = try TPM2TestPlatform()
+        for arguments in [
+            ["tpm2_createak", "-C", "0x81010001", "-c", "ak.ctx", "-G", "rsa", "-g", "sha256", "-s", "rsassa", "-u", "ak.pub"],
+            ["tpm2_pcrextend", "16:sha256=" + Hex.string(extend)],
+            ["tpm2_quote", "-c", "ak.ctx", "-l", "sha256:0,16,23", "-q", Hex.string(nonce), "-g", "sha256",
+             "-m", "quote.msg", "-s", "quote.sig", "-o", "quote.pcrs"],
+        ] {
+            try succeed(try platform.run("/usr/bin/" + arguments[0], Array(arguments.dropFirst()), in: out), arguments[0])
+            try succeed(try platform.run("/usr/bin/tpm2_flushcontext", ["-t"]), "tpm2_flushcontext")
+        }
         let files = ["--aik", out + "/ak.pub", "--message", out + "/quote.msg", "--signature", out + "/quote.sig", "--pcrs", out + "/quote.pcrs"]
 
         // tpm2_quote's PCR file reads as LoBot writes it, byte for byte.
