@@ -137,6 +137,9 @@ final class WalkthroughRoom {
         if FileManager.default.fileExists(atPath: temp.file("T/ports")) {
             _ = try? runProcess(Binaries.packageRoot + "/scripts/tpm12-platform", ["down", temp.file("T")])
         }
+        if FileManager.default.fileExists(atPath: temp.file("T2/ports")) {
+            _ = try? runProcess(Binaries.packageRoot + "/scripts/tpm2-platform", ["down", temp.file("T2")])
+        }
     }
 
     /// Runs the blocks one after the other in one bash (so `. T/platform.env` and variables carry
@@ -146,14 +149,14 @@ final class WalkthroughRoom {
         let path = temp.file("walkthrough.sh")
         try script.write(toFile: path, atomically: true, encoding: .utf8)
         let environment = ["PATH": temp.file("build") + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
-                           "TPM12_PLATFORM_WATCH": "\(getpid())"]
+                           "TPM12_PLATFORM_WATCH": "\(getpid())", "TPM2_PLATFORM_WATCH": "\(getpid())"]
         return try runProcess("/bin/bash", ["-e", "-u", "-o", "pipefail", path], environment: environment, currentDirectory: root)
     }
 }
 
 @Suite(.serialized) struct DocumentationTests {
     /// Every walkthrough, by the name its marker gives it.
-    static let walkthroughs = ["enrollment", "provisioning", "image-boot"]
+    static let walkthroughs = ["enrollment", "provisioning", "image-boot", "enrollment-tpm2"]
     /// Words no `text` block may start a line with: what would make it a command.
     static let commandWords = ["lobot", "lobot-factory", "make", "qemu-system-x86_64", "swtpm", "bash", "sh", "sudo", "apt-get", "git"]
 
@@ -239,6 +242,17 @@ final class WalkthroughRoom {
         #expect(result.stdout.contains("quote verified"))
         #expect(result.stdout.contains("adom1 running; vtpm opens; tpm 2.0 server running"), "\(result.stdout.suffix(800))")
         #expect(result.stdout.contains("sha256:08: ") && result.stdout.contains("sha256:09: "), "\(result.stdout.suffix(800))")
+    }
+
+    /// Issue 16's README point: a TPM 2.0 platform enrolled, its keys registered and its quote
+    /// verified against golden values through the same commands, and tpm2_checkquote agreeing.
+    @Test func tpm2EnrollmentRunsAsWritten() throws {
+        let room = try WalkthroughRoom()
+        let result = try room.run([try Documents.block("enrollment-tpm2")])
+        #expect(result.status == 0, "the walkthrough failed:\n\(result.stdout.suffix(1500))\n\(result.stderr.suffix(1500))")
+        #expect(result.stdout.contains("quote by a TPM 2.0, SHA-256 bank"), "\(result.stdout.suffix(800))")
+        // bash -e: status 0 means tpm2_checkquote, the walkthrough's last check, accepted LoBot's quote.
+        #expect(result.stdout.contains("quote verified") && result.stdout.contains("sig: "), "\(result.stdout.suffix(800))")
     }
 
     /// image/README's bake-and-boot, on the platform the enrollment walkthrough leaves; meanwhile the
