@@ -141,6 +141,8 @@ public struct TPM2CommandCode: RawRepresentable, Equatable, Hashable, Sendable {
     public var rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
+    /// TPM_CC_EvictControl
+    public static let evictControl = TPM2CommandCode(rawValue: 0x0000_0120)
     /// TPM_CC_NV_DefineSpace
     public static let nvDefineSpace = TPM2CommandCode(rawValue: 0x0000_012A)
     /// TPM_CC_CreatePrimary

@@ -47,7 +47,8 @@ enum PlatformEnrollCommand {
             public key signed with the label, encrypted to the CA with the EK certificate.
             TPM 2.0: the label, the EK's and the AK's public areas and the EK certificate, in
             the clear (the factory answers so that only this TPM can open it), and --ca-key
-            is not used.
+            is not used; the storage primary the AK is made under is kept at the SRK handle
+            0x81000001 when that handle is free.
 
             options:
               --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)

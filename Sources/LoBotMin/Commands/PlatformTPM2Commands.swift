@@ -18,6 +18,7 @@ enum PlatformTPM2Commands {
     /// `platform enroll`: a new AK (DIR/aik.pending) and the request naming it with the EK.
     static func enroll(directory: PlatformDirectory, label: [UInt8], ekCertificate: [UInt8]) throws(AgentError) -> [UInt8] {
         let (request, akBlob) = try PlatformAccess.withTPM2 { (tpm) throws(LoBotError) -> ([UInt8], [UInt8]) in
+            try tpm.persistStorageKey()
             let ak = try tpm.createKey(.attestation)
             let request = TPM2IdentityRequest(
                 label: label, endorsementKey: try tpm.endorsementKey(), attestationKey: ak.publicArea,

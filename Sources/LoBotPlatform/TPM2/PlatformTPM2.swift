@@ -3,8 +3,10 @@
 // LoBotCore/TPM2/Commands, sent one at a time over TPM2Transport (LOBOT_TPM2).
 //
 // Keys: LoBot's keys (AK, bind key, signing key) are children of a storage primary made from
-// TPM2KeyKind.storage's template under the owner hierarchy (the same key each time), created on
-// first use and flushed when this value goes. They are kept as TPM2KeyBlob files; before a blob is
+// TPM2KeyKind.storage's template under the owner hierarchy (the TCG's SRK template: the same key
+// each time). It is the persistent SRK at 0x81000001 when one of that shape is there (enrollment
+// puts it there when the handle is free, so that no process has to generate it again), else created
+// on first use and flushed when this value goes. They are kept as TPM2KeyBlob files; before a blob is
 // loaded its public area must be shaped as LoBot makes its kind, so a tampered or foreign blob never
 // reaches the TPM. The EK is the persistent one at 0x81010001 when present (what the manufacturer
 // certified, and no key generation), else TPM2_CreatePrimary with the TCG template L-1 (the same
@@ -22,6 +24,8 @@ public final class PlatformTPM2 {
     public let transport: TPM2Transport
     var storageHandle: UInt32?
     var storagePublic: TPMTPublic?
+    /// The storage primary is the persistent SRK: never flushed.
+    var storageIsPersistent = false
 
     /// The NV index of LoBot's monotonic counter (in the owner's range, TCG registry 0x018xxxxx).
     public static let counterIndex: UInt32 = 0x0180_4C42
@@ -38,7 +42,7 @@ public final class PlatformTPM2 {
     }
 
     deinit {
-        if let handle = storageHandle { flush(handle) }
+        if let handle = storageHandle, !storageIsPersistent { flush(handle) }
     }
 
     // MARK: Sending
@@ -191,12 +195,50 @@ public final class PlatformTPM2 {
     /// The storage primary's handle, created on first use.
     func storageKey() throws(LoBotError) -> UInt32 {
         if let handle = storageHandle { return handle }
+        if let key = try persistentStorageKey() {
+            storageHandle = TPM2Handle.persistentSRK
+            storagePublic = key
+            storageIsPersistent = true
+            return TPM2Handle.persistentSRK
+        }
         let created = try execute(
             TPM2CreatePrimary(hierarchy: TPM2Handle.owner, template: TPM2KeyKind.storage.template),
             authorizations: [.emptyPassword], "create the storage primary")
         storageHandle = created.objectHandle
         storagePublic = created.outPublic.publicArea
         return created.objectHandle
+    }
+
+    /// The public area of the key at the TCG's SRK handle when one is there shaped as LoBot's
+    /// storage primary (the TCG's SRK template is LoBot's): its children load under it with no
+    /// key generated per process. Nil when the handle is free or holds another kind of key.
+    func persistentStorageKey() throws(LoBotError) -> TPMTPublic? {
+        let response = try transport.transmit(TPM2ReadPublic(object: TPM2Handle.persistentSRK).frame())
+        guard response.responseCode == TPM2Response.success else {
+            guard TPM2ResponseCode.isHandleError(response.responseCode) else {
+                throw .tpm(operation: "read the SRK's public area", code: response.responseCode, detail: "TPM 2.0 response code")
+            }
+            return nil
+        }
+        let key = try TPM2ReadPublic.parseResponse(response, authorizations: 0).response.outPublic.publicArea
+        return (try? TPM2KeyKind.storage.check(key)) == nil ? nil : key
+    }
+
+    /// Keeps the storage primary at the TCG's SRK handle when that handle is free (owner
+    /// authorisation, empty), so that later processes find it instead of generating it again;
+    /// `lobot platform enroll` does, once. Returns whether it made it persistent.
+    @discardableResult
+    public func persistStorageKey() throws(LoBotError) -> Bool {
+        guard !storageIsPersistent, try persistentStorageKey() == nil else { return false }
+        let response = try transport.transmit(TPM2ReadPublic(object: TPM2Handle.persistentSRK).frame())
+        guard response.responseCode != TPM2Response.success else { return false }  // another key holds the handle
+        let transient = try storageKey()
+        _ = try execute(TPM2EvictControl(auth: TPM2Handle.owner, object: transient, persistentHandle: TPM2Handle.persistentSRK),
+                        authorizations: [.emptyPassword], "make the storage primary persistent")
+        flush(transient)
+        storageHandle = TPM2Handle.persistentSRK
+        storageIsPersistent = true
+        return true
     }
 
     /// A new key of `kind` (attestation, bind or signing) under the storage primary.

@@ -114,6 +114,9 @@ public enum TPM2Handle {
     public static let endorsement: UInt32 = 0x4000_000B
     /// TPM_RH_PLATFORM
     public static let platform: UInt32 = 0x4000_000C
+    /// The TCG's persistent handle of the storage root key, the SRK (TCG TPM v2.0 Provisioning
+    /// Guidance, 7.8): where LoBot keeps its storage primary, whose template is the TCG's SRK's.
+    public static let persistentSRK: UInt32 = 0x8100_0001
     /// The TCG's persistent handle of the RSA EK (TCG TPM v2.0 Provisioning Guidance, 7.8).
     public static let persistentRSAEK: UInt32 = 0x8101_0001
     /// The TCG's NV index of the RSA-2048 EK certificate (TCG EK Credential Profile, 2.2.1.4).

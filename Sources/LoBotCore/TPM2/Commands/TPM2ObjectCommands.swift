@@ -18,6 +18,8 @@
 //   TPM2_ReadPublic     handles: TPMI_DH_OBJECT objectHandle (no auth)
 //                       response: TPM2B_PUBLIC outPublic; TPM2B_NAME name; TPM2B_NAME qualifiedName
 //   TPM2_FlushContext   params: TPMI_DH_CONTEXT flushHandle (UINT32; a parameter, not a handle)
+//   TPM2_EvictControl   handles: TPMI_RH_PROVISION auth (auth); TPMI_DH_OBJECT objectHandle
+//                       params: TPMI_DH_PERSISTENT persistentHandle (UINT32); empty response
 //                       response: nothing
 //
 // TPM2B_CREATION_DATA and the creation ticket are read (bounded) and dropped: LoBot certifies its
@@ -161,4 +163,22 @@ public struct TPM2FlushContext: TPM2CommandBody, Equatable, Sendable {
 
     public var handles: [UInt32] { [] }
     public func serializeParameters(into writer: inout ByteWriter) { writer.write(flushHandle) }
+}
+
+public struct TPM2EvictControl: TPM2CommandBody, Equatable, Sendable {
+    public typealias Response = TPM2EmptyResponse
+    public static var commandCode: TPM2CommandCode { .evictControl }
+
+    public var auth: UInt32
+    public var object: UInt32
+    public var persistentHandle: UInt32
+
+    public init(auth: UInt32, object: UInt32, persistentHandle: UInt32) {
+        self.auth = auth
+        self.object = object
+        self.persistentHandle = persistentHandle
+    }
+
+    public var handles: [UInt32] { [auth, object] }
+    public func serializeParameters(into writer: inout ByteWriter) { writer.write(persistentHandle) }
 }
