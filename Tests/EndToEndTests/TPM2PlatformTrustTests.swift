@@ -107,3 +107,56 @@ import TestSupport
         #expect(migrate.stderr.contains("TPM 1.2 platform only"), "\(migrate.stderr)")
     }
 }
+
+/// Lockout safety on a TPM 2.0, as for TPM 1.2: every tampered enrollment answer and key blob is
+/// refused with one line, and none reaches the TPM as a failed authorisation (its lockout counter
+/// stays 0, with swtpm's limit of 3 failures); the genuine answer then activates.
+@Suite struct TPM2LockoutSafetyTests {
+    @Test func tamperedAnswersAndKeyBlobsNeverCostTheTPMAnAuthorisation() throws {
+        let factory = try FactoryUnderTest()
+        let platform = try TPM2TestPlatform()
+        let files = platform.root
+        try succeed(try factory.run(["trust-ek-issuer", "--cert", platform.ekIssuerCertificate]), "trust-ek-issuer")
+        try succeed(try platform.lobot(["platform", "ek", "--certificate", "--out", files.file("ek.der")]), "platform ek")
+        try succeed(try platform.lobot(["platform", "enroll", "--platform", platform.lobotDirectory, "--label", "t2l",
+                                        "--ek-cert", files.file("ek.der"), "--out", files.file("request")]), "platform enroll")
+        try succeed(try factory.run(["enroll", "--request", files.file("request"), "--out", files.file("answer")]), "factory enroll")
+        let answer = try files.read("answer")
+        func lockoutCounter() throws -> String {
+            let caps = try succeed(try platform.run("/usr/bin/tpm2_getcap", ["properties-variable"]), "tpm2_getcap")
+            return caps.split(separator: "\n").first { $0.hasPrefix("TPM2_PT_LOCKOUT_COUNTER") }.map(String.init) ?? "none"
+        }
+        // A flip in every part: the magic, the credential blob's HMAC and encrypted identity, the
+        // encrypted seed, the nonce, the sealed certificate and its tag; and a cut.
+        var cases: [[UInt8]] = stride(from: 0, to: answer.count, by: max(1, answer.count / 40)).map { offset in
+            var changed = answer
+            changed[offset] ^= 0x01
+            return changed
+        }
+        cases.append(Array(answer.dropLast(1)))
+        for (i, bytes) in cases.enumerated() {
+            let path = try files.write("answer-\(i)", bytes)
+            let result = try platform.lobot(["platform", "activate", "--platform", platform.lobotDirectory, "--answer", path,
+                                             "--ca-cert", factory.caCertificate])
+            #expect(result.status == 1, "case \(i) was not refused: \(result.stdout)")
+            #expect(result.stderr.hasPrefix("lobot: ") && result.stderr.split(separator: "\n").count == 1, "case \(i): \(result.stderr)")
+        }
+        #expect(try lockoutCounter() == "TPM2_PT_LOCKOUT_COUNTER: 0x0")
+        try succeed(try platform.lobot(["platform", "activate", "--platform", platform.lobotDirectory, "--answer", files.file("answer"),
+                                        "--ca-cert", factory.caCertificate]), "the genuine answer")
+        // A key blob with a byte of its public area changed is refused before the TPM loads it.
+        let nonce = try factory.nonce(for: "t2l", purpose: "bind-key")
+        try succeed(try platform.lobot(["platform", "bind-key", "--platform", platform.lobotDirectory, "--nonce", nonce,
+                                        "--out", files.file("bind"), "--signing-out", files.file("signing")]), "bind-key")
+        let blob = try files.read("lobot/bind.blob")
+        for offset in [blob.count - 300, blob.count - 20, 40] {
+            var changed = blob
+            changed[offset] ^= 0x10
+            try Data(changed).write(to: URL(fileURLWithPath: files.file("lobot/bind.blob")))
+            let result = try platform.lobot(["platform", "bind-key", "--platform", platform.lobotDirectory, "--nonce", nonce,
+                                             "--out", files.file("bind"), "--signing-out", files.file("signing")])
+            #expect(result.status == 1, "a bind key changed at \(offset) was used")
+        }
+        #expect(try lockoutCounter() == "TPM2_PT_LOCKOUT_COUNTER: 0x0")
+    }
+}
