@@ -172,15 +172,7 @@ import Testing
         let secret = try SecureRandom.bytes(32)
         _ = try tools.write("ek.pub", TPM2BPublic(ek).bytes)
         _ = try tools.write("secret", secret)
-        try succeed(
-            try runProcess(
-                "/usr/bin/tpm2_makecredential",
-                [
-                    "--tcti", "none", "-u", tools.file("ek.pub"), "-s", tools.file("secret"),
-                    "-n", try w.ak.publicArea.name().map { String(format: "%02x", $0) }.joined(), "-o",
-                    tools.file("credential"),
-                ]), "tpm2_makecredential")
-        let file = try TPM2CredentialFile(bytes: try tools.read("credential"))
+        let file = try Self.makeCredential(in: tools, for: try w.ak.publicArea.name())
         let tpm = try w.tpm()
         #expect(
             try tpm.activateCredential(ak: w.ak, credentialBlob: file.credentialBlob, secret: file.secret) == secret)
@@ -348,15 +340,7 @@ import Testing
         // And it activates credentials as the persistent one did.
         _ = try tools.write("ek.pub", TPM2BPublic(persistent).bytes)
         _ = try tools.write("secret", [UInt8](repeating: 7, count: 16))
-        try succeed(
-            try runProcess(
-                "/usr/bin/tpm2_makecredential",
-                [
-                    "--tcti", "none", "-u", tools.file("ek.pub"), "-s", tools.file("secret"),
-                    "-n", try w.ak.publicArea.name().map { String(format: "%02x", $0) }.joined(), "-o",
-                    tools.file("credential"),
-                ]), "tpm2_makecredential")
-        let file = try TPM2CredentialFile(bytes: try tools.read("credential"))
+        let file = try Self.makeCredential(in: tools, for: try w.ak.publicArea.name())
         #expect(
             try tpm.activateCredential(ak: w.ak, credentialBlob: file.credentialBlob, secret: file.secret)
                 == [UInt8](repeating: 7, count: 16))
@@ -391,4 +375,19 @@ func subjectPublicKeyInfo(modulus: [UInt8], exponent: [UInt8]) -> [UInt8] {
     let rsaKey = tlv(0x30, integer(modulus) + integer(exponent))
     let algorithm = tlv(0x30, [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00])
     return tlv(0x30, algorithm + tlv(0x03, [0] + rsaKey))
+}
+
+extension PlatformTPM2Tests {
+    /// tpm2_makecredential in software (`--tcti none`) for `name` with the EK in `tools`/ek.pub and
+    /// the secret in `tools`/secret: the credential file as tpm2-tools writes it.
+    static func makeCredential(in tools: TemporaryDirectory, for name: [UInt8]) throws -> TPM2CredentialFile {
+        try succeed(
+            try runProcess(
+                "/usr/bin/tpm2_makecredential",
+                [
+                    "--tcti", "none", "-u", tools.file("ek.pub"), "-s", tools.file("secret"),
+                    "-n", name.map { String(format: "%02x", $0) }.joined(), "-o", tools.file("credential"),
+                ]), "tpm2_makecredential")
+        return try TPM2CredentialFile(bytes: try tools.read("credential"))
+    }
 }

@@ -82,7 +82,22 @@ public protocol PlatformUnderTest {
     var lobotDirectory: String { get }
     /// The issuer of the TPM's manufacturer EK certificate, when it has one.
     var ekIssuerCertificate: String { get }
-    @discardableResult func lobot(_ arguments: [String]) throws -> ProcessResult
+    /// What a client needs to reach the TPM (tcsd's address, or LOBOT_TPM2 and TPM2TOOLS_TCTI).
+    var environment: [String: String] { get }
+}
+
+extension PlatformUnderTest {
+    /// Runs `lobot` against this platform.
+    @discardableResult
+    public func lobot(_ arguments: [String]) throws -> ProcessResult {
+        try runProcess(try Binaries.lobot(), arguments, environment: environment)
+    }
+
+    /// Runs any program (tpm-quote-tools, tpm-tools, tpm2-tools) against this platform.
+    @discardableResult
+    public func run(_ program: String, _ arguments: [String], in directory: String? = nil) throws -> ProcessResult {
+        try runProcess(program, arguments, environment: environment, currentDirectory: directory)
+    }
 }
 
 extension TestPlatform: PlatformUnderTest {}

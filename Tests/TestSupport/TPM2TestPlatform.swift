@@ -38,18 +38,6 @@ public final class TPM2TestPlatform: @unchecked Sendable {
     /// The manufacturer EK certificate's issuer (PEM).
     public var ekIssuerCertificate: String { machine + "/localca/issuercert.pem" }
 
-    /// Runs `lobot` against this platform.
-    @discardableResult
-    public func lobot(_ arguments: [String]) throws -> ProcessResult {
-        try runProcess(try Binaries.lobot(), arguments, environment: environment)
-    }
-
-    /// Runs any program (tpm2-tools) against this platform.
-    @discardableResult
-    public func run(_ program: String, _ arguments: [String], in directory: String? = nil) throws -> ProcessResult {
-        try runProcess(program, arguments, environment: environment, currentDirectory: directory)
-    }
-
     /// Restarts swtpm on the same state: a reboot (PCRs reset, NV and persistent keys stay).
     public func reboot() throws {
         let result = try runProcess(Binaries.packageRoot + "/scripts/tpm2-platform", ["restart", machine])

@@ -38,18 +38,6 @@ public final class TestPlatform: @unchecked Sendable {
     /// The manufacturer EK issuer certificate (PEM), when the platform was made with one.
     public var ekIssuerCertificate: String { machine + "/localca/issuercert.pem" }
 
-    /// Runs `lobot` against this platform; `--platform` is added for `platform` commands that take it.
-    @discardableResult
-    public func lobot(_ arguments: [String]) throws -> ProcessResult {
-        try runProcess(try Binaries.lobot(), arguments, environment: environment)
-    }
-
-    /// Runs any program (tpm-quote-tools, tpm-tools) against this platform.
-    @discardableResult
-    public func run(_ program: String, _ arguments: [String], in directory: String? = nil) throws -> ProcessResult {
-        try runProcess(program, arguments, environment: environment, currentDirectory: directory)
-    }
-
     /// Stops swtpm and tcsd, keeping the TPM state (to hand the TPM to a VM).
     public func stop() throws { try harness("stop") }
 
