@@ -56,6 +56,19 @@ import TestSupport
         let refused = try w.factory.run(["verify-quote", "--platform", "t2", "--quote", changed, "--nonce", changedNonce, "--golden", "t2-platform"])
         #expect(refused.status == 1)
         #expect(refused.stderr == "Error: PCR values do not match: the quoted sha256 PCR 15 differs from golden values t2-platform\n")
+        // The crypto-agile event log of that extend replays to the quoted SHA-256 PCRs; a log that
+        // claims another digest does not.
+        for (digest, replays) in [([UInt8](repeating: 0xab, count: 32), true), ([UInt8](repeating: 0xac, count: 32), false)] {
+            let log = CryptoAgileEventLog(banks: [.sha256], events: [AgileEvent(pcr: 15, type: 0x0d, digests: [(.sha256, digest)], data: [])])
+            let path = try w.platform.root.write(replays ? "good.log" : "bad.log", log.bytes)
+            let (quote, nonce) = try w.factory.quote(w.platform, issuedTo: "t2")
+            let result = try w.factory.run(["verify-quote", "--platform", "t2", "--quote", quote, "--nonce", nonce, "--log", path])
+            if replays {
+                #expect(result.status == 0 && result.stdout.hasSuffix("event log replays to the quoted PCRs\n"), "\(result.stdout)\(result.stderr)")
+            } else {
+                #expect(result.stderr == "Error: PCR values do not match: the event log does not replay to the quoted PCR values\n")
+            }
+        }
     }
 
     /// Interop: tpm2_checkquote, which LoBot never ran, verifies a quote `lobot platform quote` made.
