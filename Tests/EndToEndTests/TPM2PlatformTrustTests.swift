@@ -115,6 +115,22 @@ import TestSupport
         let refused = try w.factory.run(["verify-quote", "--aik", dir + "/enrolled.pub", "--message", dir + "/q.msg",
                                          "--signature", dir + "/q.sig", "--pcrs", dir + "/q.pcrs", "--nonce", nonce])
         #expect(refused.status == 1)
+        // A TPM 2.0 whose manufacturer certificate the factory does not trust gets one from the
+        // factory's ek-certify, from the EK's TPM2B_PUBLIC, and enrolls with it.
+        let other = try TPM2TestPlatform()
+        try succeed(try other.lobot(["platform", "ek", "--out", other.root.file("ek.pub")]), "platform ek")
+        try succeed(try w.factory.run(["ek-certify", "--platform", "t2-other", "--ek", other.root.file("ek.pub"), "--out", other.root.file("ek.der")]))
+        try succeed(try other.lobot(["platform", "enroll", "--platform", other.lobotDirectory, "--label", "t2-other",
+                                     "--ek-cert", other.root.file("ek.der"), "--out", other.root.file("request")]), "platform enroll")
+        try succeed(try w.factory.run(["enroll", "--request", other.root.file("request"), "--out", other.root.file("answer")]))
+        try succeed(try other.lobot(["platform", "activate", "--platform", other.lobotDirectory, "--answer", other.root.file("answer"),
+                                     "--ca-cert", w.factory.caCertificate]), "platform activate")
+        // The first platform's manufacturer certificate is no key the factory recorded for t2-other.
+        try succeed(try w.platform.lobot(["platform", "ek", "--certificate", "--out", w.platform.root.file("ek-t2.der")]))
+        try succeed(try other.lobot(["platform", "enroll", "--platform", other.root.file("again"), "--label", "t2-other",
+                                     "--ek-cert", w.platform.root.file("ek-t2.der"), "--out", other.root.file("request2")]))
+        let stolen = try w.factory.run(["enroll", "--request", other.root.file("request2"), "--out", other.root.file("answer2")])
+        #expect(stolen.status == 1, "\(stolen.stdout)")
         let migrate = try w.platform.lobot(["platform", "counter", "--platform", w.platform.lobotDirectory])
         #expect(migrate.status == 1)
         #expect(migrate.stderr.contains("TPM 1.2 platform only"), "\(migrate.stderr)")

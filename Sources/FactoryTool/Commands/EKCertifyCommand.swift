@@ -15,7 +15,7 @@ struct EKCertifyCommand: ParsableCommand {
     @Option(name: .long, help: "The platform's name.")
     var platform: String
 
-    @Option(name: .long, help: "The EK's TPM_PUBKEY (from lobot platform ek).")
+    @Option(name: .long, help: "The EK's public key from lobot platform ek (TPM_PUBKEY, or TPM2B_PUBLIC from a TPM 2.0).")
     var ek: String
 
     @Option(name: .long, help: "Where to write the EK certificate (DER).")
@@ -27,13 +27,22 @@ struct EKCertifyCommand: ParsableCommand {
 
     func run() throws {
         let factory = try options.open()
-        let key = try factoryCore { () throws(LoBotError) in try PubKey(bytes: try Files.read(ek, maximum: 4096)) }
+        // A TPM 1.2's TPM_PUBKEY, or a TPM 2.0's TPM2B_PUBLIC (`lobot platform ek` on either).
+        let key = try factoryCore { () throws(LoBotError) -> (modulus: [UInt8], exponent: [UInt8], bytes: [UInt8]) in
+            let bytes = try Files.read(ek, maximum: 4096)
+            if let tpm12 = try? PubKey(bytes: bytes) {
+                return (tpm12.modulus, try tpm12.algorithmParms.rsaParms().effectiveExponent, bytes)
+            }
+            let area = try TPM2BPublic(bytes: bytes).publicArea
+            try TPM2EndorsementKey.check(area)
+            let rsa = try area.rsaPublicKey()
+            return (rsa.modulus, rsa.exponent, bytes)
+        }
         var der: [UInt8] = []
         try factory.decide(action: "ek-certify", subject: platform) { (db) throws(FactoryError) in
-            let parms = try factoryCore { () throws(LoBotError) in try key.algorithmParms.rsaParms() }
             let fingerprint = try factory.database.recordKey(modulus: key.modulus, owner: platform, kind: .platform,
                                                              purpose: .endorsement, publicKey: key.bytes, in: db)
-            let certificate = try factory.ca.issue(owner: platform, role: .endorsement, modulus: key.modulus, exponent: parms.effectiveExponent)
+            let certificate = try factory.ca.issue(owner: platform, role: .endorsement, modulus: key.modulus, exponent: key.exponent)
             der = try certificate.serializeAsDER()
             try factory.database.recordCertificate(der: der, serial: Array(certificate.serialNumber.bytes), keyFingerprint: fingerprint,
                                                    owner: platform, purpose: .endorsement, in: db)
