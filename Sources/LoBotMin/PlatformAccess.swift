@@ -23,12 +23,18 @@ enum PlatformAccess {
     /// The platform's TPM 1.2, for what runs on TPM 1.2 platforms only (LSP, LSM, platform-rooted
     /// vTPMs and aDoms); refused with one line when $LOBOT_TPM2 names a TPM 2.0.
     static func tpm12() throws(LoBotError) -> PlatformTPM {
+        try requireTPM12()
+        return try PlatformTPM()
+    }
+
+    /// Refuses, in one line, to go on when $LOBOT_TPM2 names a TPM 2.0: for what runs on TPM 1.2
+    /// platforms only.
+    static func requireTPM12() throws(LoBotError) {
         guard !isTPM2 else {
             throw .invalidArgument(
                 "this runs on a TPM 1.2 platform only: LOBOT_TPM2 names a TPM 2.0, which LoBot enrolls, certifies keys "
                     + "of and quotes with, but does not yet use for provisioning, migration or platform-rooted vTPMs")
         }
-        return try PlatformTPM()
     }
 
     /// Whether this platform's TPM is a TPM 2.0: $LOBOT_TPM2 is set.

@@ -131,9 +131,13 @@ import TestSupport
                                      "--ek-cert", w.platform.root.file("ek-t2.der"), "--out", other.root.file("request2")]))
         let stolen = try w.factory.run(["enroll", "--request", other.root.file("request2"), "--out", other.root.file("answer2")])
         #expect(stolen.status == 1, "\(stolen.stdout)")
-        let migrate = try w.platform.lobot(["platform", "counter", "--platform", w.platform.lobotDirectory])
-        #expect(migrate.status == 1)
-        #expect(migrate.stderr.contains("TPM 1.2 platform only"), "\(migrate.stderr)")
+        for command in [["platform", "counter"], ["platform", "launch", "--vtpm", "V", "--image-dir", "I", "--out", "O",
+                                                   "--platform-nonce", String(repeating: "00", count: 20),
+                                                   "--vtpm-nonce", String(repeating: "00", count: 20)]] {
+            let refused = try w.platform.lobot(command + ["--platform", w.platform.lobotDirectory])
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("TPM 1.2 platform only"), "\(command[1]): \(refused.stderr)")
+        }
     }
 }
 

@@ -40,6 +40,7 @@ enum PlatformLaunchCommand {
         run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
+        try core { () throws(LoBotError) in try PlatformAccess.requireTPM12() }
         let platform = try PlatformAccess.directory(arguments)
         let vtpm = VTPMDirectory(try arguments.required("vtpm"))
         let out = try arguments.required("out")
