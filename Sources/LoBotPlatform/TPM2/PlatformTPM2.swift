@@ -195,12 +195,12 @@ public final class PlatformTPM2 {
     /// The storage primary's handle, created on first use.
     func storageKey() throws(LoBotError) -> UInt32 {
         if let handle = storageHandle { return handle }
-        if let key = try persistentStorageKey() {
-            storageHandle = TPM2Handle.persistentSRK
-            storagePublic = key
-            storageIsPersistent = true
-            return TPM2Handle.persistentSRK
-        }
+        if let key = try persistentSRK(), adoptPersistent(key) { return TPM2Handle.persistentSRK }
+        return try createStorageKey()
+    }
+
+    /// The storage primary made afresh from its template (the same key each time), kept loaded.
+    private func createStorageKey() throws(LoBotError) -> UInt32 {
         let created = try execute(
             TPM2CreatePrimary(hierarchy: TPM2Handle.owner, template: TPM2KeyKind.storage.template),
             authorizations: [.emptyPassword], "create the storage primary")
@@ -209,10 +209,8 @@ public final class PlatformTPM2 {
         return created.objectHandle
     }
 
-    /// The public area of the key at the TCG's SRK handle when one is there shaped as LoBot's
-    /// storage primary (the TCG's SRK template is LoBot's): its children load under it with no
-    /// key generated per process. Nil when the handle is free or holds another kind of key.
-    func persistentStorageKey() throws(LoBotError) -> TPMTPublic? {
+    /// The public area of the key at the TCG's SRK handle, nil when the handle is free.
+    func persistentSRK() throws(LoBotError) -> TPMTPublic? {
         let response = try transport.transmit(TPM2ReadPublic(object: TPM2Handle.persistentSRK).frame())
         guard response.responseCode == TPM2Response.success else {
             guard TPM2ResponseCode.isHandleError(response.responseCode) else {
@@ -220,8 +218,18 @@ public final class PlatformTPM2 {
             }
             return nil
         }
-        let key = try TPM2ReadPublic.parseResponse(response, authorizations: 0).response.outPublic.publicArea
-        return (try? TPM2KeyKind.storage.check(key)) == nil ? nil : key
+        return try TPM2ReadPublic.parseResponse(response, authorizations: 0).response.outPublic.publicArea
+    }
+
+    /// Takes the persistent SRK `key` as the storage primary when it is shaped as LoBot's (the
+    /// TCG's SRK template is LoBot's): its children load under it with no key generated per
+    /// process. False, and nothing taken, for another kind of key.
+    private func adoptPersistent(_ key: TPMTPublic) -> Bool {
+        guard (try? TPM2KeyKind.storage.check(key)) != nil else { return false }
+        storageHandle = TPM2Handle.persistentSRK
+        storagePublic = key
+        storageIsPersistent = true
+        return true
     }
 
     /// Keeps the storage primary at the TCG's SRK handle when that handle is free (owner
@@ -229,10 +237,14 @@ public final class PlatformTPM2 {
     /// `lobot platform enroll` does, once. Returns whether it made it persistent.
     @discardableResult
     public func persistStorageKey() throws(LoBotError) -> Bool {
-        guard !storageIsPersistent, try persistentStorageKey() == nil else { return false }
-        let response = try transport.transmit(TPM2ReadPublic(object: TPM2Handle.persistentSRK).frame())
-        guard response.responseCode != TPM2Response.success else { return false }  // another key holds the handle
-        let transient = try storageKey()
+        guard !storageIsPersistent else { return false }
+        if let key = try persistentSRK() {
+            // LoBot's own SRK is used from now on; another key keeps the handle and LoBot its transient primary.
+            if storageHandle == nil { _ = adoptPersistent(key) }
+            return false
+        }
+        let transient: UInt32
+        if let handle = storageHandle { transient = handle } else { transient = try createStorageKey() }
         _ = try execute(TPM2EvictControl(auth: TPM2Handle.owner, object: transient, persistentHandle: TPM2Handle.persistentSRK),
                         authorizations: [.emptyPassword], "make the storage primary persistent")
         flush(transient)
