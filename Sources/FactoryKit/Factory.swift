@@ -121,38 +121,14 @@ package struct Factory {
 /// or a TPM 2.0 AK (TPM2B_PUBLIC). The two forms cannot be mistaken for each other: a TPM2B_PUBLIC
 /// read as a TPM_PUBKEY has an algorithm other than RSA's 1, and a TPM_PUBKEY read as a TPM2B_PUBLIC
 /// has size 0. The platform's TPM family is the form of its key.
-package enum PlatformAttestationKey {
-    case tpm12(PubKey)
-    case tpm20(TPMTPublic)
-
-    package init(stored bytes: [UInt8]) throws(LoBotError) {
-        if let key = try? PubKey(bytes: bytes) { self = .tpm12(key); return }
-        self = .tpm20(try TPM2BPublic(bytes: bytes).publicArea)
-    }
-
-    package var family: String {
-        switch self {
-        case .tpm12: return "TPM 1.2"
-        case .tpm20: return "TPM 2.0"
-        }
-    }
-
-    package func rsaPublicKey() throws(LoBotError) -> RSAPublicKey {
-        switch self {
-        case .tpm12(let key): return try key.rsaPublicKey()
-        case .tpm20(let key): return try key.rsaPublicKey()
-        }
-    }
-}
-
 extension Factory {
     /// The platform's enrolled, active AIK (TPM 1.2) or AK (TPM 2.0); refuses an unknown or revoked platform.
-    package func platformAttestationKey(_ platform: String, in db: Database) throws(FactoryError) -> PlatformAttestationKey {
+    package func platformAttestationKey(_ platform: String, in db: Database) throws(FactoryError) -> PlatformPublicKey {
         try database.requireActive(platform, kind: .platform, in: db)
         guard let record = try database.activeKey(owner: platform, purpose: .identity, in: db), let bytes = record.publicKey else {
             throw .notFound("platform \(platform) has no enrolled AIK")
         }
-        return try factoryCore { () throws(LoBotError) in try PlatformAttestationKey(stored: bytes) }
+        return try factoryCore { () throws(LoBotError) in try PlatformPublicKey(bytes: bytes) }
     }
 
     /// The platform's enrolled attestation key as an RSA key, whichever its TPM's family.

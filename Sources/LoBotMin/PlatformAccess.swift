@@ -20,8 +20,27 @@ enum PlatformAccess {
         try core { () throws(LoBotError) in try body(try tpm12()) }
     }
 
-    /// The platform's TPM 1.2, for what runs on TPM 1.2 platforms only (LSP, LSM, platform-rooted
-    /// vTPMs and aDoms); refused with one line when $LOBOT_TPM2 names a TPM 2.0.
+    /// The platform's TPM of the family it enrolled, for what runs on both (LSP, LSM,
+    /// platform-rooted vTPMs and aDoms): the TPM 2.0 $LOBOT_TPM2 names, else the TPM 1.2 through
+    /// tcsd. A platform reached through the other family is refused in one line.
+    static func root(_ directory: PlatformDirectory) throws(LoBotError) -> PlatformRoot {
+        // Before enrollment (no AIK blob yet) the environment alone says which TPM this is.
+        let enrolled = Files.exists(directory.aikBlobPath) ? try directory.family() : (isTPM2 ? .tpm2 : .tpm12)
+        guard enrolled == (isTPM2 ? .tpm2 : .tpm12) else {
+            throw .invalidArgument(
+                isTPM2
+                    ? "platform \(directory.path) enrolled a TPM 1.2, but LOBOT_TPM2 names a TPM 2.0: unset it to reach the TPM 1.2 through tcsd"
+                    : "platform \(directory.path) enrolled a TPM 2.0: set LOBOT_TPM2 to where it is (/dev/tpmrm0, unix:PATH or tcp:127.0.0.1:PORT)")
+        }
+        guard isTPM2 else { return .tpm12(try PlatformTPM()) }
+        // Reached, then let go until its first operation (PlatformRoot holds it only for each one).
+        let tpm = try PlatformTPM2()
+        tpm.disconnect()
+        return .tpm20(tpm)
+    }
+
+    /// The platform's TPM 1.2, for what runs on TPM 1.2 platforms only (the LoBot VM, the TPM 1.2
+    /// counter's creation); refused with one line when $LOBOT_TPM2 names a TPM 2.0.
     static func tpm12() throws(LoBotError) -> PlatformTPM {
         try requireTPM12()
         return try PlatformTPM()
@@ -32,13 +51,18 @@ enum PlatformAccess {
     static func requireTPM12() throws(LoBotError) {
         guard !isTPM2 else {
             throw .invalidArgument(
-                "this runs on a TPM 1.2 platform only: LOBOT_TPM2 names a TPM 2.0, which LoBot enrolls, certifies keys "
-                    + "of and quotes with, but does not yet use for provisioning, migration or platform-rooted vTPMs")
+                "this runs on a TPM 1.2 platform only: LOBOT_TPM2 names a TPM 2.0, which LoBot uses for enrollment, quotes, "
+                    + "provisioning, migration and platform-rooted vTPMs with LoBot_D as a host process, but not yet for the LoBot VM")
         }
     }
 
     /// Whether this platform's TPM is a TPM 2.0: $LOBOT_TPM2 is set.
     static var isTPM2: Bool { Environment.value("LOBOT_TPM2") != nil }
+
+    /// Connects to the platform's TPM, of the family it enrolled, and runs `body`.
+    static func withRoot<T>(_ directory: PlatformDirectory, _ body: (PlatformRoot) throws(LoBotError) -> T) throws(AgentError) -> T {
+        try core { () throws(LoBotError) in try body(try root(directory)) }
+    }
 
     /// Connects to the platform's TPM 2.0 and runs `body`.
     static func withTPM2<T>(_ body: (PlatformTPM2) throws(LoBotError) -> T) throws(AgentError) -> T {

@@ -24,7 +24,7 @@ enum VTPMAccess {
         if directory.isPlatformBound {
             let platform = try PlatformAccess.directory(arguments)
             return try core { () throws(LoBotError) in
-                var session = try directory.openOnPlatform(platform, tpm: try PlatformAccess.tpm12())
+                var session = try directory.openOnPlatform(platform, tpm: try PlatformAccess.root(platform))
                 return try run(&session, mutating: mutating, body)
             }
         }

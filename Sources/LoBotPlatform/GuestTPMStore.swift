@@ -14,7 +14,7 @@ import LoBotCore
 public final class GuestTPMStore: GuestTPMPersistence {
     public let lobot: VTPMDirectory
     public let platform: PlatformDirectory
-    public let tpm: PlatformTPM
+    public let tpm: PlatformRoot
     private let msk: MasterKey
     public let vtpmID: [UInt8]
     public let live: GuestTPMLiveFile
@@ -31,7 +31,7 @@ public final class GuestTPMStore: GuestTPMPersistence {
     /// Opens the store of the guest TPM of the LoBot in `lobot`, and returns with it the newest
     /// state: the live file's when it belongs to the checkpoint, else the checkpoint's; nil when
     /// the guest TPM was never started.
-    public static func open(lobot: VTPMDirectory, platform: PlatformDirectory, tpm: PlatformTPM) throws(LoBotError)
+    public static func open(lobot: VTPMDirectory, platform: PlatformDirectory, tpm: PlatformRoot) throws(LoBotError)
         -> (GuestTPMStore, GuestTPMBlobs?)
     {
         let msk = try lobot.masterKey(platform, tpm: tpm)
@@ -52,7 +52,7 @@ public final class GuestTPMStore: GuestTPMPersistence {
         return (store, checkpoint.blobs)
     }
 
-    private init(lobot: VTPMDirectory, platform: PlatformDirectory, tpm: PlatformTPM, msk: MasterKey, vtpmID: [UInt8], epoch: UInt64) {
+    private init(lobot: VTPMDirectory, platform: PlatformDirectory, tpm: PlatformRoot, msk: MasterKey, vtpmID: [UInt8], epoch: UInt64) {
         self.lobot = lobot
         self.platform = platform
         self.tpm = tpm

@@ -1,9 +1,11 @@
 // Where a platform keeps what LoBot made with its TPM: key blobs (wrapped by the TPM, useless
 // elsewhere), the AIK certificate from the factory, and the monotonic counter's id and secret.
+// The blobs are TPM_KEY on a TPM 1.2 platform, LoBot TPM 2.0 key blobs ("LB2B") on a TPM 2.0 one:
+// they say which family the platform has.
 //
-//   aik.blob        the enrolled AIK (TPM_KEY)        aik.pending   an AIK awaiting activation
-//   aik.cert        the factory's X.509 certificate   bind.blob     the bind key (TPM_KEY)
-//   signing.blob    the signing key (TPM_KEY)         counter       counter id and secret (0600)
+//   aik.blob        the enrolled AIK (AK)             aik.pending   an AIK awaiting activation
+//   aik.cert        the factory's X.509 certificate   bind.blob     the bind key
+//   signing.blob    the signing key                   counter       TPM 1.2 counter id and secret (0600)
 //   ca.cert         the factory CA certificate        domains/      aDoms and their LoBots
 //   sessions/       provisioning and migration sessions in progress or done
 import LoBotCore
@@ -50,8 +52,17 @@ public struct PlatformDirectory: Sendable {
         try read(bindBlobPath, "bind key (run lobot platform bind-key first)")
     }
 
-    /// The AIK's public key, from its blob.
-    public func aikPublicKey() throws(LoBotError) -> PubKey {
-        try KeyBlob(bytes: try aikBlob()).publicKey
+    /// The AIK's (AK's) public key, from its blob.
+    public func aikPublicKey() throws(LoBotError) -> PlatformPublicKey { try publicKey(try aikBlob()) }
+
+    /// The bind key's public key, from its blob: what secrets for this platform are bound to.
+    public func bindPublicKey() throws(LoBotError) -> PlatformPublicKey { try publicKey(try bindBlob()) }
+
+    /// Which TPM this platform enrolled, as its AIK's blob says.
+    public func family() throws(LoBotError) -> TPMFamily { try aikPublicKey().family }
+
+    /// The public key in a key blob of either family.
+    func publicKey(_ blob: [UInt8]) throws(LoBotError) -> PlatformPublicKey {
+        blob.starts(with: TPM2KeyBlob.magic) ? .tpm20(try TPM2KeyBlob(bytes: blob).publicArea) : .tpm12(try KeyBlob(bytes: blob).publicKey)
     }
 }

@@ -50,19 +50,36 @@ public struct PlatformCounterFile: WireStructure, Equatable, Sendable {
     }
 }
 
+/// The platform TPM's monotonic counter: on a TPM 1.2 the one LoBot created (PLATFORM/counter holds
+/// its id and the secret that authorises increments); on a TPM 2.0 the NV counter index
+/// PlatformTPM2.counterIndex (owner authorisation, no dictionary-attack protection), defined and
+/// first incremented the first time it is read.
 public struct TPMCounter: RollbackCounter {
-    public let tpm: PlatformTPM
-    public let file: PlatformCounterFile
-
-    public var description: String { "platform TPM counter \(file.counterID)" }
-
-    /// The platform's counter, from PLATFORM/counter.
-    public init(tpm: PlatformTPM, directory: PlatformDirectory) throws(LoBotError) {
-        self.tpm = tpm
-        file = try PlatformCounterFile(bytes: try directory.read(directory.counterPath, "platform counter (run lobot platform counter --create)"))
+    enum Backing {
+        case tpm12(PlatformTPM, PlatformCounterFile)
+        case tpm20(PlatformTPM2)
     }
 
-    /// Creates the platform's counter in the TPM (owner authorisation) and records it.
+    let backing: Backing
+
+    public var description: String {
+        switch backing {
+        case .tpm12(_, let file): return "platform TPM counter \(file.counterID)"
+        case .tpm20: return "platform TPM 2.0 NV counter 0x\(Hex.string(UInt(PlatformTPM2.counterIndex)))"
+        }
+    }
+
+    /// The platform's counter (on a TPM 1.2, from PLATFORM/counter).
+    public init(tpm: PlatformRoot, directory: PlatformDirectory) throws(LoBotError) {
+        switch tpm {
+        case .tpm12(let tpm12):
+            backing = .tpm12(tpm12, try PlatformCounterFile(bytes: try directory.read(directory.counterPath,
+                                                                                       "platform counter (run lobot platform counter --create)")))
+        case .tpm20(let tpm2): backing = .tpm20(tpm2)
+        }
+    }
+
+    /// Creates the platform's counter in a TPM 1.2 (owner authorisation) and records it.
     public static func create(tpm: PlatformTPM, directory: PlatformDirectory) throws(LoBotError) -> CounterValue {
         guard !Files.exists(directory.counterPath) else { throw .alreadyExists("platform counter \(directory.counterPath)") }
         let secret = try SecureRandom.bytes(20)
@@ -73,10 +90,20 @@ public struct TPMCounter: RollbackCounter {
     }
 
     public func read() throws(LoBotError) -> UInt64 {
-        UInt64(try tpm.readCounter(id: file.counterID).count)
+        switch backing {
+        case .tpm12(let tpm, let file): return UInt64(try tpm.readCounter(id: file.counterID).count)
+        case .tpm20(let tpm):
+            defer { tpm.disconnect() }
+            return try tpm.counter(increment: false)
+        }
     }
 
     public func increment() throws(LoBotError) -> UInt64 {
-        UInt64(try tpm.incrementCounter(id: file.counterID, secret: file.secret).count)
+        switch backing {
+        case .tpm12(let tpm, let file): return UInt64(try tpm.incrementCounter(id: file.counterID, secret: file.secret).count)
+        case .tpm20(let tpm):
+            defer { tpm.disconnect() }
+            return try tpm.counter(increment: true)
+        }
     }
 }

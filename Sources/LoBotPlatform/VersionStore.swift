@@ -52,9 +52,9 @@ public struct VersionTable: WireStructure, Equatable, Sendable {
 
 public struct VersionStore {
     public let directory: PlatformDirectory
-    public let tpm: PlatformTPM
+    public let tpm: PlatformRoot
 
-    public init(directory: PlatformDirectory, tpm: PlatformTPM) {
+    public init(directory: PlatformDirectory, tpm: PlatformRoot) {
         self.directory = directory
         self.tpm = tpm
     }
@@ -70,7 +70,7 @@ public struct VersionStore {
 
     /// The store's key, unbound by the platform TPM.
     func key() throws(LoBotError) -> MasterKey {
-        var bytes = try tpm.unbind(keyBlob: try directory.bindBlob(), data: try directory.read(keyPath, "version store key"))
+        var bytes = try tpm.unbind(try directory.read(keyPath, "version store key"), platform: directory)
         defer { wipe(&bytes) }
         return try MasterKey(bytes: bytes)
     }
@@ -80,10 +80,10 @@ public struct VersionStore {
     public func createIfMissing() throws(LoBotError) {
         guard !exists else { return }
         let key = try MasterKey.generate()
-        let bindKey = try KeyBlob(bytes: try directory.bindBlob()).publicKey.rsaPublicKey()
+        let bindKey = try directory.bindPublicKey()
         let counter = try TPMCounter(tpm: tpm, directory: directory)
         _ = try counter.read()
-        try Files.writeAtomically(keyPath, try BoundData.bind(key.bytes, to: bindKey), permissions: 0o600)
+        try Files.writeAtomically(keyPath, try bindKey.bind(key.bytes), permissions: 0o600)
         do throws(LoBotError) {
             _ = try AnchoredFile.create(paths: paths, key: key, counter: counter, kind: .versionStore, id: Self.identity,
                                         contents: VersionTable().bytes)

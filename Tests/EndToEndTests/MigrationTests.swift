@@ -384,12 +384,13 @@ enum SecretScan {
         return out
     }
 
-    /// Scans every file of both platforms and the transport area for the migration's secrets.
+    /// Scans every file of both platforms and the transport area for the migration's secrets (the
+    /// destination's TPM opens what was bound to it, to know them).
     static func expectNoneInClear(of run: ProtocolRun, world w: MigrationWorld) throws {
         let keys = try keys(of: run, world: w)
         #expect(keys.count >= 7)
         var scanned = 0
-        for root in [w.platform(run.source).root.path, w.platform(run.destination).root.path, w.transport.path] {
+        for root in [w.member(run.source).root.path, w.member(run.destination).root.path, w.transport.path] {
             for file in files(under: root) {
                 scanned += 1
                 guard let bytes = FileManager.default.contents(atPath: file) else { continue }
@@ -404,11 +405,12 @@ enum SecretScan {
         let scratch = try TemporaryDirectory("lobot-scan")
         func unbind(_ blob: [UInt8]) throws -> [UInt8] {
             let input = try scratch.write("blob", blob)
-            try succeed(try w.platform("DP").lobot(["platform", "unbind", "--platform", w.platform("DP").lobotDirectory, "--in", input,
-                                                     "--out", scratch.file("plain")]), "unbind")
+            let destination = w.member(run.destination)
+            try succeed(try destination.lobot(["platform", "unbind", "--platform", destination.lobotDirectory, "--in", input,
+                                               "--out", scratch.file("plain")]), "unbind")
             return try scratch.read("plain")
         }
-        let directory = w.platform("DP").lobotDirectory + "/domains/\(run.domain)/lobot"
+        let directory = w.member(run.destination).lobotDirectory + "/domains/\(run.domain)/lobot"
         let msk = try unbind([UInt8](FileManager.default.contents(atPath: directory + "/msk.bound")!))
         var keys: [(String, [UInt8])] = [("MSK", msk)]
         let package = try Envelope(bytes: [UInt8](FileManager.default.contents(atPath: try #require(run.last["lobot-package"]))!))

@@ -90,7 +90,7 @@ import TestSupport
         #expect(wrong.status != 0)
     }
 
-    @Test func aQuoteByAnotherAKIsRefusedAndTPM12OnlyCommandsSaySo() throws {
+    @Test func aQuoteByAnotherAKIsRefusedTheLoBotVMSaysItIsTPM12OnlyAndTheCounterIsTheNVCounter() throws {
         let w = try Self.shared()
         // An AK tpm2_createak made on the same TPM: a real quote, not by the enrolled AK.
         let dir = w.platform.root.file("foreign")
@@ -131,13 +131,17 @@ import TestSupport
                                      "--ek-cert", w.platform.root.file("ek-t2.der"), "--out", other.root.file("request2")]))
         let stolen = try w.factory.run(["enroll", "--request", other.root.file("request2"), "--out", other.root.file("answer2")])
         #expect(stolen.status == 1, "\(stolen.stdout)")
-        for command in [["platform", "counter"], ["platform", "launch", "--vtpm", "V", "--image-dir", "I", "--out", "O",
-                                                   "--platform-nonce", String(repeating: "00", count: 20),
-                                                   "--vtpm-nonce", String(repeating: "00", count: 20)]] {
-            let refused = try w.platform.lobot(command + ["--platform", w.platform.lobotDirectory])
-            #expect(refused.status == 1)
-            #expect(refused.stderr.contains("TPM 1.2 platform only"), "\(command[1]): \(refused.stderr)")
-        }
+        // The LoBot VM is TPM 1.2 only, and says so in one line.
+        let launch = try w.platform.lobot(["platform", "launch", "--vtpm", "V", "--image-dir", "I", "--out", "O",
+                                            "--platform-nonce", String(repeating: "00", count: 20),
+                                            "--vtpm-nonce", String(repeating: "00", count: 20), "--platform", w.platform.lobotDirectory])
+        #expect(launch.status == 1 && launch.stderr.split(separator: "\n").count == 1)
+        #expect(launch.stderr.contains("TPM 1.2 platform only"), "\(launch.stderr)")
+        // The counter is the TPM 2.0's NV counter: it reads, and moves by one.
+        let counter = try succeed(try w.platform.lobot(["platform", "counter", "--platform", w.platform.lobotDirectory]), "counter")
+        let moved = try succeed(try w.platform.lobot(["platform", "counter", "--increment", "--platform", w.platform.lobotDirectory]))
+        let value = { (line: String) -> UInt64? in UInt64(String(line.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").last ?? "")) }
+        #expect(value(counter) != nil && value(moved) == value(counter).map { $0 + 1 }, "\(counter) then \(moved)")
     }
 }
 

@@ -135,10 +135,10 @@ import Testing
         #expect(open.receiver == "platform-b")
         let body = try OpenBody(bytes: open.body)
         #expect(body.kind == .migrate && body.source == "platform-a" && body.destination == "platform-b")
-        #expect(body.sourceSigningKey == (try world.a.signingPublic()))
+        #expect(body.sourceSigningKey == .tpm12(try world.a.signingPublic()))
         let proceeded = try factory.proceed(try world.destinationKeys(world.b, session: open.session, nonce: open.nonce))
         #expect(proceeded.map(\.name) == ["04-proceed.msg"] && proceeded.first?.message.receiver == "platform-a")
-        #expect(try ProceedBody(bytes: try #require(proceeded.first?.message.body)).bindKey == (try world.b.bindPublic()))
+        #expect(try ProceedBody(bytes: try #require(proceeded.first?.message.body)).bindKey == .tpm12(try world.b.bindPublic()))
         // The factory releases nothing in a migration; a failed launch ends the session, the domain where it was.
         let ready = try world.b.message(.domainReady, session: open.session, nonce: open.nonce, body: BytesBody([1]).bytes)
         #expect(factoryError { () throws(FactoryError) in try factory.release(ready) }
@@ -174,8 +174,8 @@ extension FactoryWorld {
         let parms = try aik.algorithmParms.rsaParms()
         let certificate = try factory.ca.issue(owner: platform.name, role: .identity, modulus: aik.modulus, exponent: parms.effectiveExponent)
         let body = DestinationKeysBody(
-            bindKey: try platform.certify(try bindKey ?? platform.bindPublic(), usage: .bind, nonce: certifiedWith ?? nonce),
-            signingKey: try platform.certify(try signingKey ?? platform.signingPublic(), usage: .signing, nonce: certifiedWith ?? nonce),
+            keys: .tpm12(bind: try platform.certify(try bindKey ?? platform.bindPublic(), usage: .bind, nonce: certifiedWith ?? nonce),
+                         signing: try platform.certify(try signingKey ?? platform.signingPublic(), usage: .signing, nonce: certifiedWith ?? nonce)),
             aikCertificate: try certificate.serializeAsDER())
         return try platform.message(.destinationKeys, session: session, nonce: nonce, body: body.bytes)
     }

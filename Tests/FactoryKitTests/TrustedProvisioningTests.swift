@@ -51,11 +51,11 @@ import Testing
             try record.sign(with: factory.signer)
             try Files.writeAtomically(factory.goldenPath(name), record.bytes, permissions: 0o644)
         }
-        let result = BootResult(succeeded: true, message: "booted", platformQuote: platformQuote, vtpmQuote: vtpmQuote,
-                                platformPCR6Before: .zero, vtpmLog: vtpm.log)
+        let result = BootResult(succeeded: true, message: "booted", platformQuote: .tpm12(platformQuote), vtpmQuote: vtpmQuote,
+                                platformPCR6Before: SHA1Digest.zero.value, vtpmLog: vtpm.log)
         let verdict = try factory.verdict(try a.message(.lobotReport, session: session, nonce: nonce, body: result.bytes))
         #expect(verdict.trusted, "\(verdict.reason)")
-        #expect(verdict.reason == "LoBot_D on platform-a matches its golden values")
+        #expect(verdict.reason == "LoBot_D on platform-a matches its golden values (platform quote by a TPM 1.2)")
         #expect(verdict.outgoing.map(\.name) == ["10-verdict-platform-a.msg", "11-domain-offer.msg"])
         try world.expectSession(session, "trusted")
 

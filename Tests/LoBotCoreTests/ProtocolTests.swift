@@ -71,7 +71,8 @@ import TestSupport
         let session = SessionID(unchecked: [UInt8](repeating: 0x42, count: 16))
         let secret = Array("the aDom key: 32 bytes of it....".utf8)
         let envelope = try Envelope.make(type: .release, session: session, sender: "SP", receiver: "DP", nonce: nonce(1),
-                                         body: BytesBody(secret).bytes, encryptTo: try receiver.publicKey()) { (digest) throws(LoBotError) in
+                                         body: BytesBody(secret).bytes,
+                                         encryptTo: .tpm12(PubKey.rsa(try receiver.publicKey(), encScheme: .rsaOAEPSHA1, sigScheme: .none))) { (digest) throws(LoBotError) in
             try sender.sign(digest: digest, algorithm: .sha256)
         }
         #expect(!bytesContain(envelope.bytes, secret), "the body is in clear")

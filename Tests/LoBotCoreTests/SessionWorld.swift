@@ -44,10 +44,12 @@ final class MemoryParty: SessionParty {
         self.bind = bind
     }
 
-    var signingKey: PubKey {
-        get throws(LoBotError) { PubKey.rsa(try signing.publicKey(), encScheme: .none, sigScheme: .rsaPKCS1v15SHA1) }
+    var signingKey: PlatformPublicKey {
+        get throws(LoBotError) { .tpm12(PubKey.rsa(try signing.publicKey(), encScheme: .none, sigScheme: .rsaPKCS1v15SHA1)) }
     }
-    var bindKey: PubKey { get throws(LoBotError) { PubKey.rsa(try bind.publicKey(), encScheme: .rsaOAEPSHA1, sigScheme: .none) } }
+    var bindKey: PlatformPublicKey {
+        get throws(LoBotError) { .tpm12(PubKey.rsa(try bind.publicKey(), encScheme: .rsaOAEPSHA1, sigScheme: .none)) }
+    }
 
     func effect(_ name: String) throws(LoBotError) {
         record.append(name)
@@ -64,7 +66,7 @@ final class MemoryParty: SessionParty {
         journals[journal.session.bytes] = journal
         record.append("commit \(journal.state.name)")
     }
-    func message(_ type: MessageType, journal: SessionJournal, to receiver: String, body: [UInt8], encryptTo key: RSAPublicKey?)
+    func message(_ type: MessageType, journal: SessionJournal, to receiver: String, body: [UInt8], encryptTo key: PlatformPublicKey?)
         throws(LoBotError) -> Envelope {
         try Envelope.make(type: type, session: journal.session, sender: name, receiver: receiver, nonce: journal.nonce, body: body,
                           encryptTo: key) { (digest) throws(LoBotError) in try signing.sign(digest: digest, algorithm: .sha256) }
@@ -93,8 +95,9 @@ final class MemoryParty: SessionParty {
     func certifiedKeys(nonce: TPMNonce) throws(LoBotError) -> DestinationKeysBody {
         try effect("certifiedKeys")
         // The factory's check of the AIK's certification is not the agent's: plain keys stand in.
-        return DestinationKeysBody(bindKey: CertifiedKey(key: try bindKey, info: [], signature: []),
-                                   signingKey: CertifiedKey(key: try signingKey, info: [], signature: []), aikCertificate: [])
+        guard case .tpm12(let bind) = try bindKey, case .tpm12(let signing) = try signingKey else { throw .invalidArgument("TPM 1.2 keys") }
+        return DestinationKeysBody(keys: .tpm12(bind: CertifiedKey(key: bind, info: [], signature: []),
+                                                signing: CertifiedKey(key: signing, info: [], signature: [])), aikCertificate: [])
     }
 
     func receiveLoBot(_ package: Envelope, journal: SessionJournal) throws(LoBotError) -> BootResult {
@@ -106,7 +109,7 @@ final class MemoryParty: SessionParty {
         staged = vtpm
         let quote = try vtpm.quote(selection: try PCRSelection(Array(0...8)), nonce: journal.open.vtpmNonce)
         // The platform's quote is the factory's to check, not the agent's: the vTPM's stands in.
-        return BootResult(succeeded: true, message: "LoBot_D in memory", platformQuote: quote, vtpmQuote: quote)
+        return BootResult(succeeded: true, message: "LoBot_D in memory", platformQuote: .tpm12(quote), vtpmQuote: quote)
     }
     func openLoBotD(_ journal: SessionJournal) throws(LoBotError) -> LoBotD {
         try effect("openLoBotD")
@@ -157,13 +160,13 @@ final class MemoryParty: SessionParty {
     }
 
     // Source.
-    func prepareToSend(_ open: OpenBody, rewrapTo bindKey: RSAPublicKey) throws(LoBotError) -> SendPreparation {
+    func prepareToSend(_ open: OpenBody, rewrapTo bindKey: PlatformPublicKey) throws(LoBotError) -> SendPreparation {
         try effect("prepareToSend")
         guard domains[open.domain.name]?.qemu == true else { throw .invalidArgument("domain \(open.domain.name) is not running here") }
         guard let lobot, lobot.id == open.vtpmID.bytes else { throw .invalidArgument("the domain's LoBot is not the one the factory names") }
         guard let kernel = files[open.domain.kernel], let initrd = files[open.domain.initrd] else { throw .notFound("the domain's kernel") }
         masterKeyOut = true
-        return SendPreparation(rewrappedMasterKey: try BoundData.bind(Array(repeating: 0x3d, count: 32), to: bindKey),
+        return SendPreparation(rewrappedMasterKey: try bindKey.bind(Array(repeating: 0x3d, count: 32)),
                                bootFiles: [PackageFile(name: "kernel", size: kernel.size, sha256: kernel.sha256),
                                            PackageFile(name: "initrd", size: initrd.size, sha256: initrd.sha256)])
     }

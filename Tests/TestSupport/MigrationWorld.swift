@@ -1,5 +1,5 @@
-// Two (or more) real TPM 1.2 platforms, a factory and a test aDom, for the LSP/LSM end-to-end
-// tests: each platform enrolled, its keys registered and its golden values recorded, exactly as
+// Two (or more) real platforms (TPM 1.2, or TPM 2.0 for the names in `tpm2`), a factory and a
+// test aDom, for the LSP/LSM end-to-end tests: each platform enrolled, its keys registered and its golden values recorded, exactly as
 // an operator would. Messages move between them only as files copied by the test (the courier),
 // and every `lobot` of one platform runs in a mount namespace where the other platforms'
 // directories are empty, so no process of one can read the other's files.
@@ -7,7 +7,10 @@ import Foundation
 
 public final class MigrationWorld: @unchecked Sendable {
     public let factory: FactoryUnderTest
+    /// The TPM 1.2 platforms.
     public let platforms: [String: TestPlatform]
+    /// The TPM 2.0 platforms.
+    public let tpm2Platforms: [String: TPM2TestPlatform]
     public let adom: TemporaryDirectory
     public let transport: TemporaryDirectory
     /// The test aDom that uses its TPM with real tools (make-adom --tpm), made on first use.
@@ -32,12 +35,21 @@ public final class MigrationWorld: @unchecked Sendable {
     /// The wall time the courier spent copying, in seconds (the bench takes it out of downtime).
     public private(set) var secondsCarrying = 0.0
 
-    public init(names: [String] = ["SP", "DP"]) throws {
+    public init(names: [String] = ["SP", "DP"], tpm2: Set<String> = []) throws {
         factory = try FactoryUnderTest()
         var platforms: [String: TestPlatform] = [:]
+        var tpm2Platforms: [String: TPM2TestPlatform] = [:]
         for (index, name) in names.enumerated() {
-            let platform = try TestPlatform(ekCertificate: index == 0)
-            platforms[name] = platform
+            let platform: any PlatformUnderTest
+            if tpm2.contains(name) {
+                let made = try TPM2TestPlatform()
+                tpm2Platforms[name] = made
+                platform = made
+            } else {
+                let made = try TestPlatform(ekCertificate: index == 0)
+                platforms[name] = made
+                platform = made
+            }
             try factory.enroll(platform, as: name)
             try succeed(try platform.lobot(["platform", "counter", "--create", "--platform", platform.lobotDirectory]), "counter")
             try factory.registerBindKey(platform, as: name)
@@ -46,6 +58,7 @@ public final class MigrationWorld: @unchecked Sendable {
                                                           "--nonce", nonce, "--pcrs", "0-5,7"]), "golden record")
         }
         self.platforms = platforms
+        self.tpm2Platforms = tpm2Platforms
         try succeed(try factory.run(group: "golden", ["predict-host", "--name", "host-lobot", "--agent", try Binaries.lobot()]), "predict-host")
         adom = try TemporaryDirectory("lobot-adom")
         try succeed(try runProcess(Binaries.packageRoot + "/scripts/make-adom", [adom.path]), "make-adom")
@@ -53,7 +66,7 @@ public final class MigrationWorld: @unchecked Sendable {
     }
 
     deinit {
-        for platform in platforms.values {
+        for platform in members.values {
             for domain in (try? FileManager.default.contentsOfDirectory(atPath: platform.lobotDirectory + "/domains")) ?? [] {
                 // qemu and the server of its guest's TPM.
                 for file in ["qemu.pid", "tpm.pid"] {
@@ -66,17 +79,28 @@ public final class MigrationWorld: @unchecked Sendable {
         }
     }
 
+    /// The TPM 1.2 platform `name`.
     public func platform(_ name: String) -> TestPlatform { platforms[name]! }
+
+    /// Every platform, of either family, by name.
+    public var members: [String: any PlatformUnderTest] {
+        var all: [String: any PlatformUnderTest] = platforms
+        for (name, platform) in tpm2Platforms { all[name] = platform }
+        return all
+    }
+
+    /// Platform `name`, of either family.
+    public func member(_ name: String) -> any PlatformUnderTest { members[name]! }
 
     /// `lobot ARGS --platform DIR` on platform `name`, with the other platforms' directories hidden.
     @discardableResult
     public func lobot(_ name: String, _ arguments: [String]) throws -> ProcessResult {
-        let platform = platform(name)
+        let platform = member(name)
         var environment = platform.environment
         environment["LOBOT_PLATFORM"] = platform.lobotDirectory
         if let failpoint { environment["LOBOT_FAILPOINT"] = failpoint }
         for (key, value) in agentEnvironment { environment[key] = value }
-        let hidden = platforms.filter { $0.key != name }.map { $0.value.root.path }
+        let hidden = members.filter { $0.key != name }.map { $0.value.root.path }
         let script = "for d in \"$@\"; do [ \"$d\" = -- ] && break; mount -t tmpfs -o size=1m none \"$d\" || exit 97; done; "
             + "while [ \"$1\" != -- ]; do shift; done; shift; exec \"$@\""
         let command = ["--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh"] + hidden + ["--", try Binaries.lobot()] + arguments
@@ -151,7 +175,7 @@ public final class MigrationWorld: @unchecked Sendable {
     }
 
     public func console(_ domain: String, on name: String) -> String {
-        (try? String(contentsOfFile: platform(name).lobotDirectory + "/domains/\(domain)/console.log", encoding: .isoLatin1)) ?? ""
+        (try? String(contentsOfFile: member(name).lobotDirectory + "/domains/\(domain)/console.log", encoding: .isoLatin1)) ?? ""
     }
 
     /// The last count the aDom printed on platform `name`.

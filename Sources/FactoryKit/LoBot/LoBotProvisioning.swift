@@ -44,11 +44,11 @@ extension Factory {
             }
             let (state, boundKey, mskFingerprint) = try factoryCore { () throws(LoBotError) in
                 let msk = try MasterKey.generate()
-                let bindKey = try PubKey(bytes: bindBytes).rsaPublicKey()
+                let bindKey = try PlatformPublicKey(bytes: bindBytes)
                 var plain = vtpm.state.bytes
                 defer { wipe(&plain) }
                 let file = try StateFile.seal(plain, kind: .vtpmState, id: vtpm.id, version: 0, key: msk)
-                return (file.bytes, try BoundData.bind(msk.bytes, to: bindKey), try Digest.sha256(Array("LoBot MSK".utf8) + msk.bytes))
+                return (file.bytes, try bindKey.bind(msk.bytes), try Digest.sha256(Array("LoBot MSK".utf8) + msk.bytes))
             }
             _ = try database.recordKey(modulus: nil, secretFingerprint: mskFingerprint, owner: name, kind: .lobot,
                                        purpose: .masterStorageKey, publicKey: nil, in: db)

@@ -22,8 +22,7 @@ extension Factory {
             let open = try openSession(kind: .provision, domain: config, lobot: lobotName, vtpmID: made.id, source: Self.party,
                                        destination: platform, image: lobotGolden, platformGolden: platformGolden, in: db)
             let session = try session(open.session, in: db)
-            let registered = try registeredKey(platform, .bind, in: db)
-            let bindKey = try factoryCore { () throws(LoBotError) in try registered.rsaPublicKey() }
+            let bindKey = try registeredKey(platform, .bind, in: db)
             var key = try factoryCore { () throws(LoBotError) in try SecureRandom.bytes(32) }
             defer { wipe(&key) }
             var files = try factoryCore { () throws(LoBotError) in
@@ -76,31 +75,32 @@ extension Factory {
         try decide(action: "proceed", subject: "destination keys") { (db) throws(FactoryError) in
             let (envelope, session) = try receive(bytes, [.destinationKeys], in: db)
             let caKey = try factoryCore { () throws(LoBotError) in try signer.publicKey() }
-            let aik = try platformAIK(session.destination, in: db)
+            let enrolled = try platformAttestationKey(session.destination, in: db)
             let keys = try factoryCore { () throws(LoBotError) in
-                let keys = try DestinationKeysBody(bytes: envelope.body)
-                _ = try keys.verify(factory: caKey, nonce: session.nonce)
-                guard try X509Certificate(der: keys.aikCertificate).publicKey().modulus == aik.modulus else {
+                let body = try DestinationKeysBody(bytes: envelope.body)
+                guard body.keys.family == enrolled.family else {
+                    throw LoBotError.authentication(what: "destination keys (made by a \(body.keys.family.name), the platform enrolled a \(enrolled.family.name))")
+                }
+                guard try body.verify(factory: caKey, nonce: session.nonce).modulus == (try enrolled.modulus) else {
                     throw LoBotError.authentication(what: "destination keys (certified by another platform's AIK)")
                 }
-                return keys
+                return body.keys
             }
-            guard keys.bindKey.key == (try registeredKey(session.destination, .bind, in: db)) else {
+            guard keys.bindKey == (try registeredKey(session.destination, .bind, in: db)) else {
                 throw .refused("the bind key \(session.destination) presents is not the one registered for it")
             }
-            guard keys.signingKey.key == (try registeredKey(session.destination, .signing, in: db)) else {
+            guard keys.signingKey == (try registeredKey(session.destination, .signing, in: db)) else {
                 throw .refused("the signing key \(session.destination) presents is not the one registered for it")
             }
             try advance(session, from: ["opened"], to: "proceeded", in: db)
             if session.kind == .migrate {
-                let body = ProceedBody(open: session.open, bindKey: keys.bindKey.key, signingKey: keys.signingKey.key)
+                let body = ProceedBody(open: session.open, bindKey: keys.bindKey, signingKey: keys.signingKey)
                 outgoing.append(("04-proceed.msg", try message(.proceed, session: session.id, nonce: session.nonce, to: session.source,
                                                               body: body.bytes)))
             } else {
                 guard let package = session.package else { throw .notFound("session \(session.id.hex) has no LoBot package") }
-                let bindKey = try factoryCore { () throws(LoBotError) in try keys.bindKey.key.rsaPublicKey() }
                 outgoing.append(("05-lobot-package.msg", try message(.lobotPackage, session: session.id, nonce: session.nonce,
-                                                                    to: session.destination, body: package, encryptTo: bindKey)))
+                                                                    to: session.destination, body: package, encryptTo: keys.bindKey)))
             }
             return "session \(session.id.hex): \(session.destination)'s keys are its registered ones"
         }
@@ -115,14 +115,15 @@ extension Factory {
         // The factory's own golden values must open before anything is decided: a damaged record
         // is the factory's fault, not evidence against the destination.
         _ = try golden(session.image)
-        _ = try golden(session.platformGolden)
+        let destinationFamily = try database.read { (db) throws(FactoryError) in try platformAttestationKey(session.destination, in: db).family }
+        _ = try platformGolden(session.platformGolden, for: destinationFamily)
         var trusted = true
         var reason = "trusted"
         do throws(FactoryError) {
             try verifyBoot(BootEvidence(result: result, platform: session.destination, lobot: session.open.lobot, image: session.image,
                                                  platformNonce: session.open.quoteNonce, vtpmNonce: session.open.vtpmNonce,
                                                  platformGolden: session.platformGolden))
-            reason = "LoBot_D on \(session.destination) matches its golden values"
+            reason = "LoBot_D on \(session.destination) matches its golden values (platform quote by a \(destinationFamily.name))"
         } catch {
             trusted = false
             reason = error.description
@@ -146,7 +147,7 @@ extension Factory {
                 }
                 extra.append(("11-domain-offer.msg", try message(.domainOffer, session: session.id, nonce: session.nonce, to: session.destination,
                                                                 body: DomainOfferBody(sealed: sealed).bytes,
-                                                                encryptTo: try factoryCore { () throws(LoBotError) in try bindKey.rsaPublicKey() })))
+                                                                encryptTo: bindKey)))
             }
             try advance(session, from: ["proceeded"], to: trusted ? "trusted" : "untrusted", in: db, confirmation: confirmation)
             outgoing.append(("10-verdict-\(session.destination).msg",

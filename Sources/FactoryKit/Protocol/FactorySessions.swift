@@ -125,16 +125,16 @@ extension Factory {
         guard try database.activeKey(owner: destination, purpose: .bind, in: db) != nil,
             try database.activeKey(owner: destination, purpose: .signing, in: db) != nil
         else { throw .notFound("platform \(destination) has no registered bind and signing keys") }
-        var sourceSigningKey: PubKey? = nil
+        var sourceSigningKey: PlatformPublicKey? = nil
         if kind == .migrate {
             _ = try platformAIK(source, in: db)
             guard let key = try database.activeKey(owner: source, purpose: .signing, in: db)?.publicKey else {
                 throw .notFound("platform \(source) has no registered signing key")
             }
-            sourceSigningKey = try factoryCore { () throws(LoBotError) in try PubKey(bytes: key) }
+            sourceSigningKey = try factoryCore { () throws(LoBotError) in try PlatformPublicKey(bytes: key) }
         }
         _ = try golden(image)
-        _ = try golden(platformGolden)
+        _ = try self.platformGolden(platformGolden, for: try platformAttestationKey(destination, in: db).family)
         let session = try factoryCore { () throws(LoBotError) in try SessionID.random() }
         let nonce = try database.issueNonce(owner: destination, purpose: "session", in: db)
         let quoteNonce = try database.issueNonce(owner: destination, purpose: "quote", in: db)
@@ -153,7 +153,7 @@ extension Factory {
 
     /// A message from the factory, signed by the factory CA key.
     package func message(_ type: MessageType, session: SessionID, nonce: TPMNonce, to receiver: String, body: [UInt8],
-                         encryptTo key: RSAPublicKey? = nil) throws(FactoryError) -> Envelope {
+                         encryptTo key: PlatformPublicKey? = nil) throws(FactoryError) -> Envelope {
         let signer = self.signer
         return try factoryCore { () throws(LoBotError) in
             try Envelope.make(type: type, session: session, sender: Self.party, receiver: receiver, nonce: nonce, body: body,
@@ -175,17 +175,17 @@ extension Factory {
             throw .notFound("platform \(sender) has no active signing key")
         }
         try factoryCore { () throws(LoBotError) in
-            try envelope.verify(sender: try PubKey(bytes: key).rsaPublicKey())
+            try envelope.verify(sender: try PlatformPublicKey(bytes: key).rsaPublicKey())
             try envelope.expect(oneOf: types, session: session.id, nonce: session.nonce, from: sender, to: receiver)
         }
         return (envelope, session)
     }
 
     /// The destination's registered key for `purpose`.
-    package func registeredKey(_ platform: String, _ purpose: KeyDatabase.Purpose, in db: Database) throws(FactoryError) -> PubKey {
+    package func registeredKey(_ platform: String, _ purpose: KeyDatabase.Purpose, in db: Database) throws(FactoryError) -> PlatformPublicKey {
         guard let bytes = try database.activeKey(owner: platform, purpose: purpose, in: db)?.publicKey else {
             throw .notFound("platform \(platform) has no active \(purpose.rawValue) key")
         }
-        return try factoryCore { () throws(LoBotError) in try PubKey(bytes: bytes) }
+        return try factoryCore { () throws(LoBotError) in try PlatformPublicKey(bytes: bytes) }
     }
 }

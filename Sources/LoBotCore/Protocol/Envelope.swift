@@ -1,8 +1,9 @@
 // Every protocol message is a file in this envelope: versioned, typed, bound to a session and its
 // nonce, naming sender and receiver, signed by the sender (RSA PKCS#1 v1.5 SHA-256 over every
 // byte before the signature), and, when it carries secrets, encrypted to the receiver: the body
-// under AES-256-GCM with a fresh key bound (TPM_BOUND_DATA, RSA-OAEP "TCPA") to the receiver's
-// TPM bind key, so only the receiving platform's TPM can open it.
+// under AES-256-GCM with a fresh key bound to the receiver's TPM bind key (TPM 1.2: TPM_BOUND_DATA,
+// RSA-OAEP "TCPA"; TPM 2.0: RSA-OAEP-SHA256 "LOBOT BIND": PlatformPublicKey.bind), so only the
+// receiving platform's TPM can open it.
 //
 //   LoBot message:  BYTE magic[4] = "LBMS";  UINT8 version = 1;  UINT8 type;  BYTE session[16];
 //                   UINT8 senderLength; sender;  UINT8 receiverLength; receiver;  BYTE nonce[20];
@@ -34,14 +35,14 @@ public struct Envelope: WireStructure, Equatable, Sendable {
     /// signature with the sender's key (a TPM signing key, or the factory CA).
     public static func make(
         type: MessageType, session: SessionID, sender: String, receiver: String, nonce: TPMNonce, body: [UInt8],
-        encryptTo bindKey: RSAPublicKey? = nil, sign: ([UInt8]) throws(LoBotError) -> [UInt8]
+        encryptTo bindKey: PlatformPublicKey? = nil, sign: ([UInt8]) throws(LoBotError) -> [UInt8]
     ) throws(LoBotError) -> Envelope {
         var envelope = Envelope(type: type, session: session, sender: sender, receiver: receiver, nonce: nonce,
                                 wrappedKey: nil, iv: [], body: body, tag: [], signature: [])
         if let bindKey {
             var key = try SecureRandom.bytes(AESGCM.keyLength)
             defer { wipe(&key) }
-            envelope.wrappedKey = try BoundData.bind(key, to: bindKey)
+            envelope.wrappedKey = try bindKey.bind(key)
             envelope.iv = try SecureRandom.bytes(AESGCM.nonceLength)
             let sealed = try AESGCM.seal(body, key: key, nonce: envelope.iv, aad: envelope.header())
             envelope.body = sealed.ciphertext

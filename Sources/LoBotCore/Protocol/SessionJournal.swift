@@ -61,8 +61,8 @@ public struct SessionJournal: WireStructure, Equatable, Sendable {
     public var nonce: TPMNonce
     public var open: OpenBody
     /// The peer platform's signing and bind keys, once known (a source learns them from proceed).
-    public var peerSigningKey: PubKey?
-    public var peerBindKey: PubKey?
+    public var peerSigningKey: PlatformPublicKey?
+    public var peerBindKey: PlatformPublicKey?
     public var boundDomainKey: [UInt8]
     public var boundConfirmation: [UInt8]
     public var files: [PackageFile]
@@ -98,8 +98,8 @@ public struct SessionJournal: WireStructure, Equatable, Sendable {
         session = try SessionID(parsing: &reader)
         nonce = try TPMNonce(parsing: &reader)
         open = try OpenBody.parse(from: &reader)
-        peerSigningKey = try PubKey.parseSized(from: &reader, field: "peerSigningKey")
-        peerBindKey = try PubKey.parseSized(from: &reader, field: "peerBindKey")
+        peerSigningKey = try PlatformPublicKey.parseSized(from: &reader, field: "peerSigningKey")
+        peerBindKey = try PlatformPublicKey.parseSized(from: &reader, field: "peerBindKey")
         boundDomainKey = try reader.readSized(lengthWidth: 2, maximum: TPMLimits.maxModulusBytes, field: "boundDomainKey")
         boundConfirmation = try reader.readSized(lengthWidth: 2, maximum: TPMLimits.maxModulusBytes, field: "boundConfirmation")
         files = try PackageFile.parseList(from: &reader)
@@ -113,8 +113,8 @@ public struct SessionJournal: WireStructure, Equatable, Sendable {
         session.serialize(into: &writer)
         nonce.serialize(into: &writer)
         open.serialize(into: &writer)
-        PubKey.serializeSized(peerSigningKey, into: &writer)
-        PubKey.serializeSized(peerBindKey, into: &writer)
+        PlatformPublicKey.serializeSized(peerSigningKey, into: &writer)
+        PlatformPublicKey.serializeSized(peerBindKey, into: &writer)
         writer.writeSized(boundDomainKey, lengthWidth: 2)
         writer.writeSized(boundConfirmation, lengthWidth: 2)
         PackageFile.serialize(files, into: &writer)

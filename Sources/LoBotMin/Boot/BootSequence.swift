@@ -58,17 +58,18 @@ enum BootSequence {
     static func measureAndQuote(_ bundle: BootBundle) throws(LoBotError) -> BootResult {
         let (tcsd, tpm, events) = try startPlatform(bundle)
         defer { stop(tcsd, after: tpm) }
-        let session = try vtpmDirectory.openOnPlatform(platformDirectory, tpm: tpm)
+        let root = PlatformRoot.tpm12(tpm)
+        let session = try vtpmDirectory.openOnPlatform(platformDirectory, tpm: root)
         let vtpm = session.vtpm
         BootTrace.step("vtpm opened")
-        let before = try LoBotAttestation.measure(vtpm: vtpm, tpm: tpm, events: events)
+        let before = try LoBotAttestation.measure(vtpm: vtpm, tpm: root, events: events)
         BootTrace.step("pcr 6 bound")
 
         // Step 9: the platform quote for the factory.
         guard let platformNonce = TPMNonce(try bundle.file("nonce/platform")),
             let vtpmNonce = TPMNonce(try bundle.file("nonce/vtpm"))
         else { throw .invalidArgument("boot bundle nonces are not 20 bytes") }
-        let platformQuote = try LoBotAttestation.platformQuote(tpm: tpm, aikBlob: try platformDirectory.aikBlob(), nonce: platformNonce)
+        let platformQuote = try LoBotAttestation.platformQuote(tpm: root, platform: platformDirectory, nonce: platformNonce)
         BootTrace.step("platform quote")
         var domains: [DomainMeasurement] = []
         let plan = try DomainPlan(bytes: try bundle.file("domains"))

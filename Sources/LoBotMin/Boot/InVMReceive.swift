@@ -27,7 +27,7 @@ enum InVMReceive {
     static func run(_ bundle: BootBundle) throws(LoBotError) -> BootOutput {
         let (tcsd, tpm, events) = try BootSequence.startPlatform(bundle)
         defer { BootSequence.stop(tcsd, after: tpm) }
-        let step = MigrationStep(participant: try Participant(directory: BootSequence.platformDirectory, tpm: tpm), out: "")
+        let step = MigrationStep(participant: try Participant(directory: BootSequence.platformDirectory, tpm: .tpm12(tpm)), out: "")
         let journalKeyPath = Files.join(BootSequence.platformDirectory.path, "journal.key")
         try Files.writeAtomically(journalKeyPath, try bundle.file(journalKeyEntry), permissions: 0o600)
         let journal = try step.journalKeys.open(try bundle.file(journalEntry), keyPath: journalKeyPath, what: "the session journal")
@@ -44,7 +44,7 @@ enum InVMReceive {
         // Steps 8-9, as a LoBot boot measures.
         let vtpm = received.vtpm
         let before = try LoBotAttestation.measure(vtpm: vtpm, tpm: try step.tpm, events: events)
-        let platformQuote = try LoBotAttestation.platformQuote(tpm: try step.tpm, aikBlob: try step.directory.aikBlob(),
+        let platformQuote = try LoBotAttestation.platformQuote(tpm: try step.tpm, platform: step.directory,
                                                                nonce: journal.open.quoteNonce)
         let vtpmQuote = try vtpm.quote(selection: try PCRSelection(Array(0...8)), nonce: journal.open.vtpmNonce)
         BootTrace.step("quotes")

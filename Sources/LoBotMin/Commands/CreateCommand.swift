@@ -31,7 +31,8 @@ enum CreateCommand {
         let platform = arguments.value("platform") ?? Environment.value("LOBOT_PLATFORM")
         let id = try core { () throws(LoBotError) in
             if let platform {
-                return try directory.createOnPlatform(PlatformDirectory(platform), tpm: try PlatformAccess.tpm12()).vtpm.id
+                let platform = PlatformDirectory(platform)
+                return try directory.createOnPlatform(platform, tpm: try PlatformAccess.root(platform)).vtpm.id
             }
             return try directory.createLocal().vtpm.id
         }

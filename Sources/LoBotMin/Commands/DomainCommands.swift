@@ -82,7 +82,7 @@ enum DomainStopCommand {
 extension PlatformAccess {
     /// Whether the vTPM in `lobot` opens on this platform now (its MSK unbinds, its version is current).
     static func opens(_ lobot: VTPMDirectory, on directory: PlatformDirectory) -> Bool {
-        guard let tpm = try? PlatformTPM(), let session = try? lobot.openOnPlatform(directory, tpm: tpm) else { return false }
+        guard let tpm = try? PlatformAccess.root(directory), let session = try? lobot.openOnPlatform(directory, tpm: tpm) else { return false }
         _ = consume session
         return true
     }

@@ -10,11 +10,13 @@ enum PlatformCounterCommand {
         help: """
             usage: lobot platform counter --platform DIR [--create | --increment]
 
-            Prints the counter's value. --create makes it (once per platform; owner
-            authorisation; its id and secret go to DIR/counter) and the platform's version store
+            Prints the counter's value. --create makes it and the platform's version store
             anchored to it (DIR/versions, needs the bind key). --increment adds one first (through
             the version store, when there is one, so that it stays anchored).
-            A TPM 1.2 lets only one counter move per boot: LoBot uses exactly one.
+            TPM 1.2: made once per platform (owner authorisation; its id and secret go to
+            DIR/counter); a TPM 1.2 lets only one counter move per boot: LoBot uses exactly one.
+            TPM 2.0: the NV counter index 0x01804C42 (owner authorisation, no dictionary-attack
+            protection), defined and first incremented the first time it is read.
 
             options:
               --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
@@ -27,13 +29,18 @@ enum PlatformCounterCommand {
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         let directory = try PlatformAccess.directory(arguments)
         if arguments.has("create") && arguments.has("increment") { throw arguments.usage("give --create or --increment, not both") }
-        let value = try PlatformAccess.with { (tpm) throws(LoBotError) -> UInt64 in
+        let value = try PlatformAccess.withRoot(directory) { (tpm) throws(LoBotError) -> UInt64 in
             if arguments.has("create") {
-                let value = try TPMCounter.create(tpm: tpm, directory: directory)
+                let value: UInt64
+                switch tpm {
+                case .tpm12(let tpm12): value = UInt64(try TPMCounter.create(tpm: tpm12, directory: directory).count)
+                // A TPM 2.0's NV counter is defined, and first incremented, the first time it is read.
+                case .tpm20: value = try tpm.counter(platform: directory).read()
+                }
                 if Files.exists(directory.bindBlobPath) { try VersionStore(directory: directory, tpm: tpm).createIfMissing() }
-                return UInt64(value.count)
+                return value
             }
-            let counter = try TPMCounter(tpm: tpm, directory: directory)
+            let counter = try tpm.counter(platform: directory)
             guard arguments.has("increment") else { return try counter.read() }
             // With a version store the counter is its anchor: advance both together.
             let store = VersionStore(directory: directory, tpm: tpm)

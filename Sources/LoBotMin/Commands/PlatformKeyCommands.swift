@@ -66,7 +66,8 @@ enum PlatformUnbindCommand {
 
             options:
               --platform DIR   the platform's LoBot directory (or $LOBOT_PLATFORM)
-              --in FILE        the bound blob (TPM_BOUND_DATA under RSA-OAEP)
+              --in FILE        the bound blob (TPM 1.2: TPM_BOUND_DATA under RSA-OAEP
+                               "TCPA"; TPM 2.0: RSA-OAEP-SHA256, label "LOBOT BIND")
               --out FILE       where to write the data (mode 0600)
             """,
         options: PlatformAccess.options + ["in", "out"],
@@ -76,9 +77,7 @@ enum PlatformUnbindCommand {
         let directory = try PlatformAccess.directory(arguments)
         let blob = try Output.read(try arguments.required("in"), maximum: 4096)
         let out = try arguments.required("out")
-        var data = try PlatformAccess.with { (tpm) throws(LoBotError) in
-            try tpm.unbind(keyBlob: try directory.bindBlob(), data: blob)
-        }
+        var data = try PlatformAccess.withRoot(directory) { (tpm) throws(LoBotError) in try tpm.unbind(blob, platform: directory) }
         defer { wipe(&data) }
         try Output.write(out, data, secret: true)
         Console.out("unbound \(data.count) bytes to \(out)")

@@ -65,7 +65,8 @@ enum PlatformQuoteCommand {
         if let toolsDirectory {
             try core { () throws(LoBotError) in
                 try Files.makeDirectory(toolsDirectory, permissions: 0o755, existingOK: true)
-                let der = try encodeTSSPublicKeyDER(try directory.aikPublicKey())
+                guard case .tpm12(let aik) = try directory.aikPublicKey() else { throw LoBotError.invalidArgument("the platform's AIK is a TPM 2.0's") }
+                let der = try encodeTSSPublicKeyDER(aik)
                 try Files.writeAtomically(Files.join(toolsDirectory, "aik.der"), der, permissions: 0o644)
                 try Files.writeAtomically(Files.join(toolsDirectory, "pcrhash"), try quote.signedBytes(), permissions: 0o644)
                 try Files.writeAtomically(Files.join(toolsDirectory, "nonce"), nonce.value, permissions: 0o644)

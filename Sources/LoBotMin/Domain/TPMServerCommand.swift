@@ -45,7 +45,7 @@ enum TPMServerCommand {
         let reason = try core { () throws(LoBotError) -> String in
             guard domain.exists else { throw .notFound("domain \(domain.name) on this platform") }
             let config = try domain.config()
-            let tpm = try PlatformAccess.tpm12()
+            let tpm = try PlatformAccess.root(directory)
             let (store, newest) = try GuestTPMStore.open(lobot: domain.lobot, platform: directory, tpm: tpm)
             let engine = try LibTPMSEngine(family: config.tpm)
             let state: GuestTPMBlobs

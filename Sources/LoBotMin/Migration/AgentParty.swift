@@ -1,5 +1,5 @@
 // The agent's SessionParty: the effects SessionSteps decides on, performed on this platform's
-// TPM (through TrouSerS), its files (the session's journal and outbox, the domain's directory,
+// TPM (a TPM 1.2 through TrouSerS or a TPM 2.0: PlatformRoot), its files (the session's journal and outbox, the domain's directory,
 // the version store) and qemu. Nothing here decides whether a message is taken or what a step
 // commits; it does what it is told and reports what it found.
 import LoBotCore
@@ -30,7 +30,7 @@ struct AgentParty: SessionParty {
         try files.save(journal)
     }
 
-    func message(_ type: MessageType, journal: SessionJournal, to receiver: String, body: [UInt8], encryptTo key: RSAPublicKey?)
+    func message(_ type: MessageType, journal: SessionJournal, to receiver: String, body: [UInt8], encryptTo key: PlatformPublicKey?)
         throws(LoBotError) -> Envelope {
         try step.participant.message(type, journal: journal, to: receiver, body: body, encryptTo: key)
     }
@@ -63,12 +63,7 @@ struct AgentParty: SessionParty {
     func domainIsRunning(_ journal: SessionJournal) -> Bool { runtime(journal).isRunning }
 
     func certifiedKeys(nonce: TPMNonce) throws(LoBotError) -> DestinationKeysBody {
-        let directory = step.directory
-        let aik = try directory.aikBlob()
-        return DestinationKeysBody(
-            bindKey: try step.tpm.certifiedKey(keyBlob: try directory.bindBlob(), aikBlob: aik, nonce: nonce),
-            signingKey: try step.tpm.certifiedKey(.signing, keyBlob: try directory.signingBlob(), aikBlob: aik, nonce: nonce),
-            aikCertificate: try directory.read(directory.aikCertificatePath, "AIK certificate"))
+        try step.tpm.certifiedKeys(platform: step.directory, nonce: nonce)
     }
 
     func receiveLoBot(_ package: Envelope, journal: SessionJournal) throws(LoBotError) -> BootResult {
@@ -90,8 +85,7 @@ struct AgentParty: SessionParty {
         // Steps 8-9.
         let events = try BootMeasurements.hostEvents(agent: try agentDigest())
         let before = try LoBotAttestation.measure(vtpm: session.vtpm, tpm: try step.tpm, events: events)
-        let platformQuote = try LoBotAttestation.platformQuote(tpm: try step.tpm, aikBlob: try step.directory.aikBlob(),
-                                                               nonce: journal.open.quoteNonce)
+        let platformQuote = try LoBotAttestation.platformQuote(tpm: try step.tpm, platform: step.directory, nonce: journal.open.quoteNonce)
         let vtpmQuote = try session.vtpm.quote(selection: try PCRSelection(Array(0...8)), nonce: journal.open.vtpmNonce)
         try session.commit()
         return BootResult(succeeded: true, message: "LoBot_D measured and quoted on \(name) (host process)",
@@ -212,7 +206,7 @@ struct AgentParty: SessionParty {
 
     // Source.
 
-    mutating func prepareToSend(_ open: OpenBody, rewrapTo bindKey: RSAPublicKey) throws(LoBotError) -> SendPreparation {
+    mutating func prepareToSend(_ open: OpenBody, rewrapTo bindKey: PlatformPublicKey) throws(LoBotError) -> SendPreparation {
         let domain = DomainDirectory(step.directory, name: open.domain.name)
         guard domain.exists, try domain.config() == open.domain else { throw .notFound("domain \(open.domain.name) as the factory describes it") }
         guard DomainRuntime(directory: domain, config: open.domain).isRunning else {
@@ -230,7 +224,7 @@ struct AgentParty: SessionParty {
             throw .invalidArgument("the TPM server of domain \(open.domain.name) is not running here (see lobot domain status)")
         }
         masterKey = msk
-        return SendPreparation(rewrappedMasterKey: try BoundData.bind(msk.bytes, to: bindKey),
+        return SendPreparation(rewrappedMasterKey: try bindKey.bind(msk.bytes),
                                bootFiles: [try DomainFiles.measureLocal("kernel", open.domain.kernel),
                                            try DomainFiles.measureLocal("initrd", open.domain.initrd)])
     }

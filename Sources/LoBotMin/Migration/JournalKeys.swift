@@ -27,7 +27,7 @@ final class JournalKeys {
             guard creating else { throw .notFound("session journal key \(path)") }
             var fresh = try SecureRandom.bytes(32)
             defer { wipe(&fresh) }
-            try Files.writeAtomically(path, try BoundData.bind(fresh, to: try participant.bindPublicKey()), permissions: 0o600)
+            try Files.writeAtomically(path, try participant.bindPublicKey().bind(fresh), permissions: 0o600)
         }
         let key = try participant.unbind(try Files.read(path, maximum: 4096))
         guard key.count == 32 else { throw .authentication(what: "session journal key \(path)") }

@@ -30,7 +30,7 @@ struct MigrationStep {
     }
 
     var directory: PlatformDirectory { participant.directory }
-    var tpm: PlatformTPM { get throws(LoBotError) { try participant.tpm } }
+    var tpm: PlatformRoot { get throws(LoBotError) { try participant.tpm } }
 
     func files(_ session: SessionID) -> SessionFiles { SessionFiles(directory, session: session, keys: journalKeys) }
 
@@ -66,7 +66,7 @@ struct MigrationStep {
 
     /// Binds a secret to this platform's own bind key, to keep it in the journal.
     func bindToSelf(_ secret: [UInt8]) throws(LoBotError) -> [UInt8] {
-        try BoundData.bind(secret, to: try participant.bindPublicKey())
+        try participant.bindPublicKey().bind(secret)
     }
 }
 

@@ -7,15 +7,15 @@ import LoBotPlatform
 struct Participant {
     let directory: PlatformDirectory
     let name: String
-    private let connection: PlatformTPM?
+    private let connection: PlatformRoot?
 
     /// Without `connecting`, the platform TPM is not reached (its tcsd may be stopped while a
     /// LoBot VM holds the TPM): only the checks and bookkeeping that need no TPM can be done.
     init(directory: PlatformDirectory, connecting: Bool = true) throws(LoBotError) {
-        try self.init(directory: directory, tpm: connecting ? try PlatformAccess.tpm12() : nil)
+        try self.init(directory: directory, tpm: connecting ? try PlatformAccess.root(directory) : nil)
     }
 
-    init(directory: PlatformDirectory, tpm: PlatformTPM?) throws(LoBotError) {
+    init(directory: PlatformDirectory, tpm: PlatformRoot?) throws(LoBotError) {
         self.directory = directory
         connection = tpm
         let certificate = try X509Certificate(der: try directory.read(directory.aikCertificatePath, "AIK certificate (enroll first)"))
@@ -26,7 +26,7 @@ struct Participant {
         self.name = name
     }
 
-    var tpm: PlatformTPM {
+    var tpm: PlatformRoot {
         get throws(LoBotError) {
             guard let connection else { throw .tpmRule("this step runs without the platform TPM") }
             return connection
@@ -35,23 +35,21 @@ struct Participant {
 
     /// Signs a message digest with the TPM signing key.
     func sign(_ digest: [UInt8]) throws(LoBotError) -> [UInt8] {
-        try tpm.sign(digest: digest, keyBlob: try directory.signingBlob())
+        try tpm.sign(sha256: digest, platform: directory)
     }
 
     /// Opens data bound to this platform's bind key.
     func unbind(_ blob: [UInt8]) throws(LoBotError) -> [UInt8] {
-        try tpm.unbind(keyBlob: try directory.bindBlob(), data: blob)
+        try tpm.unbind(blob, platform: directory)
     }
 
-    func bindPublicKey() throws(LoBotError) -> RSAPublicKey {
-        try KeyBlob(bytes: try directory.bindBlob()).publicKey.rsaPublicKey()
-    }
+    func bindPublicKey() throws(LoBotError) -> PlatformPublicKey { try directory.bindPublicKey() }
 
     func factoryKey() throws(LoBotError) -> RSAPublicKey { try directory.factoryKey() }
 
     /// A message from this platform.
     func message(_ type: MessageType, journal: SessionJournal, to receiver: String, body: [UInt8],
-                 encryptTo key: RSAPublicKey? = nil) throws(LoBotError) -> Envelope {
+                 encryptTo key: PlatformPublicKey? = nil) throws(LoBotError) -> Envelope {
         try Envelope.make(type: type, session: journal.session, sender: name, receiver: receiver, nonce: journal.nonce, body: body,
                           encryptTo: key) { (digest) throws(LoBotError) in try sign(digest) }
     }

@@ -45,6 +45,17 @@ public final class PlatformTPM2 {
         if let handle = storageHandle, !storageIsPersistent { flush(handle) }
     }
 
+    /// Lets go of the connection until the next command (TPM2Transport.disconnect), flushing a
+    /// transient storage primary first.
+    public func disconnect() {
+        if let handle = storageHandle, !storageIsPersistent {
+            flush(handle)
+            storageHandle = nil
+            storagePublic = nil
+        }
+        transport.disconnect()
+    }
+
     // MARK: Sending
 
     /// Sends `command` with `authorizations`; a response code other than success is `.tpm`.

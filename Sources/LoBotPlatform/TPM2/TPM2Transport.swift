@@ -67,13 +67,21 @@ public enum TPM2Target: Equatable, Sendable {
     }
 }
 
-/// An open connection to a TPM 2.0; closes itself.
+/// A connection to a TPM 2.0; closes itself. `disconnect` lets go of it until the next command:
+/// a swtpm socket serves one client at a time (the others wait, connected, until it closes), so a
+/// long-lived process must not hold it between its uses; /dev/tpmrm0 serves each open on its own.
 public final class TPM2Transport {
     public let target: TPM2Target
-    let fd: Int32
+    private var fd: Int32 = -1
 
     public init(_ target: TPM2Target) throws(LoBotError) {
         self.target = target
+        try connect()
+    }
+
+    deinit { disconnect() }
+
+    private func connect() throws(LoBotError) {
         switch target {
         case .device(let path): fd = try RawIO.openReadWrite(path)
         case .unixSocket(let path): fd = try UnixSocket.connect(path)
@@ -84,7 +92,12 @@ public final class TPM2Transport {
         try AnonymousPipe.ignoreBrokenPipe()
     }
 
-    deinit { try? RawIO.close(fd) }
+    /// Closes the connection; the next command opens a new one.
+    public func disconnect() {
+        guard fd >= 0 else { return }
+        try? RawIO.close(fd)
+        fd = -1
+    }
 
     /// Sends `command` (a whole TPM2Command frame) and returns the response frame.
     public func transmit(_ command: TPM2Command) throws(LoBotError) -> TPM2Response {
@@ -93,6 +106,7 @@ public final class TPM2Transport {
             throw .invalidArgument(
                 "a \(bytes.count)-byte TPM 2.0 command is larger than \(TPM2Limits.maxMessageBytes) bytes")
         }
+        if fd < 0 { try connect() }
         try RawIO.writeAll(fd, bytes)
         var buffer = [UInt8](repeating: 0, count: TPM2Limits.maxMessageBytes)
         var have = 0

@@ -5,7 +5,7 @@
 //   UINT8 length; BYTE lobot[length];  BYTE vtpmID[16];
 //   UINT8 length; BYTE source[length];  UINT8 length; BYTE destination[length];
 //   TPM_NONCE quoteNonce;  TPM_NONCE vtpmNonce;
-//   UINT16 size; BYTE sourceSigningKey[size] (TPM_PUBKEY, at most 1024; empty when the factory is the source)
+//   UINT16 size; BYTE sourceSigningKey[size] (platform public key, at most 1024; empty when the factory is the source)
 
 /// What a session is: provisioning a new LoBot and aDom from the factory (LSP), or migrating a
 /// running one between platforms (LSM).
@@ -28,10 +28,10 @@ public struct OpenBody: WireStructure, Equatable, Sendable {
     /// The nonce LoBot_D's vTPM quote (step 9) must carry.
     public var vtpmNonce: TPMNonce
     /// The source platform's signing key (none when the factory is the source).
-    public var sourceSigningKey: PubKey?
+    public var sourceSigningKey: PlatformPublicKey?
 
     public init(kind: SessionKind, domain: DomainConfig, lobot: String, vtpmID: VTPMID, source: String, destination: String,
-                quoteNonce: TPMNonce, vtpmNonce: TPMNonce, sourceSigningKey: PubKey?) {
+                quoteNonce: TPMNonce, vtpmNonce: TPMNonce, sourceSigningKey: PlatformPublicKey?) {
         self.kind = kind
         self.domain = domain
         self.lobot = lobot
@@ -57,7 +57,7 @@ public struct OpenBody: WireStructure, Equatable, Sendable {
         destination = try reader.readName(field: "destination")
         quoteNonce = try TPMNonce(parsing: &reader)
         vtpmNonce = try TPMNonce(parsing: &reader)
-        sourceSigningKey = try PubKey.parseSized(from: &reader, field: "sourceSigningKey")
+        sourceSigningKey = try PlatformPublicKey.parseSized(from: &reader, field: "sourceSigningKey")
     }
 
     public func serialize(into writer: inout ByteWriter) {
@@ -69,6 +69,6 @@ public struct OpenBody: WireStructure, Equatable, Sendable {
         writer.writeString(destination, lengthWidth: 1)
         quoteNonce.serialize(into: &writer)
         vtpmNonce.serialize(into: &writer)
-        PubKey.serializeSized(sourceSigningKey, into: &writer)
+        PlatformPublicKey.serializeSized(sourceSigningKey, into: &writer)
     }
 }

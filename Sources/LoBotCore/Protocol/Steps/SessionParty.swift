@@ -22,7 +22,7 @@ public protocol SessionParty {
     mutating func commit(_ journal: SessionJournal) throws(LoBotError)
     /// A message of this session from this platform, signed by its TPM signing key.
     func message(_ type: MessageType, journal: SessionJournal, to receiver: String, body: [UInt8],
-                 encryptTo key: RSAPublicKey?) throws(LoBotError) -> Envelope
+                 encryptTo key: PlatformPublicKey?) throws(LoBotError) -> Envelope
     /// Writes an answer to the session's outbox and to where the operator asked; returns where.
     @discardableResult
     mutating func deliver(_ message: Envelope, journal: SessionJournal, as file: String, quietly: Bool) throws(LoBotError) -> String
@@ -81,7 +81,7 @@ public protocol SessionParty {
     // Source.
     /// Step 5's checks on the domain the factory names (it runs here, as described, with its
     /// LoBot and its TPM server) and MSK rewrapped to `bindKey`; the kernel and initrd measured.
-    mutating func prepareToSend(_ open: OpenBody, rewrapTo bindKey: RSAPublicKey) throws(LoBotError) -> SendPreparation
+    mutating func prepareToSend(_ open: OpenBody, rewrapTo bindKey: PlatformPublicKey) throws(LoBotError) -> SendPreparation
     /// Step 5: the aDom paused and its memory state saved, sealed under `key`.
     mutating func saveMemory(_ journal: SessionJournal, key: [UInt8]) throws(LoBotError) -> PackageFile
     /// Step 5: the aDom's disk sealed under `key`.

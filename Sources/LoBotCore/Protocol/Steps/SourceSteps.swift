@@ -17,7 +17,7 @@ extension SessionSteps {
         guard open.kind == .migrate, open.source == party.name else {
             throw .invalidArgument("this platform is not the source of session \(message.session.hex)")
         }
-        let destination = try proceed.bindKey.rsaPublicKey()
+        let destination = proceed.bindKey
         let prepared = try party.prepareToSend(open, rewrapTo: destination)
         var journal = SessionJournal(role: .source, state: .suspending, session: message.session, nonce: message.nonce, open: open)
         journal.peerBindKey = proceed.bindKey
@@ -144,8 +144,8 @@ extension SessionSteps {
     }
 
     /// The key the peer's secrets are encrypted to.
-    static func peerBindKey(_ journal: SessionJournal) throws(LoBotError) -> RSAPublicKey {
+    static func peerBindKey(_ journal: SessionJournal) throws(LoBotError) -> PlatformPublicKey {
         guard let key = journal.peerBindKey else { throw .invalidArgument("no bind key is known for the peer in this session") }
-        return try key.rsaPublicKey()
+        return key
     }
 }
