@@ -16,6 +16,8 @@ enum SeedHarvest {
         var harvest = Harvest()
         do {
             for root in demo.split(separator: ":").map(String.init) { try harvest.files(under: root) }
+            // The messages of a provisioning onto a TPM 2.0 platform (their TPM 2.0 forms).
+            try harvest.files(under: TPM2Target.lspFixtures)
             try harvest.made()
             TPMEmulatorTarget.seeds(into: &harvest.seeds)
             TPM2Target.seeds(into: &harvest.seeds)
@@ -133,15 +135,22 @@ struct Harvest {
         case .destinationKeys:
             seeds.add(.messages, 1, name, body)
             if let keys = try? DestinationKeysBody(bytes: body) {
-                certifiedKey(keys.bindKey, name + "-bind")
-                certifiedKey(keys.signingKey, name + "-signing")
+                switch keys.keys {
+                case .tpm12(let bind, let signing):
+                    certifiedKey(bind, name + "-bind")
+                    certifiedKey(signing, name + "-signing")
+                case .tpm20(let bind, let signing, let ak):
+                    seeds.add(.tpm2, 12, name + "-bind", bind.bytes)
+                    seeds.add(.tpm2, 12, name + "-signing", signing.bytes)
+                    seeds.add(.tpm2, 0, name + "-ak", TPM2BPublic(ak).bytes)
+                }
                 seeds.add(.certificates, nil, name + "-aik.der", keys.aikCertificate)
             }
         case .proceed:
             seeds.add(.messages, 2, name, body)
             if let proceed = try? ProceedBody(bytes: body) {
-                pubKey(proceed.bindKey, name + "-bind")
-                pubKey(proceed.signingKey, name + "-signing")
+                platformKey(proceed.bindKey, name + "-bind")
+                platformKey(proceed.signingKey, name + "-signing")
             }
         case .lobotReport: bootResult(body, name)
         case .verdict:
@@ -164,6 +173,13 @@ struct Harvest {
         seeds.add(.identity, 7, name, key.bytes)
         seeds.add(.tpm12, 7, name + "-parms", key.algorithmParms.bytes)
         seeds.add(.tpm12, 8, name + "-rsa", key.algorithmParms.parms)
+    }
+
+    mutating func platformKey(_ key: PlatformPublicKey, _ name: String) {
+        switch key {
+        case .tpm12(let key): pubKey(key, name)
+        case .tpm20(let key): seeds.add(.tpm2, 0, name, TPM2BPublic(key).bytes)
+        }
     }
 
     mutating func certifiedKey(_ certified: CertifiedKey, _ name: String) {
@@ -193,9 +209,12 @@ struct Harvest {
         guard let result = try? BootResult(bytes: bytes) else { return }
         seeds.add(.boot, 1, name, bytes)
         bootResults.append(bytes)
-        for (quote, which) in [(result.platformQuote, "platform"), (result.vtpmQuote, "vtpm")] {
-            if let quote { self.quote(quote, name + "-" + which) }
+        switch result.platformQuote {
+        case .tpm12(let quote)?: self.quote(quote, name + "-platform")
+        case .tpm20(let file)?: seeds.add(.tpm2, 13, name + "-platform", file.bytes)
+        case nil: break
         }
+        if let quote = result.vtpmQuote { self.quote(quote, name + "-vtpm") }
         seeds.add(.eventlog, 0, name + "-vtpm-log", result.vtpmLog.bytes)
         for (i, event) in result.vtpmLog.events.enumerated() { seeds.add(.eventlog, 2, name + "-event\(i)", event.bytes) }
         if !result.firmwareLog.isEmpty { seeds.add(.eventlog, 1, name + "-firmware-log", result.firmwareLog) }

@@ -124,6 +124,8 @@ enum TPM2Target {
 
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Tests/LoBotCoreTests/Fixtures/tpm2").path
+    /// A provisioning's messages on a TPM 2.0 platform (Fixtures/tpm2-lsp).
+    static let lspFixtures = fixtures + "-lsp"
 
     /// The seeds: each captured file under the selector that reads it, and the structures nested
     /// in it (the TPMT_PUBLIC in a TPM2B_PUBLIC, a TPMS_ATTEST with its size, the credential blob
