@@ -265,37 +265,10 @@ import TestSupport
         let w = try Self.world.get()
         try provisioned(w, "adom-e", disk: .local)
         defer { stop(w, "adom-e") }
-        var holder = "SP"
-        let points = ["accept.saved", "send.saved", "send.packed", "commit.written", "commit.counted", "receive.imported",
-                      "offer.sealed", "check.measured", "release.committed", "launch.started", "launch.committed", "finish.retired"]
-        for point in points {
-            let other = holder == "SP" ? "DP" : "SP"
-            let run = try w.migrate("adom-e", from: holder, to: other)
-            w.failpoint = point
-            var killed = false
-            for step in run.steps {
-                let result = try step.run()
-                if result.stderr.contains("failpoint \(point): killing myself") { killed = true; break }
-                try succeed(result, "\(step.name) with failpoint \(point)")
-            }
-            w.failpoint = nil
-            #expect(killed, "failpoint \(point) was never reached")
-            // Recovery: the destination first (with the release if the source sent it), then the source
-            // with the destination's outcome.
-            _ = try run.recover(other, with: run.last["release"])
-            let outcome = run.last["launched"] ?? run.last["launch-failed"]
-            let sourceRecovery = try run.recover(holder, with: outcome)
-            #expect(sourceRecovery.status == 0, "\(point): \(sourceRecovery.stderr)")
-            if let launched = run.last["launched"] { _ = try w.factory.run(["close", "--in", launched]) }
-            let states = try [holder, other].map { try w.status("adom-e", on: $0) }
-            let running = states.filter { $0.state == "running" }.count
-            let opening = states.filter { $0.vtpmOpens }.count
-            #expect(running == 1 && opening == 1, "after \(point): \(states)")
-            if states[1].state == "running" { holder = other }
-            let count = w.lastCount("adom-e", on: holder) ?? 0
-            try w.waitForCount("adom-e", on: holder, atLeast: count + 2)
-            #expect(!w.console("adom-e", on: holder).contains("DISK-MISMATCH"), "after \(point)")
-        }
+        try expectExactlyOneRunnableAfterKills(w, "adom-e", between: "SP", and: "DP", points: [
+            "accept.saved", "send.saved", "send.packed", "commit.written", "commit.counted", "receive.imported", "offer.sealed",
+            "check.measured", "release.committed", "launch.started", "launch.committed", "finish.retired",
+        ])
     }
 
     /// The guest's TPM under attack and accident: its server killed at random moments while the

@@ -109,32 +109,8 @@ import TestSupport
         let w = try Self.world.get()
         try provisioned(w, "adom-k2", onto: "SP")
         defer { stop(w, "adom-k2") }
-        var holder = "SP"
-        let points = ["send.packed", "commit.counted", "receive.imported", "check.measured", "release.committed", "launch.committed",
-                      "finish.retired"]
-        for point in points {
-            let other = holder == "SP" ? "DP" : "SP"
-            let run = try w.migrate("adom-k2", from: holder, to: other)
-            w.failpoint = point
-            var killed = false
-            for step in run.steps {
-                let result = try step.run()
-                if result.stderr.contains("failpoint \(point): killing myself") { killed = true; break }
-                try succeed(result, "\(step.name) with failpoint \(point)")
-            }
-            w.failpoint = nil
-            #expect(killed, "failpoint \(point) was never reached")
-            _ = try run.recover(other, with: run.last["release"])
-            let outcome = run.last["launched"] ?? run.last["launch-failed"]
-            let sourceRecovery = try run.recover(holder, with: outcome)
-            #expect(sourceRecovery.status == 0, "\(point): \(sourceRecovery.stderr)")
-            if let launched = run.last["launched"] { _ = try w.factory.run(["close", "--in", launched]) }
-            let states = try [holder, other].map { try w.status("adom-k2", on: $0) }
-            #expect(states.filter { $0.state == "running" }.count == 1 && states.filter { $0.vtpmOpens }.count == 1,
-                    "after \(point): \(states)")
-            if states[1].state == "running" { holder = other }
-            let count = w.lastCount("adom-k2", on: holder) ?? 0
-            try w.waitForCount("adom-k2", on: holder, atLeast: count + 2)
-        }
+        try expectExactlyOneRunnableAfterKills(w, "adom-k2", between: "SP", and: "DP", points: [
+            "send.packed", "commit.counted", "receive.imported", "check.measured", "release.committed", "launch.committed", "finish.retired",
+        ])
     }
 }

@@ -12,9 +12,7 @@ public enum PlatformQuote: WireStructure, Equatable, Sendable {
     public static var wireName: String { "platform quote" }
 
     public init(parsing reader: inout ByteReader) throws(LoBotError) {
-        guard reader.remaining >= 4 else { throw reader.failure(.truncated(needed: 4, available: reader.remaining)) }
-        var peek = reader
-        if try peek.readBytes(4) == TPM2QuoteFile.magic {
+        if try reader.startsWith(TPM2QuoteFile.magic) {
             self = .tpm20(try TPM2QuoteFile.parse(from: &reader))
         } else {
             self = .tpm12(try Quote.parse(from: &reader))

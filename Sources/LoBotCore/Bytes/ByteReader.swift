@@ -31,7 +31,7 @@ public struct ByteReader {
         return try body(&self)
     }
 
-    private mutating func need(_ count: Int) throws(LoBotError) {
+    private func need(_ count: Int) throws(LoBotError) {
         guard count >= 0, count <= remaining else {
             throw failure(.truncated(needed: count, available: remaining))
         }
@@ -83,6 +83,13 @@ public struct ByteReader {
         try need(count)
         defer { offset += count }
         return Array(bytes[offset..<offset + count])
+    }
+
+    /// Whether the next bytes are `prefix`, without reading them: for a field whose first bytes
+    /// say which structure it is (a magic, a tag). Fewer bytes left than `prefix` is truncation.
+    public func startsWith(_ prefix: [UInt8]) throws(LoBotError) -> Bool {
+        try need(prefix.count)
+        return bytes[offset..<offset + prefix.count].elementsEqual(prefix)
     }
 
     /// Reads a length of `width` bytes (1, 2 or 4) and then that many bytes, refusing a length

@@ -23,9 +23,7 @@ public enum PlatformPublicKey: WireStructure, Equatable, Sendable {
     public static let tpm2BindLabel: [UInt8] = Array("LOBOT BIND\0".utf8)
 
     public init(parsing reader: inout ByteReader) throws(LoBotError) {
-        guard reader.remaining >= 4 else { throw reader.failure(.truncated(needed: 4, available: reader.remaining)) }
-        var peek = reader
-        if try peek.readBytes(4) == Self.tpm12Prefix {
+        if try reader.startsWith(Self.tpm12Prefix) {
             self = .tpm12(try PubKey.parse(from: &reader))
         } else {
             self = .tpm20(try TPM2BPublic.parse(from: &reader).publicArea)

@@ -43,9 +43,7 @@ public struct DestinationKeysBody: WireStructure, Equatable, Sendable {
     }
 
     public init(parsing reader: inout ByteReader) throws(LoBotError) {
-        guard reader.remaining >= 4 else { throw reader.failure(.truncated(needed: 4, available: reader.remaining)) }
-        var peek = reader
-        if try peek.readBytes(4) == TPM2CertifiedKey.magic {
+        if try reader.startsWith(TPM2CertifiedKey.magic) {
             let bind = try TPM2CertifiedKey.parse(from: &reader)
             let signing = try TPM2CertifiedKey.parse(from: &reader)
             keys = .tpm20(bind: bind, signing: signing, ak: try TPM2BPublic.parse(from: &reader).publicArea)
