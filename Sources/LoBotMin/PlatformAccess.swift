@@ -39,21 +39,17 @@ enum PlatformAccess {
         return .tpm20(tpm)
     }
 
-    /// The platform's TPM 1.2, for what runs on TPM 1.2 platforms only (the LoBot VM, the TPM 1.2
-    /// counter's creation); refused with one line when $LOBOT_TPM2 names a TPM 2.0.
-    static func tpm12() throws(LoBotError) -> PlatformTPM {
-        try requireTPM12()
-        return try PlatformTPM()
+    /// Which TPM the platform in `directory` enrolled (its AIK blob says), for a command that hands
+    /// it to a LoBot VM rather than using it.
+    static func family(_ directory: PlatformDirectory) throws(AgentError) -> TPMFamily {
+        try core { () throws(LoBotError) in try directory.family() }
     }
 
-    /// Refuses, in one line, to go on when $LOBOT_TPM2 names a TPM 2.0: for what runs on TPM 1.2
-    /// platforms only.
-    static func requireTPM12() throws(LoBotError) {
-        guard !isTPM2 else {
-            throw .invalidArgument(
-                "this runs on a TPM 1.2 platform only: LOBOT_TPM2 names a TPM 2.0, which LoBot uses for enrollment, quotes, "
-                    + "provisioning, migration and platform-rooted vTPMs with LoBot_D as a host process, but not yet for the LoBot VM")
-        }
+    /// The platform's TPM 1.2, for the TPM 1.2 side of a command that takes its TPM 2.0 path first
+    /// when $LOBOT_TPM2 is set; a TPM 2.0 reaching it is refused in one line.
+    static func tpm12() throws(LoBotError) -> PlatformTPM {
+        guard !isTPM2 else { throw .invalidArgument("this is a TPM 1.2 operation, and LOBOT_TPM2 names a TPM 2.0") }
+        return try PlatformTPM()
     }
 
     /// Whether this platform's TPM is a TPM 2.0: $LOBOT_TPM2 is set.

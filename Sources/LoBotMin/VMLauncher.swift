@@ -1,6 +1,7 @@
 // Launching a LoBot VM on a platform host (LSM step 7): the boot bundle and output disks, the
 // platform TPM handed to the VM (an swtpm on the platform's TPM state, or /dev/tpm0 passed
-// through -- a TPM has one user at a time), qemu under a deadline, and the result read back from
+// through -- a TPM has one user at a time; a TPM 1.2 as qemu's tpm-tis, a TPM 2.0 as tpm-crb),
+// qemu under a deadline, and the result read back from
 // the output disk. KVM when it works here, TCG otherwise: whether KVM boots this kernel is
 // probed once and remembered, because nested KVM can accept the kernel and then hang.
 import LoBotCore
@@ -10,12 +11,18 @@ struct VMLauncher {
         case emulated(stateDirectory: String)
         case passthrough(device: String)
         case none
+
+        /// qemu's TPM device for the family: the TIS interface a TPM 1.2 driver knows, the CRB
+        /// interface of a TPM 2.0.
+        static func device(_ family: TPMFamily) -> String { family == .tpm2 ? "tpm-crb" : "tpm-tis" }
     }
 
     var kernel: String
     var initrd: String
     var commandLine: String
     var tpm: TPM
+    /// The family of the platform's TPM (what the platform enrolled).
+    var tpmFamily = TPMFamily.tpm12
     var memoryMiB = 128
     var accelerator = "auto"
     var timeoutSeconds = 180
@@ -51,9 +58,10 @@ struct VMLauncher {
         var swtpm: ChildProcess? = nil
         switch tpm {
         case .emulated(let state):
+            let family = tpmFamily
             let socket = work.file("swtpm.sock")
             swtpm = try ChildProcess.spawn("/usr/bin/swtpm", ["swtpm", "socket", "--tpmstate", "dir=" + state,
-                                                              "--ctrl", "type=unixio,path=" + socket, "-t"],
+                                                              "--ctrl", "type=unixio,path=" + socket, "-t"] + (family == .tpm2 ? ["--tpm2"] : []),
                                            outputPath: work.file("swtpm.log"))
             let deadline = monotonicMilliseconds() + 5000
             while !Files.exists(socket) {
@@ -62,9 +70,9 @@ struct VMLauncher {
                 }
             }
             arguments += ["-chardev", "socket,id=chrtpm,path=" + socket, "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
-                          "-device", "tpm-tis,tpmdev=tpm0"]
+                          "-device", TPM.device(family) + ",tpmdev=tpm0"]
         case .passthrough(let device):
-            arguments += ["-tpmdev", "passthrough,id=tpm0,path=" + device, "-device", "tpm-tis,tpmdev=tpm0"]
+            arguments += ["-tpmdev", "passthrough,id=tpm0,path=" + device, "-device", TPM.device(tpmFamily) + ",tpmdev=tpm0"]
         case .none:
             break
         }

@@ -12,9 +12,11 @@ enum VMOptions {
 
     static let help = """
           --image-dir DIR      the baked image's directory (lobot-factory bake --out)
-          --system-data FILE   the platform tcsd's system.data (default /var/lib/tpm/system.data)
-          --tpm-state DIR      the platform TPM's swtpm state directory (stop its swtpm and tcsd first);
-                               without it /dev/tpm0 is passed through
+          --system-data FILE   the platform tcsd's system.data (default /var/lib/tpm/system.data;
+                               TPM 1.2 only: the VM reaches a TPM 2.0 without a daemon)
+          --tpm-state DIR      the platform TPM's swtpm state directory (stop its swtpm, and tcsd,
+                               first); without it /dev/tpm0 is passed through (tpm-tis for a
+                               TPM 1.2, tpm-crb for a TPM 2.0)
           --memory MIB         guest memory (default 128; at least 96)
           --accel MODE         auto (KVM where it boots, else TCG; default), kvm or tcg
           --timeout SECONDS    power-off deadline (default 180)
@@ -22,7 +24,8 @@ enum VMOptions {
         """
 
     /// A launcher for the image in --image-dir with the TPM, memory, accelerator, deadline and
-    /// console the options ask for; `noTPM` boots without any TPM.
+    /// console the options ask for (its `tpmFamily` is the caller's to set); `noTPM` boots without
+    /// any TPM.
     static func launcher(_ arguments: ParsedArguments, noTPM: Bool = false) throws(AgentError) -> VMLauncher {
         let image = try arguments.required("image-dir")
         let accel = arguments.value("accel") ?? "auto"
@@ -45,6 +48,16 @@ enum VMOptions {
         if let memory { launcher.memoryMiB = memory }
         if let timeout { launcher.timeoutSeconds = timeout }
         return launcher
+    }
+
+    /// The boot bundle's entry for the tcsd inside the VM: the platform tcsd's TrouSerS store (its
+    /// SRK registration) on a TPM 1.2 platform; none on a TPM 2.0 one.
+    static func systemDataEntry(_ arguments: ParsedArguments, family: TPMFamily) throws(AgentError) -> [(name: String, data: [UInt8])] {
+        guard family == .tpm12 else {
+            if arguments.value("system-data") != nil { throw arguments.usage("--system-data is for a TPM 1.2 platform's tcsd") }
+            return []
+        }
+        return [("platform/system.data", try systemData(arguments))]
     }
 
     /// The platform tcsd's TrouSerS store (its SRK registration), for the tcsd inside the VM.

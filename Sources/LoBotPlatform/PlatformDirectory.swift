@@ -58,6 +58,9 @@ public struct PlatformDirectory: Sendable {
     /// The bind key's public key, from its blob: what secrets for this platform are bound to.
     public func bindPublicKey() throws(LoBotError) -> PlatformPublicKey { try publicKey(try bindBlob()) }
 
+    /// The signing key's public key, from its blob: what this platform's messages verify with.
+    public func signingPublicKey() throws(LoBotError) -> PlatformPublicKey { try publicKey(try signingBlob()) }
+
     /// Which TPM this platform enrolled, as its AIK's blob says.
     public func family() throws(LoBotError) -> TPMFamily { try aikPublicKey().family }
 

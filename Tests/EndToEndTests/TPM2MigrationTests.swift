@@ -4,7 +4,7 @@
 // same commands as on TPM 1.2: the destination's keys certified by TPM2_Certify, secrets bound
 // with RSA-OAEP-SHA256 and opened by TPM2_RSA_Decrypt, LoBot_D bound to the SHA-256 bank's PCR 6
 // and quoted by TPM2_Quote, its version anchored to the NV counter. 10b and the SIGKILL
-// exactly-one test run on the TPM 2.0 path.
+// exactly-one test run on the TPM 2.0 path, and LoBot_D runs as the LoBot VM on a TPM 2.0 too.
 import Foundation
 import LoBotCore
 import Testing
@@ -101,6 +101,32 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: staged), "LoBot_D's state is still on DP")
         let count = w.lastCount("adom-u", on: "SP") ?? 0
         try w.waitForCount("adom-u", on: "SP", atLeast: count + 2)
+    }
+
+    /// LoBot_D as the baked LoBot VM on a TPM 2.0 destination: DP's TPM handed to the VM (tpm-crb),
+    /// the agent inside reaching it through /dev/tpmrm0, the factory judging the VM's firmware
+    /// log and the image's golden values.
+    @Test func lobotDAsTheLoBotVMOnATPM2Destination() throws {
+        let w = try Self.world.get()
+        let image = w.transport.file("image")
+        let baked = try succeed(try w.factory.run(["bake", "--agent", try Binaries.lobot(), "--out", image, "--json"]), "bake")
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(baked.utf8)) as? [String: Any])
+        let golden = try #require(fields["golden"] as? String)
+        try w.recordLoBotVMPlatformGolden("DP-vm-platform", platform: "DP", image: image)
+        try provisioned(w, "adom-v", onto: "SP", disk: .none)
+        defer { stop(w, "adom-v") }
+        let run = try w.migrate("adom-v", from: "SP", to: "DP", platformGolden: "DP-vm-platform", lobotGolden: golden)
+        run.lobotImage = image
+        for step in run.steps {
+            let output = try succeed(try step.run(), step.name)
+            if step.name == "receive" { #expect(output.contains("as the LoBot VM"), "\(output)") }
+        }
+        let reason = try verdictReason(run)
+        #expect(reason.hasSuffix("(platform quote by a TPM 2.0)"), "\(reason)")
+        let count = w.lastCount("adom-v", on: "DP") ?? 0
+        try w.waitForCount("adom-v", on: "DP", atLeast: count + 3)
+        #expect(try w.status("adom-v", on: "DP") == ("running", true))
+        #expect(try w.status("adom-v", on: "SP").state == "absent")
     }
 
     /// Exactly one platform runs the aDom after a SIGKILL at a step that uses the TPM 2.0 (its NV

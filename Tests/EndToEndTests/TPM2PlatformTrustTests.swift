@@ -90,7 +90,7 @@ import TestSupport
         #expect(wrong.status != 0)
     }
 
-    @Test func aQuoteByAnotherAKIsRefusedTheLoBotVMSaysItIsTPM12OnlyAndTheCounterIsTheNVCounter() throws {
+    @Test func aQuoteByAnotherAKIsRefusedTheFamilyMustMatchAndTheCounterIsTheNVCounter() throws {
         let w = try Self.shared()
         // An AK tpm2_createak made on the same TPM: a real quote, not by the enrolled AK.
         let dir = w.platform.root.file("foreign")
@@ -131,12 +131,10 @@ import TestSupport
                                      "--ek-cert", w.platform.root.file("ek-t2.der"), "--out", other.root.file("request2")]))
         let stolen = try w.factory.run(["enroll", "--request", other.root.file("request2"), "--out", other.root.file("answer2")])
         #expect(stolen.status == 1, "\(stolen.stdout)")
-        // The LoBot VM is TPM 1.2 only, and says so in one line.
-        let launch = try w.platform.lobot(["platform", "launch", "--vtpm", "V", "--image-dir", "I", "--out", "O",
-                                            "--platform-nonce", String(repeating: "00", count: 20),
-                                            "--vtpm-nonce", String(repeating: "00", count: 20), "--platform", w.platform.lobotDirectory])
-        #expect(launch.status == 1 && launch.stderr.split(separator: "\n").count == 1)
-        #expect(launch.stderr.contains("TPM 1.2 platform only"), "\(launch.stderr)")
+        // A TPM 2.0 platform reached without LOBOT_TPM2 (so through tcsd, as a TPM 1.2) is refused in one line.
+        let wrongFamily = try runProcess(try Binaries.lobot(), ["platform", "counter", "--platform", w.platform.lobotDirectory])
+        #expect(wrongFamily.status == 1 && wrongFamily.stderr.split(separator: "\n").count == 1)
+        #expect(wrongFamily.stderr.contains("enrolled a TPM 2.0: set LOBOT_TPM2"), "\(wrongFamily.stderr)")
         // The counter is the TPM 2.0's NV counter: it reads, and moves by one.
         let counter = try succeed(try w.platform.lobot(["platform", "counter", "--platform", w.platform.lobotDirectory]), "counter")
         let moved = try succeed(try w.platform.lobot(["platform", "counter", "--increment", "--platform", w.platform.lobotDirectory]))

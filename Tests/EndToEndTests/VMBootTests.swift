@@ -130,7 +130,7 @@ import TestSupport
         let w = try Self.shared()
         let (launch, result, _) = try w.boot(extra: ["--no-tpm"])
         #expect(launch.status == 1)
-        #expect(launch.stderr == "lobot: LoBot VM failed: no TPM: this VM has no /dev/tpm0 (attach a TPM 1.2) (result written to \(result))\n")
+        #expect(launch.stderr == "lobot: LoBot VM failed: no TPM: this VM has no /dev/tpm0 (attach the platform's TPM) (result written to \(result))\n")
         let console = try String(contentsOfFile: result + ".console", encoding: .utf8)
         #expect(console.contains("lobot: boot failed: no TPM"))
         #expect(console.contains("reboot: Power down"))

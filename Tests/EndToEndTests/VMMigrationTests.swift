@@ -177,7 +177,7 @@ extension MigrationWorld {
     /// booted by `platform launch` with a nonce issued for golden values (only the platform's quote
     /// counts). The platform's swtpm and tcsd are stopped for the boot.
     func recordLoBotVMPlatformGolden(_ name: String, platform platformName: String, image: String) throws {
-        let platform = platform(platformName)
+        let platform = vmHost(platformName)
         let vtpm = transport.file("\(platformName)-floor-vtpm")
         try succeed(try lobot(platformName, ["create", "--vtpm", vtpm, "--platform", platform.lobotDirectory]), "create")
         let nonce = try factory.nonce(for: platformName, purpose: "golden")
@@ -186,7 +186,7 @@ extension MigrationWorld {
         let launch = try runProcess(try Binaries.lobot(), [
             "platform", "launch", "--platform", platform.lobotDirectory, "--vtpm", vtpm, "--image-dir", image, "--platform-nonce", nonce,
             "--vtpm-nonce", String(repeating: "00", count: 20), "--out", result, "--tpm-state", platform.tpmState,
-            "--system-data", platform.systemData, "--timeout", "120"])
+            "--timeout", "120"] + platform.vmArguments)
         try platform.start()
         try succeed(launch, "platform launch")
         let boot = try BootResult(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: result))))

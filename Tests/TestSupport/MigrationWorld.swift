@@ -92,6 +92,9 @@ public final class MigrationWorld: @unchecked Sendable {
     /// Platform `name`, of either family.
     public func member(_ name: String) -> any PlatformUnderTest { members[name]! }
 
+    /// Platform `name` as the host of a LoBot VM, of either family.
+    public func vmHost(_ name: String) -> any LoBotVMHost { platforms[name] ?? tpm2Platforms[name]! }
+
     /// `lobot ARGS --platform DIR` on platform `name`, with the other platforms' directories hidden.
     @discardableResult
     public func lobot(_ name: String, _ arguments: [String]) throws -> ProcessResult {
@@ -292,9 +295,9 @@ public final class ProtocolRun: @unchecked Sendable {
     public func receive(systemData: String? = nil) throws -> ProcessResult {
         var arguments = ["migrate", "receive", "--in", try message("lobot-package")]
         guard let image = lobotImage else { return try platformStep(destination, arguments) }
-        let platform = world.platform(destination)
-        arguments += ["--image-dir", image, "--tpm-state", platform.tpmState, "--system-data", systemData ?? platform.systemData,
-                      "--timeout", "120", "--console", area + "/lobot-vm-console.log"]
+        let platform = world.vmHost(destination)
+        arguments += ["--image-dir", image, "--tpm-state", platform.tpmState, "--timeout", "120", "--console", area + "/lobot-vm-console.log"]
+        arguments += systemData.map { ["--system-data", $0] } ?? platform.vmArguments
         try platform.stop()
         let result: ProcessResult
         do {
@@ -402,4 +405,25 @@ extension MigrationWorld {
         try succeed(try run.factoryStep(arguments), "factory migrate")
         return run
     }
+}
+
+/// A platform whose TPM a LoBot VM can be handed: its swtpm stopped, its state given to the VM's
+/// swtpm, started again afterwards (a reboot).
+public protocol LoBotVMHost: PlatformUnderTest {
+    func stop() throws
+    func start() throws
+    /// The swtpm state directory.
+    var tpmState: String { get }
+    /// What `platform launch` and `migrate receive --image-dir` need besides --tpm-state.
+    var vmArguments: [String] { get }
+}
+
+extension TestPlatform: LoBotVMHost {
+    /// The in-VM tcsd's TrouSerS registration.
+    public var vmArguments: [String] { ["--system-data", systemData] }
+}
+
+extension TPM2TestPlatform: LoBotVMHost {
+    /// Nothing: the VM reaches a TPM 2.0 through its kernel.
+    public var vmArguments: [String] { [] }
 }

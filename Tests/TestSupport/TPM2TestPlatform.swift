@@ -38,6 +38,20 @@ public final class TPM2TestPlatform: @unchecked Sendable {
     /// The manufacturer EK certificate's issuer (PEM).
     public var ekIssuerCertificate: String { machine + "/localca/issuercert.pem" }
 
+    /// The swtpm state directory (what a LoBot VM's swtpm uses while the platform is stopped).
+    public var tpmState: String { machine + "/state" }
+
+    /// Stops swtpm, keeping its state (to hand the TPM to a VM).
+    public func stop() throws { try harness("stop") }
+
+    /// Starts it again after `stop` (a reboot: PCRs reset, NV and persistent keys stay).
+    public func start() throws { try harness("start") }
+
+    func harness(_ command: String) throws {
+        let result = try runProcess(Binaries.packageRoot + "/scripts/tpm2-platform", [command, machine])
+        guard result.status == 0 else { throw TestSupportError.failed("tpm2-platform \(command) failed: \(result.stderr)") }
+    }
+
     /// Restarts swtpm on the same state: a reboot (PCRs reset, NV and persistent keys stay).
     public func reboot() throws {
         let result = try runProcess(Binaries.packageRoot + "/scripts/tpm2-platform", ["restart", machine])

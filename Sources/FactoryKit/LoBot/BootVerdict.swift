@@ -106,17 +106,27 @@ extension Factory {
                 return try PlatformBinding.platformPCRs.map { (i) throws(LoBotError) in try Self.value(quote, i).value }
             }
         case (.tpm20(let file), .tpm20(let ak)):
-            guard result.firmwareLog.isEmpty else {
-                throw .refused("a firmware event log from a TPM 2.0 platform: LoBot VMs boot on TPM 1.2 platforms only")
-            }
             let evidence2 = try factoryCore { () throws(LoBotError) in
                 try file.verify(ak: ak, nonce: evidence.platformNonce.value)
                 let (signed, pcrs) = try file.toolFiles()
                 return TPM2QuoteEvidence(quote: signed, pcrs: pcrs)
             }
-            if case .tpm20(let golden) = golden { try evidence2.check(golden: golden) }
             let sha256 = DigestAlgorithm.sha256.tpmAlgorithmID
             let quoted = evidence2.quote.quoted(evidence2.pcrs).filter { $0.bank == sha256 }
+            // A LoBot VM's firmware logged in the crypto-agile format: its SHA-256 digests replay
+            // to PCRs 0-5 and 7 and to PCR 6 before the LoBot.
+            if !result.firmwareLog.isEmpty {
+                try factoryCore { () throws(LoBotError) in
+                    let firmware = try CryptoAgileEventLog(bytes: result.firmwareLog).replay(.sha256)
+                    for index in [0, 1, 2, 3, 4, 5, 7] where quoted.first(where: { $0.pcr == index })?.value != firmware[index] {
+                        throw LoBotError.pcrMismatch("platform SHA-256 PCR \(index) is not what its firmware event log says")
+                    }
+                    guard result.platformPCR6Before == firmware[BootMeasurements.bindingPCR] else {
+                        throw LoBotError.pcrMismatch("platform SHA-256 PCR 6 before the LoBot is not its firmware value")
+                    }
+                }
+            }
+            if case .tpm20(let golden) = golden { try evidence2.check(golden: golden) }
             var values: [[UInt8]] = []
             for index in PlatformBinding.platformPCRs {
                 guard let value = quoted.first(where: { $0.pcr == index })?.value else {

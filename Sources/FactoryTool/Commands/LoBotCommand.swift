@@ -74,7 +74,9 @@ struct VerifyBootCommand: ParsableCommand {
                                      platformNonce: try parseNonce(platformNonce), vtpmNonce: try parseNonce(vtpmNonce),
                                      platformGolden: platformGolden))
         let domains = parsed.domains.map { ["name": $0.name, "sha256": HexText.string($0.sha256), "size": $0.size] as [String: Any] }
-        try options.emit("trusted: \(lobot) booted \(lobotGolden) on \(platform)",
-                         ["trusted": true, "lobot": lobot, "platform": platform, "lobot_golden": lobotGolden, "domains": domains])
+        let family = parsed.platformQuote?.family.name ?? "TPM"
+        try options.emit("trusted: \(lobot) booted \(lobotGolden) on \(platform) (platform quote by a \(family))",
+                         ["trusted": true, "lobot": lobot, "platform": platform, "lobot_golden": lobotGolden, "domains": domains,
+                          "platform_tpm": family])
     }
 }

@@ -16,14 +16,14 @@ enum BootSequence {
     /// otherwise a LoBot boot with the vTPM it was given. Any failure becomes a failed result.
     static func run() -> BootOutput {
         do throws(LoBotError) {
-            guard Files.exists("/dev/tpm0") else { throw .tpmRule("no TPM: this VM has no /dev/tpm0 (attach a TPM 1.2)") }
-            if let major = try? Files.read("/sys/class/tpm/tpm0/tpm_version_major", maximum: 16),
-                BootMeasurements.normalizedCommandLine(major) != Array("1".utf8) {
-                throw .tpmRule("the VM's TPM is not a TPM 1.2")
-            }
+            guard Files.exists("/dev/tpm0") else { throw .tpmRule("no TPM: this VM has no /dev/tpm0 (attach the platform's TPM)") }
             BootTrace.step("start")
             let bundle = try BootDisks.readBundle()
             try stage(bundle)
+            // The TPM the host handed over must be of the family the platform enrolled.
+            guard try tpmFamily() == (try platformDirectory.family()) else {
+                throw .tpmRule("the VM's TPM is a \(try tpmFamily().name), the platform enrolled a \(try platformDirectory.family().name)")
+            }
             if InVMReceive.isAsked(bundle) { return try InVMReceive.run(bundle) }
             return BootOutput(result: try measureAndQuote(bundle))
         } catch {
@@ -31,9 +31,25 @@ enum BootSequence {
         }
     }
 
-    /// The platform TPM reached through the in-VM tcsd, and the image's events for vTPM PCRs
-    /// 0-2 (checked and measured while tcsd starts). The caller terminates tcsd.
-    static func startPlatform(_ bundle: BootBundle) throws(LoBotError) -> (tcsd: ChildProcess, tpm: PlatformTPM, events: [Event]) {
+    /// The family of the VM's TPM, as its kernel driver found it.
+    static func tpmFamily() throws(LoBotError) -> TPMFamily {
+        let major = try Files.read("/sys/class/tpm/tpm0/tpm_version_major", maximum: 16)
+        switch BootMeasurements.normalizedCommandLine(major) {
+        case Array("1".utf8): return .tpm12
+        case Array("2".utf8): return .tpm2
+        default: throw .tpmRule("the VM's TPM is neither a TPM 1.2 nor a TPM 2.0")
+        }
+    }
+
+    /// The platform TPM, and the image's events for vTPM PCRs 0-2: a TPM 2.0 through the kernel's
+    /// resource manager (/dev/tpmrm0); a TPM 1.2 through the in-VM tcsd (the events checked and
+    /// measured while it starts), which the caller terminates (`stop`).
+    static func startPlatform(_ bundle: BootBundle) throws(LoBotError) -> (tcsd: ChildProcess?, tpm: PlatformRoot, events: [Event]) {
+        if try tpmFamily() == .tpm2 {
+            let events = try measureImage()
+            BootTrace.step("image measured")
+            return (nil, .tpm20(try PlatformTPM2(.device("/dev/tpmrm0"))), events)
+        }
         let tcsd = try InVMTCSD.start(systemData: try bundle.file("platform/system.data"))
         do throws(LoBotError) {
             BootTrace.step("bundle")
@@ -41,7 +57,7 @@ enum BootSequence {
             BootTrace.step("image measured")
             try InVMTCSD.waitUntilListening(tcsd)
             BootTrace.step("tcsd")
-            return (tcsd, try PlatformTPM(), events)
+            return (tcsd, .tpm12(try PlatformTPM()), events)
         } catch {
             tcsd.stop("tcsd")
             throw error
@@ -50,15 +66,15 @@ enum BootSequence {
 
     /// Stops the in-VM tcsd once this process has left it: tcsd lets each client finish before
     /// it exits, so a connection still open would hold it until it is killed after its grace.
-    static func stop(_ tcsd: ChildProcess, after tpm: PlatformTPM) {
-        tpm.disconnect()
+    static func stop(_ tcsd: ChildProcess?, after tpm: PlatformRoot) {
+        guard let tcsd else { return }
+        if case .tpm12(let tpm12) = tpm { tpm12.disconnect() }
         tcsd.stop("tcsd")
     }
 
     static func measureAndQuote(_ bundle: BootBundle) throws(LoBotError) -> BootResult {
-        let (tcsd, tpm, events) = try startPlatform(bundle)
-        defer { stop(tcsd, after: tpm) }
-        let root = PlatformRoot.tpm12(tpm)
+        let (tcsd, root, events) = try startPlatform(bundle)
+        defer { stop(tcsd, after: root) }
         let session = try vtpmDirectory.openOnPlatform(platformDirectory, tpm: root)
         let vtpm = session.vtpm
         BootTrace.step("vtpm opened")

@@ -1,5 +1,5 @@
 // LSM step 7 inside the LoBot VM, for `lobot migrate receive --image` (MigrateReceiveInVM): with
-// the platform TPM (through the in-VM tcsd) and the platform's files from the bundle, the agent
+// the platform TPM (a TPM 1.2 through the in-VM tcsd, a TPM 2.0 through /dev/tpmrm0) and the platform's files from the bundle, the agent
 // checks the session journal's MAC and the lobot-package message against it, unbinds K1 and MSK,
 // adopts the vTPM into its copy of the platform's version store, measures itself as the image's
 // golden values predict (the same PCR 0-2 events as a LoBot boot), binds vTPM and platform
@@ -27,7 +27,7 @@ enum InVMReceive {
     static func run(_ bundle: BootBundle) throws(LoBotError) -> BootOutput {
         let (tcsd, tpm, events) = try BootSequence.startPlatform(bundle)
         defer { BootSequence.stop(tcsd, after: tpm) }
-        let step = MigrationStep(participant: try Participant(directory: BootSequence.platformDirectory, tpm: .tpm12(tpm)), out: "")
+        let step = MigrationStep(participant: try Participant(directory: BootSequence.platformDirectory, tpm: tpm), out: "")
         let journalKeyPath = Files.join(BootSequence.platformDirectory.path, "journal.key")
         try Files.writeAtomically(journalKeyPath, try bundle.file(journalKeyEntry), permissions: 0o600)
         let journal = try step.journalKeys.open(try bundle.file(journalEntry), keyPath: journalKeyPath, what: "the session journal")

@@ -15,10 +15,11 @@ enum PlatformLaunchCommand {
                                          [--console FILE]
 
             Boots the baked image in DIR (vmlinuz, initrd.img, cmdline) under qemu with the
-            platform's TPM: the swtpm state in --tpm-state (stop the platform's own swtpm and tcsd
-            first: a TPM has one user at a time), /dev/tpm0 passed through without it, or none with
-            --no-tpm. The VM gets the platform's key blobs and TrouSerS registration
-            (--system-data, default /var/lib/tpm/system.data), the vTPM, the two nonces, and each
+            platform's TPM (a TPM 1.2 as tpm-tis, a TPM 2.0 as tpm-crb): the swtpm state in
+            --tpm-state (stop the platform's own swtpm, and tcsd, first: a TPM has one user at a
+            time), /dev/tpm0 passed through without it, or none with --no-tpm. The VM gets the
+            platform's key blobs, on a TPM 1.2 its TrouSerS registration (--system-data, default
+            /var/lib/tpm/system.data), the vTPM, the two nonces, and each
             --domain file as a disk (with @SHA256, the file must have that digest). It measures
             itself, binds vTPM and platform PCR 6, quotes both, measures the domains, writes its
             boot result and powers off. Writes the result to --out and prints one line; exits 1
@@ -40,7 +41,6 @@ enum PlatformLaunchCommand {
         run: run)
 
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
-        try core { () throws(LoBotError) in try PlatformAccess.requireTPM12() }
         let platform = try PlatformAccess.directory(arguments)
         let vtpm = VTPMDirectory(try arguments.required("vtpm"))
         let out = try arguments.required("out")
@@ -48,7 +48,9 @@ enum PlatformLaunchCommand {
         let vtpmNonce = try arguments.hexBytes("vtpm-nonce", length: 20)
         if arguments.has("no-tpm") && arguments.value("tpm-state") != nil { throw arguments.usage("give --tpm-state or --no-tpm, not both") }
         var launcher = try VMOptions.launcher(arguments, noTPM: arguments.has("no-tpm"))
-        let systemData = try VMOptions.systemData(arguments)
+        let family = try PlatformAccess.family(platform)
+        launcher.tpmFamily = family
+        let systemData = try VMOptions.systemDataEntry(arguments, family: family)
 
         var domainFiles: [String] = []
         var plan: [DomainPlan.Domain] = []
@@ -68,10 +70,11 @@ enum PlatformLaunchCommand {
         let started = monotonicMilliseconds()
         let result = try core { () throws(LoBotError) -> BootResult in
             var entries: [(name: String, data: [UInt8])] = []
-            for name in ["aik.blob", "bind.blob", "counter", "versions", "versions.key"] {
+            // A TPM 2.0's counter is its NV index: no counter file.
+            for name in ["aik.blob", "bind.blob"] + (family == .tpm12 ? ["counter"] : []) + ["versions", "versions.key"] {
                 entries.append(("platform/" + name, try platform.read(Files.join(platform.path, name), "platform file")))
             }
-            entries.append(("platform/system.data", systemData))
+            entries += systemData
             entries.append(("vtpm/vtpm.state", try Files.read(vtpm.statePath, maximum: BootBundle.maximumEntry)))
             entries.append(("vtpm/msk.bound", try Files.read(vtpm.boundKeyPath, maximum: 4096)))
             entries.append(("nonce/platform", platformNonce))

@@ -50,7 +50,8 @@ enum MigrateReceiveCommand {
     static func run(_ arguments: ParsedArguments) throws(AgentError) {
         StepProgress.begin(arguments)
         if arguments.value("image-dir") != nil {
-            let launcher = try VMOptions.launcher(arguments)
+            var launcher = try VMOptions.launcher(arguments)
+            launcher.tpmFamily = try PlatformAccess.family(try PlatformAccess.directory(arguments))
             let message = try incomingMessage(arguments)
             try MigrateReceiveInVM.run(arguments, message: message, launcher: launcher)
             StepProgress.phase("received the LoBot package", total: UInt64(message.bytes.count))

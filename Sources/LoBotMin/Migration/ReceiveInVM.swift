@@ -18,13 +18,14 @@ enum MigrateReceiveInVM {
     /// The platform's files the VM needs: key blobs, AIK certificate (its name), factory CA,
     /// counter and the version store's bound key; then the store itself, and its pending commit
     /// if it has one.
-    static let platformFiles = ["aik.blob", "aik.cert", "bind.blob", "signing.blob", "ca.cert", "counter", "versions.key"]
+    static let platformFiles = ["aik.blob", "aik.cert", "bind.blob", "signing.blob", "ca.cert", "versions.key"]
     static let storeFiles = ["versions", "versions.new"]
 
     static func run(_ arguments: ParsedArguments, message: Envelope, launcher: VMLauncher) throws(AgentError) {
         var launcher = launcher
-        let systemData = try VMOptions.systemData(arguments)
         let step = try MigrationStep(arguments, connecting: false)
+        let family = launcher.tpmFamily
+        let systemData = try VMOptions.systemDataEntry(arguments, family: family)
         try core { () throws(LoBotError) in
             var journal = try step.uncheckedJournal(for: message, step: .receive)
             try step.check(message, SessionStep.receive.messageTypes, journal: journal)
@@ -34,10 +35,11 @@ enum MigrateReceiveInVM {
                 throw .notFound("version store in \(step.directory.path) (the LoBot VM adopts LoBot_D into an existing one: lobot platform counter --create makes it once the bind key exists, and so does a receive without --image-dir)")
             }
             var entries: [(name: String, data: [UInt8])] = []
-            for name in platformFiles + store {
+            // A TPM 1.2's counter id and secret; a TPM 2.0's counter is its NV index.
+            for name in platformFiles + (family == .tpm12 ? ["counter"] : []) + store {
                 entries.append(("platform/" + name, try step.directory.read(Files.join(step.directory.path, name), "platform file")))
             }
-            entries.append(("platform/system.data", systemData))
+            entries += systemData
             let files = step.files(journal.session)
             entries.append((InVMReceive.journalEntry, try files.storedJournal()))
             entries.append((InVMReceive.journalKeyEntry, try Files.read(files.journalKeyPath, maximum: 4096)))
@@ -51,7 +53,7 @@ enum MigrateReceiveInVM {
             }
             let returned = output.files
             let report = try Envelope(bytes: try returned.file(InVMReceive.reportEntry))
-            try report.verify(sender: try KeyBlob(bytes: try step.directory.signingBlob()).publicKey.rsaPublicKey())
+            try report.verify(sender: try step.directory.signingPublicKey().rsaPublicKey())
             try report.expect(.lobotReport, session: journal.session, nonce: journal.nonce, from: step.participant.name, to: factoryParty)
             guard report.body == output.result.bytes else { throw .invalidArgument("the LoBot VM's report does not carry its result") }
             let stateBytes = try returned.file(InVMReceive.stateEntry)
