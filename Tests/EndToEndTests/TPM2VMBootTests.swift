@@ -9,51 +9,7 @@ import Testing
 import TestSupport
 
 @Suite(.serialized) struct TPM2VMBootTests {
-    /// An enrolled TPM 2.0 platform with its counter, version store and keys; a LoBot made for it;
-    /// a baked image; the platform's swtpm stopped so the VM's can have its state.
-    final class World: @unchecked Sendable {
-        let factory: FactoryUnderTest
-        let platform: TPM2TestPlatform
-        let image: String
-        let golden: String
-
-        init() throws {
-            factory = try FactoryUnderTest()
-            platform = try TPM2TestPlatform()
-            try factory.enroll(platform, as: "vm2-platform")
-            try factory.registerBindKey(platform, as: "vm2-platform")
-            try succeed(try platform.lobot(["platform", "counter", "--platform", platform.lobotDirectory, "--create"]))
-            image = factory.temp.file("image")
-            let baked = try succeed(try factory.run(["bake", "--agent", try Binaries.lobot(), "--out", image, "--json"]), "bake")
-            guard let fields = try JSONSerialization.jsonObject(with: Data(baked.utf8)) as? [String: Any],
-                let name = fields["golden"] as? String
-            else { throw TestSupportError.failed("bake printed no golden name: \(baked)") }
-            golden = name
-            try succeed(try factory.run(group: "lobot", ["new", "--name", "vm2-lobot", "--platform", "vm2-platform",
-                                                         "--out", factory.temp.file("vtpm")]))
-            try platform.stop()
-        }
-
-        func boot(extra: [String] = []) throws -> (launch: ProcessResult, result: String, nonces: (String, String)) {
-            let platformNonce = try factory.nonce(for: "vm2-platform", purpose: "quote")
-            let vtpmNonce = try factory.nonce(for: "vm2-lobot", purpose: "quote")
-            let result = factory.temp.file("result-\(platformNonce.prefix(8))")
-            let launch = try runProcess(try Binaries.lobot(), [
-                "platform", "launch", "--platform", platform.lobotDirectory, "--vtpm", factory.temp.file("vtpm"),
-                "--image-dir", image, "--platform-nonce", platformNonce, "--vtpm-nonce", vtpmNonce, "--out", result,
-                "--tpm-state", platform.tpmState, "--timeout", "120", "--console", result + ".console",
-            ] + extra)
-            #expect(try runProcess("/usr/bin/pgrep", ["-f", "tpmstate dir=\(platform.tpmState) --ctrl"]).stdout.isEmpty)
-            return (launch, result, (platformNonce, vtpmNonce))
-        }
-
-        func verify(_ result: String, nonces: (String, String)) throws -> ProcessResult {
-            try factory.run(["verify-boot", "--result", result, "--platform", "vm2-platform", "--lobot", "vm2-lobot",
-                             "--lobot-golden", golden, "--platform-nonce", nonces.0, "--vtpm-nonce", nonces.1])
-        }
-    }
-
-    static let world = SharedFixture { try World() }
+    static let world = SharedFixture { try VMBootTests.World(try TPM2TestPlatform(), as: "vm2-platform", lobot: "vm2-lobot") }
 
     @Test func aBootOnATPM2IsTrustedThroughItsFirmwaresCryptoAgileLog() throws {
         let w = try Self.world.get()

@@ -8,19 +8,24 @@ import Testing
 import TestSupport
 
 @Suite(.serialized) struct VMBootTests {
-    /// An enrolled platform with a counter, version store and bind key; a LoBot made for it;
-    /// and a baked image.
+    /// An enrolled platform (TPM 1.2 here, TPM 2.0 in TPM2VMBootTests) with a counter, version
+    /// store and bind key; a LoBot made for it; a baked image; the platform's swtpm (and tcsd)
+    /// stopped so the VM's can have its state.
     final class World: @unchecked Sendable {
         let factory: FactoryUnderTest
-        let platform: TestPlatform
+        let platform: any LoBotVMHost
+        let platformName: String
+        let lobotName: String
         let image: String
         let golden: String
 
-        init() throws {
+        init(_ platform: any LoBotVMHost, as name: String, lobot: String) throws {
             factory = try FactoryUnderTest()
-            platform = try TestPlatform(ekCertificate: false)
-            try factory.enroll(platform, as: "vm-platform")
-            try factory.registerBindKey(platform, as: "vm-platform")
+            self.platform = platform
+            platformName = name
+            lobotName = lobot
+            try factory.enroll(platform, as: name)
+            try factory.registerBindKey(platform, as: name)
             try succeed(try platform.lobot(["platform", "counter", "--platform", platform.lobotDirectory, "--create"]))
             image = factory.temp.file("image")
             let baked = try succeed(try factory.run(["bake", "--agent", try Binaries.lobot(), "--out", image, "--json"]), "bake")
@@ -28,19 +33,18 @@ import TestSupport
                 let name = fields["golden"] as? String
             else { throw TestSupportError.failed("bake printed no golden name: \(baked)") }
             golden = name
-            try succeed(try factory.run(group: "lobot", ["new", "--name", "vm-lobot", "--platform", "vm-platform", "--out", factory.temp.file("vtpm")]))
+            try succeed(try factory.run(group: "lobot", ["new", "--name", lobot, "--platform", platformName, "--out", factory.temp.file("vtpm")]))
             try platform.stop()
         }
 
         /// Boots `image` with fresh nonces; returns the launch's outcome, result file and nonces.
         func boot(image: String? = nil, extra: [String] = []) throws -> (launch: ProcessResult, result: String, nonces: (String, String)) {
-            let platformNonce = try factory.nonce(for: "vm-platform", purpose: "quote")
-            let vtpmNonce = try factory.nonce(for: "vm-lobot", purpose: "quote")
+            let platformNonce = try factory.nonce(for: platformName, purpose: "quote")
+            let vtpmNonce = try factory.nonce(for: lobotName, purpose: "quote")
             let result = factory.temp.file("result-\(platformNonce.prefix(8))")
             var arguments = ["platform", "launch", "--platform", platform.lobotDirectory, "--vtpm", factory.temp.file("vtpm"),
                              "--image-dir", image ?? self.image, "--platform-nonce", platformNonce, "--vtpm-nonce", vtpmNonce,
-                             "--out", result, "--system-data", platform.systemData, "--timeout", "120",
-                             "--console", result + ".console"]
+                             "--out", result, "--timeout", "120", "--console", result + ".console"] + platform.vmArguments
             if !extra.contains("--no-tpm") { arguments += ["--tpm-state", platform.tpmState] }
             let launch = try runProcess(try Binaries.lobot(), arguments + extra)
             // qemu and swtpm are gone when launch returns: nothing of the VM is left running.
@@ -49,12 +53,12 @@ import TestSupport
         }
 
         func verify(_ result: String, nonces: (String, String), image golden: String? = nil) throws -> ProcessResult {
-            try factory.run(["verify-boot", "--result", result, "--platform", "vm-platform", "--lobot", "vm-lobot",
+            try factory.run(["verify-boot", "--result", result, "--platform", platformName, "--lobot", lobotName,
                              "--lobot-golden", golden ?? self.golden, "--platform-nonce", nonces.0, "--vtpm-nonce", nonces.1])
         }
     }
 
-    static let world = SharedFixture { try World() }
+    static let world = SharedFixture { try World(try TestPlatform(ekCertificate: false), as: "vm-platform", lobot: "vm-lobot") }
     static func shared() throws -> World { try world.get() }
 
     @Test func twoBakesOfTheSameInputsAreByteIdentical() throws {
