@@ -95,16 +95,12 @@ struct MigrationSuite {
         let carryingBefore = world.secondsCarrying
         var timings: [String] = []
         var stepSeconds: [(name: String, seconds: Double)] = []
-        let start = Clock.now()
-        for step in run.steps {
-            let stepStart = Clock.now()
-            let carrying = world.secondsCarrying
-            let result = try step.run()
-            let seconds = Clock.now() - stepStart - (world.secondsCarrying - carrying)
-            guard result.status == 0 else { throw BenchError(description: "LSM \(step.name) failed: \(result.stderr)") }
-            stepSeconds.append((step.name, seconds))
-            timings.append(String(format: "%@ %.2f", step.name, seconds))
-            runs.add(part: "step \(step.name)", note: "wall time, without the courier's copies", seconds)
+        let timed = try Self.timedLSM(world, run)
+        for step in timed.steps {
+            let result = step.result
+            timings.append(String(format: "%@ %.2f", step.name, step.seconds))
+            stepSeconds.append((step.name, step.seconds))
+            runs.add(part: "step \(step.name)", note: "wall time, without the courier's copies", step.seconds)
             runs.add(part: "step \(step.name), CPU", note: "user + system time of the step's process and what it waits for", result.cpuSeconds)
             for phase in Self.phases(result.stderr) {
                 runs.add(part: "\(step.name), phase \(phase.name.replacingOccurrences(of: domain, with: "the aDom"))",
@@ -115,7 +111,7 @@ struct MigrationSuite {
                 : ["send", "offer", "release", "finish"].contains(step.name) ? "source lobot" : "lobot-factory"
             peak[party] = max(peak[party] ?? 0, result.maxRSSKiB)
         }
-        let wall = Clock.now() - start
+        let wall = timed.wall
         let carried = world.secondsCarrying - carryingBefore
         print("    LSM steps (s, without the courier's copies, \(String(format: "%.2f", carried)) s): " + timings.joined(separator: ", "))
         // The aDom stops early in send and runs again at the end of launch: every step from the
@@ -140,6 +136,24 @@ struct MigrationSuite {
         runs.baseRestore.add(baseline.restore)
         runs.baseBytes.add(Double(baseline.bytes))
         runs.baseRSS.add(Double(baseline.rssKiB))
+    }
+
+    /// Every step of `run`, in order, each timed without the courier's copies; the whole LSM's
+    /// wall time, copies included. A failed step fails the run.
+    static func timedLSM(_ world: MigrationWorld, _ run: ProtocolRun) throws
+        -> (wall: Double, steps: [(name: String, seconds: Double, result: ProcessResult)])
+    {
+        var steps: [(name: String, seconds: Double, result: ProcessResult)] = []
+        let start = Clock.now()
+        for step in run.steps {
+            let stepStart = Clock.now()
+            let carrying = world.secondsCarrying
+            let result = try step.run()
+            let seconds = Clock.now() - stepStart - (world.secondsCarrying - carrying)
+            guard result.status == 0 else { throw BenchError(description: "LSM \(step.name) failed: \(result.stderr)") }
+            steps.append((step.name, seconds, result))
+        }
+        return (Clock.now() - start, steps)
     }
 
     struct Baseline {

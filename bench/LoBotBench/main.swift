@@ -1,6 +1,6 @@
 // `lobot-bench`: runs the benchmark suites and writes DIR/results.{json,md}.
 //   usage: lobot-bench [--out DIR] [--suite NAME]... [--smoke]
-//   suites: vtpm, platform, keydb, vm, migration, guest-tpm (default: all). --smoke runs every suite at its
+//   suites: vtpm, platform, keydb, vm, migration, families, guest-tpm (default: all). --smoke runs every suite at its
 //   smallest size with few repetitions (minutes, for `make test`): it shows that each suite still
 //   runs, and its figures are not the benchmark's.
 import Foundation
@@ -25,7 +25,7 @@ while !arguments.isEmpty {
     default: usage("unknown option \(option)")
     }
 }
-let allSuites = ["vtpm", "platform", "keydb", "vm", "migration", "guest-tpm"]
+let allSuites = ["vtpm", "platform", "keydb", "vm", "migration", "families", "guest-tpm"]
 if suites.isEmpty { suites = allSuites }
 for suite in suites where !allSuites.contains(suite) { usage("unknown suite \(suite) (suites: \(allSuites.joined(separator: ", ")))") }
 
@@ -52,6 +52,7 @@ do {
         case "platform": try PlatformSuite(lobot: lobot, sizes: sizes).run(into: &results)
         case "vm": try VMSuite(lobot: lobot, work: work, sizes: sizes).run(into: &results)
         case "migration": try MigrationSuite(work: work, sizes: sizes).run(into: &results)
+        case "families": try FamilySuite(sizes: sizes).run(into: &results)
         case "guest-tpm": try GuestTPMSuite(sizes: sizes, work: work).run(into: &results)
         default: try KeyDatabaseSuite(work: work, factory: factory, sizes: sizes).run(into: &results)
         }
