@@ -95,9 +95,10 @@ import Testing
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: dir.file("fake.sock")) { usleep(10_000) }
         usleep(50_000)  // bound, and listening once python has run its next statement
         for expected in ["answered with a 1048576-byte response", "closed the connection after 11 bytes"] {
-            let tpm = try PlatformTPM2(.unixSocket(dir.file("fake.sock")))
+            // The transport itself (PlatformTPM2 would first ask which handles are loaded).
+            let transport = try TPM2Transport(.unixSocket(dir.file("fake.sock")))
             do {
-                _ = try tpm.readPCRs([0])
+                _ = try transport.transmit(TPM2PCRRead(TPMLPCRSelection([TPMSPCRSelection(.sha256, pcrs: [0])])).frame())
                 Issue.record("a hostile response was accepted")
             } catch {
                 guard case .invalidArgument(let what) = error, what.contains(expected) else {
@@ -325,6 +326,36 @@ import Testing
             let listed = try succeed(try w.platform.run("/usr/bin/tpm2_getcap", [kind]), "tpm2_getcap \(kind)")
             #expect(listed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(kind): \(listed)")
         }
+    }
+
+    /// What a process killed mid-operation leaves loaded -- here three storage primaries and a
+    /// session, made by commands sent raw and never flushed, which fill libtpms' three object
+    /// slots -- is flushed by the next connection's first command: its loads, a certification
+    /// and a quote, succeed, and nothing is left loaded after them.
+    @Test func leftoversOfAKilledProcessAreFlushedByTheNextConnection() throws {
+        let w = try Self.shared()
+        do {
+            let killed = try w.tpm()
+            for _ in 0..<3 {
+                let response = try killed.transport.transmit(
+                    TPM2CreatePrimary(hierarchy: TPM2Handle.owner, template: TPM2KeyKind.storage.template).frame(authorizations: [.emptyPassword]))
+                #expect(response.responseCode == TPM2Response.success)
+            }
+            // A fourth object does not fit: the slots are full.
+            let full = try killed.transport.transmit(
+                TPM2CreatePrimary(hierarchy: TPM2Handle.owner, template: TPM2KeyKind.storage.template).frame(authorizations: [.emptyPassword]))
+            #expect(full.responseCode == 0x902, "TPM_RC_OBJECT_MEMORY expected, got 0x\(String(full.responseCode, radix: 16))")
+            killed.transport.disconnect()
+        }
+        let listed = try succeed(try w.platform.run("/usr/bin/tpm2_getcap", ["handles-transient"]), "tpm2_getcap")
+        #expect(listed.split(separator: "\n").count == 3, "\(listed)")
+        let tpm = try w.tpm()
+        let nonce = try SecureRandom.bytes(16)
+        _ = try tpm.certify(key: w.bind, as: .bind, ak: w.ak, nonce: nonce)
+        _ = try tpm.quote(ak: w.ak, pcrs: [0], nonce: nonce)
+        tpm.disconnect()
+        let after = try succeed(try w.platform.run("/usr/bin/tpm2_getcap", ["handles-transient"]), "tpm2_getcap")
+        #expect(after.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(after)")
     }
 
     @Test func endorsementKeyFromTemplateWhenNotPersistent() throws {

@@ -20,6 +20,28 @@ import Testing
         #expect(read.pcrValues.digests[0] == [UInt8](repeating: 0, count: 32))
     }
 
+    /// TPM2_GetCapability(TPM_CAP_HANDLES) as Part 3, 30.2 lays it out; its response parses, writes
+    /// back the same, and every truncation, a count above MAX_CAP_HANDLES, a moreData that is not
+    /// 0 or 1 and another capability are refused. (A real swtpm's answer is read in
+    /// PlatformTPM2Tests.leftoversOfAKilledProcessAreFlushedByTheNextConnection.)
+    @Test func getCapabilityHandlesLayout() throws {
+        #expect(TPM2GetCapabilityHandles(first: TPM2GetCapabilityHandles.transientObjects).frame().bytes
+            == (hexBytes("8001 00000016 0000017a 00000001 80000000 000000fe")))
+        let known = hexBytes("00 00000001 00000002 80000000 80000002")
+        let parsed = try TPM2GetCapabilityHandles.parseParameters(handles: [], known)
+        #expect(parsed == .init(moreData: false, handles: [0x8000_0000, 0x8000_0002]))
+        var writer = ByteWriter()
+        parsed.serialize(into: &writer)
+        #expect(writer.bytes == known)
+        for length in 0..<known.count {
+            #expect(throws: LoBotError.self) { try TPM2GetCapabilityHandles.parseParameters(handles: [], Array(known.prefix(length))) }
+        }
+        for bad in ["02 00000001 00000000", "00 00000006 00000000", "00 00000001 000000ff"] {
+            #expect(throws: LoBotError.self) { try TPM2GetCapabilityHandles.parseParameters(handles: [], hexBytes(bad)) }
+        }
+        #expect(throws: LoBotError.self) { try TPM2GetCapabilityHandles.parseParameters(handles: [], known + [0]) }
+    }
+
     @Test func passwordAuthorizationLayout() throws {
         // TPM_RS_PW, empty nonce, continueSession, empty password (Part 1, 19.8.4).
         try checkWireStructure(TPMSAuthCommand.emptyPassword, known: hexBytes("40000009 0000 01 0000"))

@@ -5,7 +5,8 @@
 // (Tests/LoBotCoreTests/Fixtures/tpm2), each behind the selector that reads it. Selectors 10-14 are
 // LoBot's own TPM 2.0 files, which come from a platform or the factory: the enrollment request and
 // answer, a certified key, a quote file and a key blob, each with what LoBot then does with it (a
-// key blob's shape check, a certification or quote checked against the captured AK).
+// key blob's shape check, a certification or quote checked against the captured AK). Selector 15 is
+// TPM2_GetCapability's list of loaded handles, which PlatformTPM2 reads before flushing leftovers.
 import Foundation
 import LoBotCore
 
@@ -64,6 +65,13 @@ enum TPM2Target {
             }
         case 14:
             if let blob = roundTrip(TPM2KeyBlob.self, data) { shaped(blob.publicArea, as: blob.kind) }
+        case 15:
+            // TPM2_GetCapability's handle list, as PlatformTPM2 reads it before flushing leftovers.
+            if let list = try? TPM2GetCapabilityHandles.parseParameters(handles: [], data) {
+                var writer = ByteWriter()
+                list.serialize(into: &writer)
+                guard writer.bytes == data else { violation("GetCapability handles: the parsed list does not write back as read") }
+            }
         default:
             if let command = roundTrip(TPM2Command.self, data), command.bytes.count != data.count {
                 violation("TPM 2.0 command accepted with a size that is not its length")

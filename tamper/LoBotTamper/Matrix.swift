@@ -66,7 +66,7 @@ final class Matrix {
     }
 
     func roots(_ receiver: Receiver) -> [String] {
-        (receiver.platform.map { [world.platform($0).root.path] } ?? [world.factory.directory]) + receiver.watched
+        (receiver.platform.map { [world.member($0).root.path] } ?? [world.factory.directory]) + receiver.watched
     }
 
     func snapshot(_ receiver: Receiver, hashLimit: Int = 1 << 20) -> Snapshot {
@@ -76,7 +76,7 @@ final class Matrix {
     /// The platform TPM counter of the receiving platform (nil for the factory).
     func counter(_ receiver: Receiver) throws -> String? {
         guard let name = receiver.platform else { return nil }
-        let result = try world.platform(name).lobot(["platform", "counter", "--platform", world.platform(name).lobotDirectory])
+        let result = try world.member(name).lobot(["platform", "counter", "--platform", world.member(name).lobotDirectory])
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + result.stderr
     }
 

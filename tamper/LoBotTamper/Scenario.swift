@@ -1,5 +1,6 @@
 // The protocol walk the matrix runs on: a real MigrationWorld (SP, DP and RP, each swtpm + tcsd;
-// the factory; a small aDom under qemu), LSP onto SP, then LSM from SP to DP, step by step. At
+// S2 and D2, each swtpm --tpm2; the factory; a small aDom under qemu), LSP onto SP, then LSM from
+// SP to DP, step by step, and the same on TPM 2.0 platforms (TPM2Walk). At
 // each step, before the genuine message reaches its receiver, every tampered copy of it does;
 // then the genuine one must still take the protocol on, which it can only if the refusals left
 // everything as it was. The walk ends with the aDom counting on DP from where it stopped.
@@ -14,7 +15,7 @@ final class Scenario {
     /// MiB of random data the aDom keeps in memory (the memory state carries them).
     let fill: Int
     let domain = "tamper-adom"
-    let parties = ["factory", "SP", "DP", "RP"]
+    let parties = ["factory", "SP", "DP", "RP", "S2", "D2"]
     /// Every genuine message so far: (session label, type, its receiver, a copy of it).
     private(set) var genuine: [(session: String, type: String, receiver: Receiver, path: String)] = []
 
@@ -101,7 +102,7 @@ final class Scenario {
 
     func run() throws {
         let sessionPackage = { (platform: String, run: ProtocolRun) in
-            self.world.platform(platform).lobotDirectory + "/sessions/\(run.session)/package"
+            self.world.member(platform).lobotDirectory + "/sessions/\(run.session)/package"
         }
 
         // LSP: the factory provisions the aDom onto SP.
@@ -218,6 +219,7 @@ final class Scenario {
         else { throw TamperError("after the later sessions the aDom does not run on DP alone") }
         say("the aDom still counts on DP alone (\(world.lastCount(domain, on: "DP") ?? 0))")
         try guestTPM()
+        try tpm2Walk()
     }
 
     /// The aDom's own TPM after a crash of its server: its live file (the state written since the

@@ -73,8 +73,8 @@ let report = ReportWriter(
     start: start)
 
 do {
-    say("setting up SP, DP and RP (swtpm + tcsd each), the factory and the aDom")
-    let world = try MigrationWorld(names: ["SP", "DP", "RP"])
+    say("setting up SP, DP and RP (swtpm + tcsd each), S2 and D2 (swtpm --tpm2 each), the factory and the aDom")
+    let world = try MigrationWorld(names: ["SP", "DP", "RP", "S2", "D2"], tpm2: ["S2", "D2"])
     let matrix = try Matrix(world: world)
     matrix.onGroup = { [report] in report.write($0, running: true, failure: nil) }
     let scenario = Scenario(world: world, matrix: matrix, thorough: thorough, memory: guestMemory, fill: guestFill)
@@ -84,7 +84,7 @@ do {
     } catch {
         failure = "\(error)"
     }
-    for name in world.platforms.keys { _ = try? world.lobot(name, ["domain", "stop", "--name", scenario.domain]) }
+    for name in world.members.keys { _ = try? world.lobot(name, ["domain", "stop", "--name", scenario.domain]) }
 } catch {
     failure = "setting up: \(error)"
 }

@@ -54,6 +54,38 @@ public final class PlatformTPM2 {
             storagePublic = nil
         }
         transport.disconnect()
+        swept = false
+    }
+
+    /// Whether this connection's leftovers were flushed (`sweep`).
+    private var swept = false
+
+    /// Sends one command frame; the first of a connection is preceded by the sweep.
+    func send(_ command: TPM2Command) throws(LoBotError) -> TPM2Response {
+        if !swept {
+            swept = true
+            sweep()
+        }
+        return try transport.transmit(command)
+    }
+
+    /// Flushes every transient object and loaded session the TPM holds at the start of a
+    /// connection. None is another process's at work: a swtpm socket serves one client at a
+    /// time, /dev/tpm0 opens once, and /dev/tpmrm0 shows each client its own (none yet), and
+    /// every LoBot operation flushes what it loads before it lets go of the TPM. So any there is
+    /// the leftover of a process killed mid-operation, which a TPM without a resource manager
+    /// keeps loaded: three of them fill libtpms' object slots and every later load fails
+    /// (TPM_RC_OBJECT_MEMORY). A TPM that answers nothing (not started yet) has nothing to flush.
+    private func sweep() {
+        for first in [TPM2GetCapabilityHandles.transientObjects, TPM2GetCapabilityHandles.loadedSessions,
+                      TPM2GetCapabilityHandles.policySessions] {
+            guard let response = try? transport.transmit(TPM2GetCapabilityHandles(first: first).frame()),
+                response.responseCode == TPM2Response.success,
+                let held = try? TPM2GetCapabilityHandles.parseResponse(response, authorizations: 0).response.handles
+            else { continue }
+            // The range asked for only (a TPM lists the handles from `first` on, of every type after it).
+            for handle in held where handle >> 24 == first >> 24 { flush(handle) }
+        }
     }
 
     // MARK: Sending
@@ -62,7 +94,7 @@ public final class PlatformTPM2 {
     func execute<C: TPM2CommandBody>(
         _ command: C, authorizations: [TPMSAuthCommand] = [], _ operation: String
     ) throws(LoBotError) -> C.Response {
-        let response = try transport.transmit(command.frame(authorizations: authorizations))
+        let response = try send(command.frame(authorizations: authorizations))
         guard response.responseCode == TPM2Response.success else {
             throw .tpm(operation: operation, code: response.responseCode, detail: "TPM 2.0 response code")
         }
@@ -73,7 +105,7 @@ public final class PlatformTPM2 {
     func responseCode<C: TPM2CommandBody>(_ command: C, authorizations: [TPMSAuthCommand] = []) throws(LoBotError)
         -> UInt32
     {
-        try transport.transmit(command.frame(authorizations: authorizations)).responseCode
+        try send(command.frame(authorizations: authorizations)).responseCode
     }
 
     /// TPM2_FlushContext, its failure ignored (what is being flushed may be gone already).
@@ -137,7 +169,7 @@ public final class PlatformTPM2 {
     /// L-1 flushed afterwards.
     func withEndorsementKey<T>(_ body: (UInt32, TPMTPublic) throws(LoBotError) -> T) throws(LoBotError) -> T {
         let persistent = TPM2ReadPublic(object: TPM2Handle.persistentRSAEK)
-        let response = try transport.transmit(persistent.frame())
+        let response = try send(persistent.frame())
         if response.responseCode == TPM2Response.success {
             let key = try TPM2ReadPublic.parseResponse(response, authorizations: 0).response.outPublic.publicArea
             try TPM2EndorsementKey.check(key)
@@ -168,7 +200,7 @@ public final class PlatformTPM2 {
     /// The whole content of NV index `index`, read in pieces, with the owner's authorization when
     /// the index allows it, else the index's own.
     func readNV(_ index: UInt32, what: String) throws(LoBotError) -> [UInt8] {
-        let response = try transport.transmit(TPM2NVReadPublic(nvIndex: index).frame())
+        let response = try send(TPM2NVReadPublic(nvIndex: index).frame())
         if TPM2ResponseCode.isHandleError(response.responseCode) {
             throw .notFound("\(what) (NV index 0x\(Hex.string(UInt(index))))")
         }
@@ -222,7 +254,7 @@ public final class PlatformTPM2 {
 
     /// The public area of the key at the TCG's SRK handle, nil when the handle is free.
     func persistentSRK() throws(LoBotError) -> TPMTPublic? {
-        let response = try transport.transmit(TPM2ReadPublic(object: TPM2Handle.persistentSRK).frame())
+        let response = try send(TPM2ReadPublic(object: TPM2Handle.persistentSRK).frame())
         guard response.responseCode == TPM2Response.success else {
             guard TPM2ResponseCode.isHandleError(response.responseCode) else {
                 throw .tpm(operation: "read the SRK's public area", code: response.responseCode, detail: "TPM 2.0 response code")
@@ -348,7 +380,7 @@ public final class PlatformTPM2 {
             C.commandCode, names: names, parameters: command.parameterBytes,
             attributes: [.continueSession, .encrypt])
         let authorizations = [auth] + otherAuthorizations
-        let response = try transport.transmit(command.frame(authorizations: authorizations))
+        let response = try send(command.frame(authorizations: authorizations))
         guard response.responseCode == TPM2Response.success else {
             throw .tpm(operation: operation, code: response.responseCode, detail: "TPM 2.0 response code")
         }
@@ -450,7 +482,7 @@ public final class PlatformTPM2 {
     /// LoBot's monotonic counter at `index`: defined (owner, no DA) and first incremented if it is
     /// absent, incremented once more if `increment`, then read.
     public func counter(index: UInt32 = PlatformTPM2.counterIndex, increment: Bool) throws(LoBotError) -> UInt64 {
-        let response = try transport.transmit(TPM2NVReadPublic(nvIndex: index).frame())
+        let response = try send(TPM2NVReadPublic(nvIndex: index).frame())
         var written = false
         if TPM2ResponseCode.isHandleError(response.responseCode) {
             let attributes: TPMANV = [.counter, .ownerWrite, .authWrite, .ownerRead, .authRead, .noDA]
