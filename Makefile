@@ -262,8 +262,8 @@ fuzz: deps fuzz-build
 	@scripts/fuzz --time $(FUZZ_TIME) --jobs $(FUZZ_JOBS) --binary $(FUZZER)
 
 fuzz-smoke: deps $(FUZZER_SMOKE)
-	@echo "==> fuzz smoke: every target 30 s (debug build)"
-	@scripts/fuzz --time 30 --jobs 2 --binary $(FUZZER_SMOKE)
+	@echo "==> fuzz smoke: every target 20 s (debug build)"
+	@scripts/fuzz --time 20 --jobs 2 --binary $(FUZZER_SMOKE)
 
 clean:
 	rm -rf $(BUILD) $(EMBEDDED_DIR) $(SAN_DIR) $(FUZZ_DIR) .build bench/work

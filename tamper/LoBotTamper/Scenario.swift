@@ -51,10 +51,10 @@ final class Scenario {
     // MARK: tamper points
 
     /// Every tampered copy of the message at `path` to `receiver`, then the message is kept for replays.
-    func message(_ section: String, _ type: String, _ receiver: Receiver, _ path: String?) throws {
+    func message(_ section: String, _ type: String, _ receiver: Receiver, _ path: String?, budget chosen: Budget? = nil) throws {
         guard let path else { throw TamperError("\(section): no \(type) message") }
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        var (mutations, coverage) = MessageMutations.make(bytes, budget: budget(receiver), parties: parties)
+        var (mutations, coverage) = MessageMutations.make(bytes, budget: thorough ? .thorough : chosen ?? budget(receiver), parties: parties)
         // A genuine header over the body and signature of each other genuine message so far.
         var transplanted = 0
         for other in genuine.suffix(thorough ? 100 : 4) {

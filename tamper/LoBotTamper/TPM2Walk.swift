@@ -3,7 +3,8 @@
 // D2's TPM 2.0 key blobs (AK, bind and signing keys: LB2B) tampered with where `migrate accept`
 // loads them. The TPM 2.0 forms are what is new here: the destination keys certified by
 // TPM2_Certify, the secrets bound with RSA-OAEP-SHA256 for TPM2_RSA_Decrypt, the boot result with
-// its TPM2_Quote, the messages signed by TPM2_Sign. After the walk neither TPM 2.0 may have counted
+// its TPM2_Quote, the messages signed by TPM2_Sign: each message gets the TPM 2.0 budget (its body
+// more than its header, which the TPM 1.2 walk covers). After the walk neither TPM 2.0 may have counted
 // a failed authorisation (TPM2_PT_LOCKOUT_COUNTER 0): no tampered input reached a TPM as one.
 import Foundation
 import TestSupport
@@ -17,32 +18,32 @@ extension Scenario {
         try world.waitForCount(domain, on: "S2", atLeast: 3, seconds: 300)
         let lsm = try world.migrate(domain, from: "S2", to: "D2")
         let m = "TPM 2.0 LSM"
-        try message(m, "open", agent("D2", "accept"), lsm.last["open"])
+        try message(m, "open", agent("D2", "accept"), lsm.last["open"], budget: .tpm2Body)
         let d2 = world.member("D2").lobotDirectory
         for name in ["aik.blob", "bind.blob", "signing.blob"] {
             try stored(m, "stored: D2's TPM 2.0 \(name) (LB2B)", agent("D2", "accept"), file: d2 + "/" + name, format: .opaque(header: 8),
                        input: lsm.last["open"])
         }
         try step(lsm.accept(), "accept")
-        try message(m, "destination-keys (TPM2_Certify)", factory("proceed"), lsm.last["destination-keys"])
+        try message(m, "destination-keys (TPM2_Certify)", factory("proceed"), lsm.last["destination-keys"], budget: .tpm2Body)
         try step(lsm.proceed(), "proceed")
-        try message(m, "proceed (TPM 2.0 keys)", agent("S2", "send"), lsm.last["proceed"])
+        try message(m, "proceed (TPM 2.0 keys)", agent("S2", "send"), lsm.last["proceed"], budget: .tpm2Body)
         try step(lsm.send(), "send")
-        try message(m, "lobot-package (bound for TPM2_RSA_Decrypt)", agent("D2", "receive"), lsm.last["lobot-package"])
+        try message(m, "lobot-package (bound for TPM2_RSA_Decrypt)", agent("D2", "receive"), lsm.last["lobot-package"], budget: .tpm2Body)
         try step(lsm.receive(), "receive")
-        try message(m, "lobot-report (boot result version 2, TPM2_Quote)", factory("verdict"), lsm.last["lobot-report"])
+        try message(m, "lobot-report (boot result version 2, TPM2_Quote)", factory("verdict"), lsm.last["lobot-report"], budget: .tpm2Body)
         try step(lsm.verdict(), "verdict")
-        try message(m, "verdict", agent("S2", "offer"), lsm.last["verdict@S2"])
+        try message(m, "verdict", agent("S2", "offer"), lsm.last["verdict@S2"], budget: .tpm2Body)
         try step(lsm.offer(), "offer")
-        try message(m, "verdict", agent("D2", "check", package: lsm.package), lsm.last["verdict@D2"])
+        try message(m, "verdict", agent("D2", "check", package: lsm.package), lsm.last["verdict@D2"], budget: .tpm2Body)
         try step(lsm.check(verdict: true), "check with the verdict")
-        try message(m, "domain-offer", agent("D2", "check", package: lsm.package), lsm.last["domain-offer"])
+        try message(m, "domain-offer", agent("D2", "check", package: lsm.package), lsm.last["domain-offer"], budget: .tpm2Body)
         try step(lsm.check(), "check")
-        try message(m, "domain-ready", agent("S2", "release"), lsm.last["domain-ready"])
+        try message(m, "domain-ready", agent("S2", "release"), lsm.last["domain-ready"], budget: .tpm2Body)
         try step(lsm.release(), "release")
-        try message(m, "release", agent("D2", "launch"), lsm.last["release"])
+        try message(m, "release", agent("D2", "launch"), lsm.last["release"], budget: .tpm2Body)
         try step(lsm.launch(), "launch")
-        try message(m, "launched", agent("S2", "finish"), lsm.last["launched"])
+        try message(m, "launched", agent("S2", "finish"), lsm.last["launched"], budget: .tpm2Body)
         try step(lsm.finish(), "finish and close")
         let count = world.lastCount(domain, on: "D2") ?? 0
         try world.waitForCount(domain, on: "D2", atLeast: count + 3, seconds: 120)
