@@ -77,6 +77,30 @@ import TestSupport
         }
     }
 
+    /// The platform golden values a TPM 2.0 destination is judged by: a TPM 1.2 platform's record
+    /// (SHA-1 composite) is refused as the wrong kind of values, a damaged SHA-256 bank record as
+    /// damaged (the tamper matrix saw every damaged copy called "not SHA-256 bank values").
+    @Test func platformGoldenValuesOfTheWrongKindOrDamagedAreRefusedForWhatTheyAre() throws {
+        let w = try Self.world.get()
+        let out = try TemporaryDirectory("lobot-golden-kind")
+        // Each its own domain: provision makes the domain's LoBot before it opens the session.
+        func provision(_ domain: String, judgedBy golden: String) throws -> ProcessResult {
+            try w.factory.run(["provision", domain, "DP", "--kernel", w.adom.file("vmlinuz"), "--initrd", w.adom.file("initrd.img"),
+                               "--memory", "128", "--lobot-golden", "host-lobot", "--platform-golden", golden, "--out", out.path])
+        }
+        let wrongKind = try provision("adom-g1", judgedBy: "MP-platform")
+        #expect(wrongKind.status != 0 && wrongKind.stderr.contains("golden values MP-platform are not SHA-256 bank values"), "\(wrongKind.stderr)")
+        let path = w.factory.directory + "/golden/DP-platform.golden"
+        let genuine = try #require(FileManager.default.contents(atPath: path))
+        defer { try? genuine.write(to: URL(fileURLWithPath: path)) }
+        var damaged = [UInt8](genuine)
+        damaged[damaged.count - 10] ^= 0xFF
+        try Data(damaged).write(to: URL(fileURLWithPath: path))
+        let refused = try provision("adom-g2", judgedBy: "DP-platform")
+        #expect(refused.status != 0 && refused.stderr.contains("golden record DP-platform failed authentication")
+                && !refused.stderr.contains("SHA-256 bank"), "\(refused.stderr)")
+    }
+
     @Test func anUntrustedTPM2DestinationDestroysLoBotDAndTheSourceResumes() throws {
         let w = try Self.world.get()
         try provisioned(w, "adom-u", onto: "SP", disk: .none)
