@@ -32,7 +32,4 @@ public enum PlatformQuote: WireStructure, Equatable, Sendable {
         case .tpm20: return .tpm2
         }
     }
-
-    /// The length of a PCR value in the quoted bank (SHA-1 on a TPM 1.2, SHA-256 on a TPM 2.0).
-    public var pcrLength: Int { PlatformBinding.pcrLength(family) }
 }

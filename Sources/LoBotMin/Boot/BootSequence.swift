@@ -21,11 +21,11 @@ enum BootSequence {
             let bundle = try BootDisks.readBundle()
             try stage(bundle)
             // The TPM the host handed over must be of the family the platform enrolled.
-            guard try tpmFamily() == (try platformDirectory.family()) else {
-                throw .tpmRule("the VM's TPM is a \(try tpmFamily().name), the platform enrolled a \(try platformDirectory.family().name)")
-            }
-            if InVMReceive.isAsked(bundle) { return try InVMReceive.run(bundle) }
-            return BootOutput(result: try measureAndQuote(bundle))
+            let family = try tpmFamily()
+            let enrolled = try platformDirectory.family()
+            guard family == enrolled else { throw .tpmRule("the VM's TPM is a \(family.name), the platform enrolled a \(enrolled.name)") }
+            if InVMReceive.isAsked(bundle) { return try InVMReceive.run(bundle, family: family) }
+            return BootOutput(result: try measureAndQuote(bundle, family: family))
         } catch {
             return .failure(error.message)
         }
@@ -44,8 +44,10 @@ enum BootSequence {
     /// The platform TPM, and the image's events for vTPM PCRs 0-2: a TPM 2.0 through the kernel's
     /// resource manager (/dev/tpmrm0); a TPM 1.2 through the in-VM tcsd (the events checked and
     /// measured while it starts), which the caller terminates (`stop`).
-    static func startPlatform(_ bundle: BootBundle) throws(LoBotError) -> (tcsd: ChildProcess?, tpm: PlatformRoot, events: [Event]) {
-        if try tpmFamily() == .tpm2 {
+    static func startPlatform(_ bundle: BootBundle, family: TPMFamily) throws(LoBotError)
+        -> (tcsd: ChildProcess?, tpm: PlatformRoot, events: [Event])
+    {
+        if family == .tpm2 {
             let events = try measureImage()
             BootTrace.step("image measured")
             return (nil, .tpm20(try PlatformTPM2(.device("/dev/tpmrm0"))), events)
@@ -72,8 +74,8 @@ enum BootSequence {
         tcsd.stop("tcsd")
     }
 
-    static func measureAndQuote(_ bundle: BootBundle) throws(LoBotError) -> BootResult {
-        let (tcsd, root, events) = try startPlatform(bundle)
+    static func measureAndQuote(_ bundle: BootBundle, family: TPMFamily) throws(LoBotError) -> BootResult {
+        let (tcsd, root, events) = try startPlatform(bundle, family: family)
         defer { stop(tcsd, after: root) }
         let session = try vtpmDirectory.openOnPlatform(platformDirectory, tpm: root)
         let vtpm = session.vtpm

@@ -24,8 +24,8 @@ enum InVMReceive {
 
     static func isAsked(_ bundle: BootBundle) -> Bool { bundle.contains(journalEntry) }
 
-    static func run(_ bundle: BootBundle) throws(LoBotError) -> BootOutput {
-        let (tcsd, tpm, events) = try BootSequence.startPlatform(bundle)
+    static func run(_ bundle: BootBundle, family: TPMFamily) throws(LoBotError) -> BootOutput {
+        let (tcsd, tpm, events) = try BootSequence.startPlatform(bundle, family: family)
         defer { BootSequence.stop(tcsd, after: tpm) }
         let step = MigrationStep(participant: try Participant(directory: BootSequence.platformDirectory, tpm: tpm), out: "")
         let journalKeyPath = Files.join(BootSequence.platformDirectory.path, "journal.key")
