@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -232,6 +233,16 @@ static inline int lobot_pipe_cloexec(int fds[2]) { return (int)syscall(SYS_pipe2
    _GNU_SOURCE, hence the system call; fails harmlessly (ESPIPE) on a pipe. */
 static inline int lobot_start_writeback(int fd, int64_t offset, int64_t count) {
     return (int)syscall(SYS_sync_file_range, fd, offset, count, 2 /* SYNC_FILE_RANGE_WRITE */);
+}
+
+/* CPU time, user and system, of this process and of the children it has waited for, in
+   milliseconds: what a migration step's phases cost (LOBOT_PHASE_TIMES). */
+static inline long lobot_cpu_milliseconds(void) {
+    struct rusage self, children;
+    if (getrusage(RUSAGE_SELF, &self) != 0 || getrusage(RUSAGE_CHILDREN, &children) != 0) return 0;
+    long micro = (long)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + children.ru_utime.tv_sec + children.ru_stime.tv_sec) * 1000000L
+        + (long)(self.ru_utime.tv_usec + self.ru_stime.tv_usec + children.ru_utime.tv_usec + children.ru_stime.tv_usec);
+    return micro / 1000;
 }
 
 /* signal(2) takes a function pointer Swift cannot pass as SIG_IGN. */

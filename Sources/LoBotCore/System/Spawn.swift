@@ -49,7 +49,7 @@ public struct ChildProcess: Sendable {
 
     /// Waits up to `milliseconds` (forever if nil); nil when the child is still running then.
     public func wait(milliseconds: Int? = nil) -> Outcome? {
-        var waited = 0
+        let deadline = monotonicMilliseconds() + (milliseconds ?? 0)
         while true {
             var status: Int32 = 0
             let rc = waitpid(pid, &status, milliseconds == nil ? 0 : WNOHANG)
@@ -62,9 +62,8 @@ public struct ChildProcess: Sendable {
                 if code != EINTR { return .unknown(errno: code) }
             }
             guard let milliseconds else { continue }
-            if waited >= milliseconds { return nil }
-            Clock.pause(milliseconds: 10)
-            waited += 10
+            if milliseconds == 0 || monotonicMilliseconds() >= deadline { return nil }
+            Clock.pause(milliseconds: Clock.pollMilliseconds)
         }
     }
 

@@ -139,9 +139,9 @@ struct DomainRuntime {
         guard let pid else { return }
         if !destroying, let qmp = try? connect() { _ = try? qmp.execute("quit") }
         let deadline = monotonicMilliseconds() + (destroying ? 0 : 5000)
-        while Self.isAlive(pid) && monotonicMilliseconds() < deadline { Clock.pause(milliseconds: 20) }
+        while Self.isAlive(pid) && monotonicMilliseconds() < deadline { Clock.pause(milliseconds: Clock.pollMilliseconds) }
         guard Self.isAlive(pid), Self.signal(.kill, pid, stopping: "the qemu of domain \(config.name)") == .delivered else { return }
-        while Self.isAlive(pid) { Clock.pause(milliseconds: 20) }
+        while Self.isAlive(pid) { Clock.pause(milliseconds: Clock.pollMilliseconds) }
     }
 
     /// Sends `signal` to `pid` on the way to stopping `what`: a failure is said on stderr (the

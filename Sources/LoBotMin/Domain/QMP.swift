@@ -12,7 +12,7 @@ final class QMP {
         fd = try Self.connect(path, deadline: monotonicMilliseconds() + seconds * 1000)
     }
 
-    /// Connects, trying again every 20 ms until `deadline`; then the last failure is reported.
+    /// Connects, trying again every few milliseconds until `deadline`; then the last failure is reported.
     private static func connect(_ path: String, deadline: Int) throws(LoBotError) -> Int32 {
         while true {
             do throws(LoBotError) {
@@ -23,7 +23,7 @@ final class QMP {
                     throw .system(operation: "cannot reach QMP at", path: path, errno: code)
                 }
             }
-            Clock.pause(milliseconds: 20)
+            Clock.pause(milliseconds: Clock.pollMilliseconds)
         }
     }
 
@@ -68,7 +68,7 @@ final class QMP {
                 throw .invalidArgument("the aDom's migration failed: \(reply)")
             }
             guard monotonicMilliseconds() < deadline else { throw .invalidArgument("the aDom's migration did not finish in \(seconds) s") }
-            Clock.pause(milliseconds: 25)
+            Clock.pause(milliseconds: Clock.pollMilliseconds)
         }
     }
 

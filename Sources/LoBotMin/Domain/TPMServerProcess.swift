@@ -42,7 +42,7 @@ struct TPMServerProcess {
                 throw .invalidArgument("the TPM server of domain \(directory.name) did not get ready in "
                                        + "\(Self.startTimeout / 1000) s (see \(directory.tpmServerLogPath))")
             }
-            Clock.pause(milliseconds: 10)
+            Clock.pause(milliseconds: Clock.pollMilliseconds)
         }
     }
 
@@ -57,7 +57,7 @@ struct TPMServerProcess {
         // A server that exited since its pid was read (noSuchProcess) has nothing left to stop.
         guard signal(destroying ? .kill : .terminate, pid) == .delivered else { return }
         let deadline = monotonicMilliseconds() + (destroying ? 5000 : 20_000)
-        while DomainRuntime.isAlive(pid) && monotonicMilliseconds() < deadline { Clock.pause(milliseconds: 10) }
+        while DomainRuntime.isAlive(pid) && monotonicMilliseconds() < deadline { Clock.pause(milliseconds: Clock.pollMilliseconds) }
         if DomainRuntime.isAlive(pid) { _ = signal(.kill, pid) }
     }
 

@@ -4,7 +4,8 @@
 // when the step succeeds, one summary line on stdout, terminal or not. --quiet silences both.
 // The core reports the bytes (LoBotCore's Progress); this file only counts and prints them.
 // With LOBOT_PHASE_TIMES set (the bench sets it), each phase's duration goes to stderr as
-// `phase NAME: N ms`, --quiet or not: where a step's time goes, phase by phase.
+// `phase NAME: N ms, CPU M ms` (M: this process's and its waited-for children's user and system
+// time), --quiet or not: where a step's time and CPU go, phase by phase.
 import LoBotCore
 
 enum StepProgress {
@@ -19,6 +20,7 @@ enum StepProgress {
     nonisolated(unsafe) static var phaseDone: UInt64 = 0
     nonisolated(unsafe) static var phaseTotal: UInt64 = 0
     nonisolated(unsafe) static var phaseStarted = 0
+    nonisolated(unsafe) static var phaseCPUStarted = 0
 
     /// Starts counting for this step, unless --quiet.
     static func begin(_ arguments: ParsedArguments) {
@@ -37,6 +39,7 @@ enum StepProgress {
     static func phase(_ name: String, total: UInt64) {
         phaseName = name
         phaseStarted = monotonicMilliseconds()
+        phaseCPUStarted = cpuMilliseconds()
         guard enabled else { return }
         phaseDone = 0
         phaseTotal = total
@@ -48,7 +51,7 @@ enum StepProgress {
     /// The transfer of the current phase is over: what the core reports next is not counted.
     static func endPhase() {
         if !phaseName.isEmpty, Environment.value("LOBOT_PHASE_TIMES") != nil {
-            Console.error("phase \(phaseName): \(monotonicMilliseconds() - phaseStarted) ms")
+            Console.error("phase \(phaseName): \(monotonicMilliseconds() - phaseStarted) ms, CPU \(cpuMilliseconds() - phaseCPUStarted) ms")
         }
         phaseName = ""
     }
