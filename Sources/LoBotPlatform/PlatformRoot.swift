@@ -23,15 +23,18 @@ public enum PlatformRoot {
         }
     }
 
-    /// Data bound to the platform's bind key (PlatformPublicKey.bind), opened by its TPM. The
-    /// caller wipes the result.
+    /// Data bound to the platform's bind key (PlatformPublicKey.bind), opened by its TPM once per
+    /// process (UnboundSecrets). The caller wipes its copy.
     public func unbind(_ data: [UInt8], platform: PlatformDirectory) throws(LoBotError) -> [UInt8] {
+        let blob = try platform.bindBlob()
         switch self {
-        case .tpm12(let tpm): return try tpm.unbind(keyBlob: try platform.bindBlob(), data: data)
+        case .tpm12(let tpm):
+            return try tpm.unbound.plain(keyBlob: blob, data: data) { () throws(LoBotError) in try tpm.unbind(keyBlob: blob, data: data) }
         case .tpm20(let tpm):
-            defer { tpm.disconnect() }
-            return try tpm.rsaDecrypt(bind: try TPM2KeyBlob(bytes: try platform.bindBlob()), ciphertext: data,
-                                      label: PlatformPublicKey.tpm2BindLabel)
+            return try tpm.unbound.plain(keyBlob: blob, data: data) { () throws(LoBotError) in
+                defer { tpm.disconnect() }
+                return try tpm.rsaDecrypt(bind: try TPM2KeyBlob(bytes: blob), ciphertext: data, label: PlatformPublicKey.tpm2BindLabel)
+            }
         }
     }
 

@@ -10,6 +10,13 @@ public final class PlatformTPM {
     let tpm: TSS_HTPM
     let srk: TSS_HKEY
     let ownerSecret: [UInt8]
+    /// The keys loaded on this connection, by their blob: a step unbinds, signs and quotes with the
+    /// same two or three keys many times, and each TPM_LoadKey2 (an RSA decryption under the SRK,
+    /// with its own OIAP session) cost as much as the use it served. tcsd keeps the blob of every
+    /// key it loads and swaps keys in and out of the TPM's slots itself.
+    private var loaded: [(blob: [UInt8], handle: TSS_HKEY)] = []
+    /// What this TPM has unbound (PlatformRoot.unbind).
+    public let unbound = UnboundSecrets()
 
     public init(ownerSecret: [UInt8]? = nil, srkSecret: [UInt8]? = nil) throws(LoBotError) {
         context = try TSSContext()
@@ -25,7 +32,10 @@ public final class PlatformTPM {
 
     /// Closes the connection to tcsd; later calls fail. tcsd, asked to stop, first waits for
     /// each client it serves to go: the LoBot VM disconnects before it stops its tcsd.
-    public func disconnect() { context.close() }
+    public func disconnect() {
+        loaded = []
+        context.close()
+    }
 
     /// Loads a TPM-wrapped key blob under the SRK, with the well-known usage secret. The blob must
     /// parse as a TPM_KEY/TPM_KEY12 first: libtspi and tcsd read a short or malformed one out of
@@ -35,6 +45,7 @@ public final class PlatformTPM {
     /// into its dictionary-attack lockout (the tamper matrix saw each of these fields do it).
     func loadKey(_ blob: [UInt8], _ kind: PlatformKey) throws(LoBotError) -> TSS_HKEY {
         try kind.check(try KeyBlob(bytes: blob))
+        if let known = loaded.first(where: { $0.blob == blob }) { return known.handle }
         var key: TSS_HKEY = 0
         var copy = blob
         let rc = copy.withUnsafeMutableBufferPointer {
@@ -42,6 +53,7 @@ public final class PlatformTPM {
         }
         try tss(rc, "load the \(kind.name)")
         try context.assignSecret(wellKnownSecret, to: key)
+        loaded.append((blob, key))
         return key
     }
 

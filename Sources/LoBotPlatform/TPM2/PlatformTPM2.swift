@@ -22,6 +22,8 @@ import LoBotCore
 
 public final class PlatformTPM2 {
     public let transport: TPM2Transport
+    /// What this TPM has unbound (PlatformRoot.unbind).
+    public let unbound = UnboundSecrets()
     var storageHandle: UInt32?
     var storagePublic: TPMTPublic?
     /// The storage primary is the persistent SRK: never flushed.
