@@ -22,8 +22,8 @@ import LoBotCore
 public final class GuestTPMService<Store: GuestTPMPersistence> {
     public let engine: LibTPMSEngine
     public let store: Store
-    /// What LoBot measures at each cold start (one digest per bank it may find allocated).
-    public let launch: [LaunchEvent]
+    /// What LoBot measures at each cold start (in each bank it finds allocated).
+    public let launch: LaunchEvents
     /// The newest state while the TPM is off (what INIT starts from).
     private var state: GuestTPMBlobs
     /// The locality qemu set for the commands that follow.
@@ -45,7 +45,7 @@ public final class GuestTPMService<Store: GuestTPMPersistence> {
     }
 
     /// `state` is the newest committed state (GuestTPMStore.open's), already checkpointed.
-    public init(engine: LibTPMSEngine, store: Store, state: GuestTPMBlobs, launch: [LaunchEvent], checkpointInterval: Int, now: Int) {
+    public init(engine: LibTPMSEngine, store: Store, state: GuestTPMBlobs, launch: LaunchEvents, checkpointInterval: Int, now: Int) {
         self.engine = engine
         self.store = store
         self.state = state
@@ -268,7 +268,7 @@ public final class GuestTPMService<Store: GuestTPMPersistence> {
     private func measure() -> Bool {
         do throws(LoBotError) {
             let banks = try engine.allocatedBanks()
-            for event in launch {
+            for event in try launch.events(banks: banks) {
                 var digests: [(algorithm: DigestAlgorithm, value: [UInt8])] = []
                 for bank in banks {
                     guard let digest = event.digest(bank) else { throw LoBotError.tpmRule("no \(bank.name) measurement of PCR \(event.pcr)") }

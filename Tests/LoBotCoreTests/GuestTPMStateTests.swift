@@ -91,6 +91,28 @@ import TestSupport
         }
     }
 
+    @Test func launchEventsMeasureAnotherBankWhenAskedAndRefuseAFileChangedMeanwhile() throws {
+        let dir = try TemporaryDirectory()
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: dir.path + "/k"))
+        try Data([4, 5]).write(to: URL(fileURLWithPath: dir.path + "/i"))
+        let config = DomainConfig(name: "d", memoryMiB: 128, kernel: dir.path + "/k", initrd: dir.path + "/i", commandLine: "console=ttyS0",
+                                  disk: .none, tpm: .tpm20)
+        let launch = try LaunchEvents(config: config, banks: [.sha1, .sha256])
+        #expect(launch.events[0].digests.map(\.algorithm) == [.sha1, .sha256])
+        // Banks held: nothing read again.
+        #expect(try launch.events(banks: [.sha256]) == launch.events)
+        // A bank not held: all measured again, and the same as measured from scratch.
+        let wider = try launch.events(banks: [.sha1, .sha256, .sha384])
+        #expect(wider == (try LaunchMeasurement.events(config: config, banks: [.sha1, .sha256, .sha384])))
+        // The kernel changed after the first measurement: the next bank asked for is refused.
+        let again = try LaunchEvents(config: config, banks: [.sha1])
+        try Data([9, 9, 9]).write(to: URL(fileURLWithPath: dir.path + "/k"))
+        #expect(throws: LoBotError.self) { try again.events(banks: [.sha1, .sha512]) }
+        // Events given whole never measure: a missing bank stays missing.
+        let given = Array(wider.prefix(1))
+        #expect(try LaunchEvents(given).events(banks: [.sha512]) == given)
+    }
+
     @Test func launchMeasurementsPredictWhatTheirLogsReplay() throws {
         let config = DomainConfig(name: "d", memoryMiB: 128, kernel: "/boot/k", initrd: "/boot/i", commandLine: "console=ttyS0",
                                   disk: .shared, sharedPath: "/srv/d.img", tpm: .tpm20)

@@ -55,8 +55,9 @@ enum TPMServerCommand {
             }
             // A restarted server resumes from here; no live file of an earlier epoch is read again.
             try store.checkpoint(state)
-            let launch = try LaunchMeasurement.events(config: config, banks: DigestAlgorithm.allCases)
-            try Files.writeAtomically(domain.tpmLaunchLogPath, try Self.launchLog(launch, family: config.tpm), permissions: 0o644)
+            // The log's banks now; a bank a cold start finds allocated besides, then (LaunchEvents).
+            let launch = try LaunchEvents(config: config, banks: config.tpm.defaultBanks)
+            try Files.writeAtomically(domain.tpmLaunchLogPath, try Self.launchLog(launch.events, family: config.tpm), permissions: 0o644)
             let service = GuestTPMService(engine: engine, store: store, state: state, launch: launch,
                                           checkpointInterval: interval * 1000, now: monotonicMilliseconds())
             let listener = try UnixSocket.listen(domain.tpmSocketPath)

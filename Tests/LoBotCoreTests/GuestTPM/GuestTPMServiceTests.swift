@@ -43,7 +43,7 @@ extension GuestTPMEngineTests {
             let launch = try LaunchMeasurement.events(config: config, kernel: banks.map { independentHash($0, [1]) },
                                                       initrd: banks.map { independentHash($0, [2]) }, banks: banks)
             let store = RecordingStore()
-            return (GuestTPMService(engine: engine, store: store, state: state, launch: launch, checkpointInterval: interval, now: 0), store, launch)
+            return (GuestTPMService(engine: engine, store: store, state: state, launch: LaunchEvents(launch), checkpointInterval: interval, now: 0), store, launch)
         }
 
         static func startup(_ family: GuestTPMFamily) -> [UInt8] {
@@ -139,7 +139,7 @@ extension GuestTPMEngineTests {
             }
             // The destination's server holds that checkpoint; qemu stops its TPM and hands back the reference.
             service.powerOff(now: 6)
-            let destination = GuestTPMService(engine: service.engine, store: store, state: checkpoint, launch: [], checkpointInterval: 5000, now: 0)
+            let destination = GuestTPMService(engine: service.engine, store: store, state: checkpoint, launch: LaunchEvents([]), checkpointInterval: 5000, now: 0)
             var forged = reference
             forged.digest[0] ^= 1
             #expect(Self.result(destination.control(.setStateBlob(SetStateBlobRequest(type: .permanent, blob: forged.bytes)), now: 0).reply) == ControlResult.fail.rawValue)
