@@ -16,6 +16,7 @@ struct FamilySuite {
 
     func run(into results: inout ResultsFile) throws {
         let world = try MigrationWorld(names: ["SP", "DP", "S2", "D2"], tpm2: ["S2", "D2"])
+        world.hidesOtherPlatforms = false
         var wall: [Bool: Samples] = [false: Samples(), true: Samples()]
         var steps: [Bool: [String: Samples]] = [false: [:], true: [:]]
         for run in 1...sizes.migrationRuns {
