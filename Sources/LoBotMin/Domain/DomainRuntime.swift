@@ -13,12 +13,16 @@ struct DomainRuntime {
 
     var tpmServer: TPMServerProcess { TPMServerProcess(directory: directory) }
 
-    /// Starts the domain's TPM server, then qemu. With `incoming`, qemu waits paused for a saved
-    /// state on that descriptor (the read end of a pipe, which qemu gets as its descriptor 3).
-    func start(incoming: Int32? = nil) throws(LoBotError) {
-        guard !isRunning else { throw .alreadyExists("a running qemu for domain \(config.name)") }
+    /// Starts the domain's TPM server (or waits for the one `server` is, started earlier with
+    /// TPMServerProcess.spawn), then qemu. With `incoming`, qemu waits paused for a saved state on
+    /// that descriptor (the read end of a pipe, which qemu gets as its descriptor 3).
+    func start(incoming: Int32? = nil, server: ChildProcess? = nil) throws(LoBotError) {
+        guard !isRunning else {
+            if let server { tpmServer.abandon(server) }
+            throw .alreadyExists("a running qemu for domain \(config.name)")
+        }
         for file in [directory.pidPath, directory.qmpPath] { try Files.remove(file) }
-        try tpmServer.start()
+        if let server { try tpmServer.waitUntilListening(server) } else { try tpmServer.start() }
         do throws(LoBotError) {
             try startQEMU(incoming: incoming)
         } catch {
@@ -102,10 +106,11 @@ struct DomainRuntime {
         return file
     }
 
-    /// Starts the TPM server and a qemu waiting paused for a memory state on the pipe returned.
-    func startIncoming() throws(LoBotError) -> AnonymousPipe {
+    /// Starts the TPM server (or waits for `server`) and a qemu waiting paused for a memory state
+    /// on the pipe returned.
+    func startIncoming(server: ChildProcess? = nil) throws(LoBotError) -> AnonymousPipe {
         var pipe = try AnonymousPipe()
-        try start(incoming: pipe.readEnd)
+        try start(incoming: pipe.readEnd, server: server)
         try pipe.closeReadEnd()
         return pipe
     }
@@ -115,9 +120,10 @@ struct DomainRuntime {
     /// qemu that stops reading makes the write fail (EPIPE) rather than kill lobot.
     func restore(from stream: String, key: [UInt8], through pipe: inout AnonymousPipe) throws(LoBotError) {
         try AnonymousPipe.ignoreBrokenPipe()
+        // QMP first, while qemu idles waiting for the stream: once it loads, it answers late.
+        let qmp = try connect()
         try StreamFiles.open(inputPath: stream, output: pipe.writeEnd, key: key, name: DomainFiles.memory, what: "aDom memory state")
         try pipe.closeWriteEnd()
-        let qmp = try connect()
         try qmp.waitForMigration(seconds: 600)
         _ = try qmp.execute("cont")
     }

@@ -25,11 +25,30 @@ struct TPMServerProcess {
     /// Starts a server for the domain (stopping one left from an interrupted start) and waits until
     /// it listens.
     func start() throws(LoBotError) {
+        try waitUntilListening(try spawn())
+    }
+
+    /// Starts a server for the domain (stopping one left from an interrupted start) without waiting
+    /// for it: the caller does other work meanwhile (`migrate launch` opens the aDom's disk), then
+    /// waits with `waitUntilListening`, or gives it up with `abandon`.
+    func spawn() throws(LoBotError) -> ChildProcess {
         stop(destroying: false)
         for file in [directory.tpmPidPath, directory.tpmSocketPath] { try Files.remove(file) }
-        let child = try ChildProcess.spawn("/proc/self/exe",
-                                           ["lobot", "domain", "tpm-server", "--platform", directory.platform.path, "--name", directory.name],
-                                           outputPath: directory.tpmServerLogPath)
+        return try ChildProcess.spawn("/proc/self/exe",
+                                      ["lobot", "domain", "tpm-server", "--platform", directory.platform.path, "--name", directory.name],
+                                      outputPath: directory.tpmServerLogPath)
+    }
+
+    /// Stops the server `spawn` started when the work beside it failed, whether or not it listens
+    /// yet (SIGTERM; it checkpoints if it got that far), and reaps it.
+    func abandon(_ child: ChildProcess) {
+        child.stop("the TPM server of domain \(directory.name)")
+        stop(destroying: false)
+    }
+
+    /// Waits until the server `spawn` started listens; refused, with the server's own last words,
+    /// if it exits first.
+    func waitUntilListening(_ child: ChildProcess) throws(LoBotError) {
         let deadline = monotonicMilliseconds() + Self.startTimeout
         while !isRunning {
             if let outcome = child.wait(milliseconds: 0) {

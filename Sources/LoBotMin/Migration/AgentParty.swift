@@ -179,16 +179,23 @@ struct AgentParty: SessionParty {
             try Files.rename(from, to: to)
         }
         let package = packagePath(journal.session)
+        let memory = Files.join(package, DomainFiles.memory)
+        // The guest's TPM server starts while the disk is opened: it reads neither.
+        let server = Files.exists(memory) ? try runtime.tpmServer.spawn() : nil
         if journal.open.domain.disk == .local {
             let disk = Files.join(package, DomainFiles.disk)
-            StepProgress.phase("opening the aDom's disk", total: try size(disk))
-            try StreamFiles.openToFile(inputPath: disk, outputPath: domain.diskPath, key: key, name: DomainFiles.disk, what: "aDom disk")
+            do throws(LoBotError) {
+                StepProgress.phase("opening the aDom's disk", total: try size(disk))
+                try StreamFiles.openToFile(inputPath: disk, outputPath: domain.diskPath, key: key, name: DomainFiles.disk, what: "aDom disk")
+            } catch {
+                if let server { runtime.tpmServer.abandon(server) }
+                throw error
+            }
             StepProgress.endPhase()
         }
-        let memory = Files.join(package, DomainFiles.memory)
-        if Files.exists(memory) {
+        if let server {
             StepProgress.phase("starting the aDom's TPM server and qemu", total: 0)
-            var pipe = try runtime.startIncoming()
+            var pipe = try runtime.startIncoming(server: server)
             StepProgress.endPhase()
             StepProgress.phase("restoring the aDom's memory state", total: try size(memory))
             try runtime.restore(from: memory, key: key, through: &pipe)
