@@ -10,28 +10,21 @@ import LoBotPlatform
 
 final class JournalKeys {
     let participant: Participant
-    /// The keys opened so far in this process, with their key files (a list: a step opens one or two).
-    private var opened: [(path: String, key: [UInt8])] = []
 
     init(participant: Participant) { self.participant = participant }
 
-    deinit {
-        for index in opened.indices { wipe(&opened[index].key) }
-    }
-
-    /// HMAC-SHA256 of a journal's bytes under the key in `path`, unbound by the platform TPM once
-    /// per process; made first when `creating` and the session has none yet.
+    /// HMAC-SHA256 of a journal's bytes under the key in `path`, unbound by the platform TPM (once
+    /// per process: UnboundSecrets); made first when `creating` and the session has none yet.
     func mac(_ bytes: [UInt8], keyPath path: String, creating: Bool) throws(LoBotError) -> [UInt8] {
-        if let known = opened.first(where: { $0.path == path }) { return try HMAC.authenticate(bytes, key: known.key, algorithm: .sha256) }
         if !Files.exists(path) {
             guard creating else { throw .notFound("session journal key \(path)") }
             var fresh = try SecureRandom.bytes(32)
             defer { wipe(&fresh) }
             try Files.writeAtomically(path, try participant.bindPublicKey().bind(fresh), permissions: 0o600)
         }
-        let key = try participant.unbind(try Files.read(path, maximum: 4096))
+        var key = try participant.unbind(try Files.read(path, maximum: 4096))
+        defer { wipe(&key) }
         guard key.count == 32 else { throw .authentication(what: "session journal key \(path)") }
-        opened.append((path, key))
         return try HMAC.authenticate(bytes, key: key, algorithm: .sha256)
     }
 
