@@ -1,7 +1,8 @@
 // The platform's TPM 1.2, reached through libtspi and tcsd: PCRs, quotes, the privacy-CA
 // enrollment of an AIK, a certified bind key, unbind, and the endorsement key. Keys live as
-// TPM-wrapped blobs in files; each call loads what it needs under the SRK. The owner and SRK
-// secrets default to the well-known secret (a platform owned with `tpm_takeownership -z`).
+// TPM-wrapped blobs in files; each is loaded under the SRK when a connection first uses it. The
+// owner and SRK secrets default to the well-known secret (a platform owned with
+// `tpm_takeownership -z`).
 import CTSPI
 import LoBotCore
 
