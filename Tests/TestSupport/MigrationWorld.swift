@@ -100,7 +100,8 @@ public final class MigrationWorld: @unchecked Sendable {
     /// Platform `name` as the host of a LoBot VM, of either family.
     public func vmHost(_ name: String) -> any LoBotVMHost { platforms[name] ?? tpm2Platforms[name]! }
 
-    /// `lobot ARGS --platform DIR` on platform `name`, with the other platforms' directories hidden.
+    /// `lobot ARGS --platform DIR` on platform `name`, with the other platforms' directories hidden
+    /// (unless `hidesOtherPlatforms` is off).
     @discardableResult
     public func lobot(_ name: String, _ arguments: [String]) throws -> ProcessResult {
         let platform = member(name)
@@ -108,17 +109,17 @@ public final class MigrationWorld: @unchecked Sendable {
         environment["LOBOT_PLATFORM"] = platform.lobotDirectory
         if let failpoint { environment["LOBOT_FAILPOINT"] = failpoint }
         for (key, value) in agentEnvironment { environment[key] = value }
-        guard hidesOtherPlatforms else {
-            let lobot = try Binaries.lobot()
-            if measureMemory { return try runMeasuringMemory(lobot, arguments, environment: environment) }
-            return try runProcess(lobot, arguments, environment: environment)
+        var executable = try Binaries.lobot()
+        var command = arguments
+        if hidesOtherPlatforms {
+            let hidden = members.filter { $0.key != name }.map { $0.value.root.path }
+            let script = "for d in \"$@\"; do [ \"$d\" = -- ] && break; mount -t tmpfs -o size=1m none \"$d\" || exit 97; done; "
+                + "while [ \"$1\" != -- ]; do shift; done; shift; exec \"$@\""
+            command = ["--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh"] + hidden + ["--", executable] + arguments
+            executable = "/usr/bin/unshare"
         }
-        let hidden = members.filter { $0.key != name }.map { $0.value.root.path }
-        let script = "for d in \"$@\"; do [ \"$d\" = -- ] && break; mount -t tmpfs -o size=1m none \"$d\" || exit 97; done; "
-            + "while [ \"$1\" != -- ]; do shift; done; shift; exec \"$@\""
-        let command = ["--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh"] + hidden + ["--", try Binaries.lobot()] + arguments
-        if measureMemory { return try runMeasuringMemory("/usr/bin/unshare", command, environment: environment) }
-        return try runProcess("/usr/bin/unshare", command, environment: environment)
+        if measureMemory { return try runMeasuringMemory(executable, command, environment: environment) }
+        return try runProcess(executable, command, environment: environment)
     }
 
     /// A fresh directory in the transport area (what a USB stick would hold).

@@ -18,32 +18,36 @@ extension Scenario {
         try world.waitForCount(domain, on: "S2", atLeast: 3, seconds: 300)
         let lsm = try world.migrate(domain, from: "S2", to: "D2")
         let m = "TPM 2.0 LSM"
-        try message(m, "open", agent("D2", "accept"), lsm.last["open"], budget: .tpm2Body)
+        /// A message of this walk, with the TPM 2.0 budget.
+        func tpm2Message(_ type: String, _ receiver: Receiver, _ path: String?) throws {
+            try message(m, type, receiver, path, budget: .tpm2Body)
+        }
+        try tpm2Message("open", agent("D2", "accept"), lsm.last["open"])
         let d2 = world.member("D2").lobotDirectory
         for name in ["aik.blob", "bind.blob", "signing.blob"] {
             try stored(m, "stored: D2's TPM 2.0 \(name) (LB2B)", agent("D2", "accept"), file: d2 + "/" + name, format: .opaque(header: 8),
                        input: lsm.last["open"])
         }
         try step(lsm.accept(), "accept")
-        try message(m, "destination-keys (TPM2_Certify)", factory("proceed"), lsm.last["destination-keys"], budget: .tpm2Body)
+        try tpm2Message("destination-keys (TPM2_Certify)", factory("proceed"), lsm.last["destination-keys"])
         try step(lsm.proceed(), "proceed")
-        try message(m, "proceed (TPM 2.0 keys)", agent("S2", "send"), lsm.last["proceed"], budget: .tpm2Body)
+        try tpm2Message("proceed (TPM 2.0 keys)", agent("S2", "send"), lsm.last["proceed"])
         try step(lsm.send(), "send")
-        try message(m, "lobot-package (bound for TPM2_RSA_Decrypt)", agent("D2", "receive"), lsm.last["lobot-package"], budget: .tpm2Body)
+        try tpm2Message("lobot-package (bound for TPM2_RSA_Decrypt)", agent("D2", "receive"), lsm.last["lobot-package"])
         try step(lsm.receive(), "receive")
-        try message(m, "lobot-report (boot result version 2, TPM2_Quote)", factory("verdict"), lsm.last["lobot-report"], budget: .tpm2Body)
+        try tpm2Message("lobot-report (boot result version 2, TPM2_Quote)", factory("verdict"), lsm.last["lobot-report"])
         try step(lsm.verdict(), "verdict")
-        try message(m, "verdict", agent("S2", "offer"), lsm.last["verdict@S2"], budget: .tpm2Body)
+        try tpm2Message("verdict", agent("S2", "offer"), lsm.last["verdict@S2"])
         try step(lsm.offer(), "offer")
-        try message(m, "verdict", agent("D2", "check", package: lsm.package), lsm.last["verdict@D2"], budget: .tpm2Body)
+        try tpm2Message("verdict", agent("D2", "check", package: lsm.package), lsm.last["verdict@D2"])
         try step(lsm.check(verdict: true), "check with the verdict")
-        try message(m, "domain-offer", agent("D2", "check", package: lsm.package), lsm.last["domain-offer"], budget: .tpm2Body)
+        try tpm2Message("domain-offer", agent("D2", "check", package: lsm.package), lsm.last["domain-offer"])
         try step(lsm.check(), "check")
-        try message(m, "domain-ready", agent("S2", "release"), lsm.last["domain-ready"], budget: .tpm2Body)
+        try tpm2Message("domain-ready", agent("S2", "release"), lsm.last["domain-ready"])
         try step(lsm.release(), "release")
-        try message(m, "release", agent("D2", "launch"), lsm.last["release"], budget: .tpm2Body)
+        try tpm2Message("release", agent("D2", "launch"), lsm.last["release"])
         try step(lsm.launch(), "launch")
-        try message(m, "launched", agent("S2", "finish"), lsm.last["launched"], budget: .tpm2Body)
+        try tpm2Message("launched", agent("S2", "finish"), lsm.last["launched"])
         try step(lsm.finish(), "finish and close")
         let count = world.lastCount(domain, on: "D2") ?? 0
         try world.waitForCount(domain, on: "D2", atLeast: count + 3, seconds: 120)

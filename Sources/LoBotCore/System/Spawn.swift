@@ -62,7 +62,7 @@ public struct ChildProcess: Sendable {
                 if code != EINTR { return .unknown(errno: code) }
             }
             guard let milliseconds else { continue }
-            if milliseconds == 0 || monotonicMilliseconds() >= deadline { return nil }
+            if monotonicMilliseconds() >= deadline { return nil }
             Clock.pause(milliseconds: Clock.pollMilliseconds)
         }
     }

@@ -79,16 +79,11 @@ enum TPMServerCommand {
     }
 
     /// The log the guest reads through fw_cfg: TCG 1.2 (SHA-1) for a TPM 1.2, crypto-agile with
-    /// the family's default banks for a TPM 2.0.
+    /// the family's default banks for a TPM 2.0 (the banks `events` were measured in at start).
     static func launchLog(_ events: [LaunchEvent], family: GuestTPMFamily) throws(LoBotError) -> [UInt8] {
         switch family {
         case .tpm12: return try LaunchMeasurement.sha1Log(events).bytes
-        case .tpm20:
-            let banks = family.defaultBanks
-            let trimmed = events.map { event in
-                LaunchEvent(pcr: event.pcr, data: event.data, digests: event.digests.filter { banks.contains($0.algorithm) })
-            }
-            return LaunchMeasurement.agileLog(trimmed, banks: banks).bytes
+        case .tpm20: return LaunchMeasurement.agileLog(events, banks: family.defaultBanks).bytes
         }
     }
 }
