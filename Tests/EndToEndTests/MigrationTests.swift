@@ -66,6 +66,12 @@ import TestSupport
             let summary = ["send": "sealed adom-a's memory state and disk: ", "check": "checked the aDom package: ",
                            "launch": "checked and opened the aDom's files, and started it: ", "receive": "received LoBot_D: "][step.name]
             if let summary { #expect(output.contains(summary) && output.contains("/s)\n"), "\(step.name): \(output)") }
+            if step.name == "send" {
+                // The paused aDom was saved without qemu's 128 MiB/s throttle of a live migration.
+                let qmp = try QMPClient(socket: w.member("SP").lobotDirectory + "/domains/adom-a/qmp.sock")
+                let parameters = try qmp.execute("query-migrate-parameters")
+                #expect(parameters.contains("\"max-bandwidth\": \(QEMUSaveParameters.maxBandwidth)"), "\(parameters)")
+            }
         }
         let before = w.lastCount("adom-a", on: "DP") ?? 0
         try w.waitForCount("adom-a", on: "DP", atLeast: before + 3)

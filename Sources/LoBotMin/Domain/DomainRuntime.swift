@@ -93,13 +93,14 @@ struct DomainRuntime {
     /// Pauses the aDom (its disk is flushed by the stop) and streams its memory state, sealed under
     /// `key`, to `output`; returns the stream's size and SHA-256. qemu writes the state into a
     /// pipe whose write end it was handed over QMP (getfd, then migrate to fd:), and closes it
-    /// when the migration ends.
+    /// when the migration ends; unthrottled, since the aDom is paused (QEMUSaveParameters).
     func save(to output: String, key: [UInt8]) throws(LoBotError) -> PackageFile {
         let qmp = try connect()
         _ = try qmp.execute("stop")
         var pipe = try AnonymousPipe()
         _ = try qmp.execute("getfd", arguments: "{\"fdname\":\"lobot-save\"}", passing: pipe.writeEnd)
         try pipe.closeWriteEnd()
+        _ = try qmp.execute("migrate-set-parameters", arguments: QEMUSaveParameters.unthrottled)
         _ = try qmp.execute("migrate", arguments: "{\"uri\":\"fd:lobot-save\"}")
         let file = try StreamFiles.seal(input: pipe.readEnd, outputPath: output, key: key, name: DomainFiles.memory)
         try qmp.waitForMigration(seconds: 600)
