@@ -235,6 +235,13 @@ static inline int lobot_start_writeback(int fd, int64_t offset, int64_t count) {
     return (int)syscall(SYS_sync_file_range, fd, offset, count, 2 /* SYNC_FILE_RANGE_WRITE */);
 }
 
+/* Clears O_DIRECT on `fd` (fcntl is variadic): the last part block of a file written around the
+   page cache goes through it. -1 on failure, errno set. */
+static inline int lobot_clear_direct(int fd) {
+    int flags = fcntl(fd, F_GETFL);
+    return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags & ~LOBOT_O_DIRECT);
+}
+
 /* CPU time, user and system, of this process and of the children it has waited for, in
    milliseconds: what a migration step's phases cost (LOBOT_PHASE_TIMES). */
 static inline long lobot_cpu_milliseconds(void) {

@@ -6,7 +6,8 @@
 // UINT32); the additional data is the stream header || the stream's name || n || final flag, so
 // a stream opened under another name (the disk presented as the memory state: both are sealed
 // under the same K) is refused at its first chunk. Each chunk is sealed and opened in place in
-// one of two buffers made once: a stream costs no allocation or copy per chunk.
+// one of two buffers made once: a stream costs no allocation per chunk, and a sealed one a single
+// copy, into the aligned buffer its file is written from (SequentialFileWriter).
 //
 //   LoBot stream:  BYTE magic[4] = "LBST";  UINT8 version = 2;  BYTE prefix[8];
 //                  { UINT32 length (<= 1 MiB); BYTE ciphertext[length]; BYTE tag[16]; } chunks
@@ -22,18 +23,17 @@ public enum StreamCipher {
     public static let headerSize = 13
     /// A chunk's frame: length, ciphertext, tag.
     static let frameOverhead = 4 + AESGCM.tagLength
-    /// How much of a file being sealed is written before its writeback is started.
-    static let writebackSize: Int64 = 16 << 20
 
     /// Streams `input` (read until end) to `output`, encrypted under `key` as the stream called
-    /// `name`; returns the SHA-256 of the whole encrypted stream (what the receiver measures).
-    public static func seal(input: Int32, output: Int32, key: [UInt8], name: String) throws(LoBotError) -> [UInt8] {
+    /// `name`; returns the SHA-256 of the whole encrypted stream (what the receiver measures). The
+    /// caller finishes `output`.
+    public static func seal(input: Int32, output: inout SequentialFileWriter, key: [UInt8], name: String) throws(LoBotError) -> [UInt8] {
         let header = magic + [version] + (try SecureRandom.bytes(8))
         let labels = try ChunkLabels(header: header, name: name)
         let cipher = try AESGCM.ChunkCipher(key: key, encrypt: true)
         let streamHash = try Hasher(.sha256)
         try streamHash.update(header)
-        try RawIO.writeAll(output, header)
+        try output.append(header)
         // Two frames: the chunk being sealed, and the next one read ahead to learn whether this
         // one is the last. Both hold plaintext until sealed, so both are wiped.
         var frame = [UInt8](repeating: 0, count: chunkSize + frameOverhead)
@@ -44,23 +44,15 @@ public enum StreamCipher {
         }
         var count = try RawIO.readFully(input, into: &frame, start: 4, count: chunkSize)
         var index: UInt32 = 0
-        var written = Int64(headerSize)
-        var writtenBack: Int64 = 0
         while true {
             let following = count == chunkSize ? try RawIO.readFully(input, into: &next, start: 4, count: chunkSize) : 0
             let final = count < chunkSize || following == 0
             try cipher.seal(&frame, start: 4, count: count, nonce: labels.nonce(index), aad: labels.additionalData(index, final: final))
             putBigEndian(UInt32(count), into: &frame)
             let frameSize = count + frameOverhead
-            try withBytes(frame) { (raw) throws(LoBotError) in try streamHash.update(raw.baseAddress!, count: frameSize) }
-            try RawIO.writeAll(output, frame, count: frameSize)
-            // A file's bytes start for the disk as they are written, 16 MiB at a time (its
-            // closing fsync is then short, and it is inside the aDom's downtime); a pipe refuses,
-            // harmlessly.
-            written += Int64(frameSize)
-            if written - writtenBack >= writebackSize {
-                _ = lobot_start_writeback(output, writtenBack, written - writtenBack)
-                writtenBack = written
+            try withBytes(frame) { (raw) throws(LoBotError) in
+                try streamHash.update(raw.baseAddress!, count: frameSize)
+                try output.append(raw.baseAddress!, count: frameSize)
             }
             Progress.advance(count)
             if final { break }

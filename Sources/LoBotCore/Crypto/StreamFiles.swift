@@ -1,5 +1,6 @@
 // Sealed streams as files (an aDom's memory state and disk in a package): written under a
-// temporary name, synced and renamed, so a reader never sees half of one.
+// temporary name, synced and renamed, so a reader never sees half of one; sealed ones around
+// the page cache (SequentialFileWriter).
 
 public enum StreamFiles {
     public static func seal(inputPath: String, outputPath: String, key: [UInt8], name: String) throws(LoBotError) -> PackageFile {
@@ -8,12 +9,15 @@ public enum StreamFiles {
         return try seal(input: input.raw, outputPath: outputPath, key: key, name: name)
     }
 
-    /// Seals what `input` gives until its end (the pipe qemu saves into) as the stream `name`.
+    /// Seals what `input` gives until its end (the pipe qemu saves into) as the stream `name`,
+    /// written around the page cache (SequentialFileWriter).
     public static func seal(input: Int32, outputPath: String, key: [UInt8], name: String) throws(LoBotError) -> PackageFile {
         var result: PackageFile? = nil
-        try writeWhole(outputPath) { (output) throws(LoBotError) in
-            let stream = try StreamCipher.seal(input: input, output: output.raw, key: key, name: name)
-            result = PackageFile(name: name, size: UInt64(try output.size()), sha256: stream)
+        try replace(outputPath) { (temporary) throws(LoBotError) in
+            var output = try SequentialFileWriter(creating: temporary)
+            let stream = try StreamCipher.seal(input: input, output: &output, key: key, name: name)
+            try output.finish()
+            result = PackageFile(name: name, size: UInt64(output.size), sha256: stream)
         }
         return result!
     }
@@ -29,19 +33,19 @@ public enum StreamFiles {
     /// Decrypts `inputPath`, sealed as `name`, into a new file at `outputPath` (temporary name, fsync, rename).
     public static func openToFile(inputPath: String, outputPath: String, key: [UInt8], name: String, what: String) throws(LoBotError) {
         let input = try FileDescriptor(opening: inputPath, .readOnly)
-        try writeWhole(outputPath) { (output) throws(LoBotError) in
+        try replace(outputPath) { (temporary) throws(LoBotError) in
+            let output = try FileDescriptor(opening: temporary, .createOrTruncate, permissions: 0o600)
             try StreamCipher.open(input: input.raw, output: output.raw, key: key, name: name, what: what)
+            try output.sync()
         }
     }
 
-    /// Writes `path` through `body` under a temporary name, synced and renamed into place; on
-    /// any failure the temporary file is removed and `path` is untouched.
-    static func writeWhole(_ path: String, _ body: (borrowing FileDescriptor) throws(LoBotError) -> Void) throws(LoBotError) {
+    /// Writes `path` through `body`, which writes and syncs the temporary file it is given; then
+    /// renames it into place. On any failure the temporary file is removed and `path` is untouched.
+    static func replace(_ path: String, _ body: (String) throws(LoBotError) -> Void) throws(LoBotError) {
         let temporary = path + ".part"
         do throws(LoBotError) {
-            let output = try FileDescriptor(opening: temporary, .createOrTruncate, permissions: 0o600)
-            try body(output)
-            try output.sync()
+            try body(temporary)
             try Files.rename(temporary, to: path)
         } catch {
             _ = try? Files.remove(temporary)
