@@ -169,10 +169,12 @@ extension SuiteRun {
         return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 
-    /// The commit the binaries were built from (this checkout), marked when it has changes.
+    /// The commit the binaries were built from (this checkout), marked when it has changes other
+    /// than the bench's own results (an earlier suite's run, not yet committed).
     static func commit(root: String) -> String {
         let head = (try? runGit(["rev-parse", "--short=12", "HEAD"], root: root)) ?? "unknown"
-        let dirty = ((try? runGit(["status", "--porcelain", "--untracked-files=no"], root: root)) ?? "").isEmpty ? "" : " + changes"
+        let status = ["status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench/results.md", ":(exclude)bench/results.json"]
+        let dirty = ((try? runGit(status, root: root)) ?? "").isEmpty ? "" : " + changes"
         return head + dirty
     }
 
