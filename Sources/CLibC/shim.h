@@ -242,6 +242,51 @@ static inline int lobot_clear_direct(int fd) {
     return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags & ~LOBOT_O_DIRECT);
 }
 
+/* Linux AIO, one write in flight at a time: an O_DIRECT file's block goes to the disk while the
+   next one is sealed. Neither glibc nor musl wraps these system calls, and the request must live
+   until the write completes, so it is kept in this state, which the caller owns. */
+#include <linux/aio_abi.h>
+struct lobot_aio { aio_context_t context; struct iocb request; };
+
+/* io_setup(2) for one request. -1 on failure, errno set. */
+static inline int lobot_aio_setup(struct lobot_aio *aio) {
+    memset(aio, 0, sizeof *aio);
+    return (int)syscall(SYS_io_setup, 1, &aio->context);
+}
+
+/* Submits pwrite(fd, buffer, count, offset). -1 on failure, errno set. */
+static inline int lobot_aio_pwrite(struct lobot_aio *aio, int fd, const void *buffer, size_t count, int64_t offset) {
+    struct iocb *requests[1] = { &aio->request };
+    memset(&aio->request, 0, sizeof aio->request);
+    aio->request.aio_fildes = (uint32_t)fd;
+    aio->request.aio_lio_opcode = IOCB_CMD_PWRITE;
+    aio->request.aio_buf = (uint64_t)(uintptr_t)buffer;
+    aio->request.aio_nbytes = count;
+    aio->request.aio_offset = offset;
+    return syscall(SYS_io_submit, aio->context, 1, requests) == 1 ? 0 : -1;
+}
+
+/* Waits for the write submitted: the bytes it wrote, or -errno. */
+static inline int64_t lobot_aio_wait(struct lobot_aio *aio) {
+    struct io_event event;
+    long n;
+    do { n = syscall(SYS_io_getevents, aio->context, 1, 1, &event, NULL); } while (n < 0 && errno == EINTR);
+    return n == 1 ? (int64_t)event.res : -(int64_t)errno;
+}
+
+/* io_destroy(2): waits for a write still in flight, then frees the context. */
+static inline void lobot_aio_destroy(struct lobot_aio *aio) {
+    if (aio->context != 0) syscall(SYS_io_destroy, aio->context);
+    aio->context = 0;
+}
+
+/* fallocate(2) with mode 0, extending the file: declared only under _GNU_SOURCE, hence the
+   system call. A direct write inside the file's size can complete after io_submit returns; one
+   that extends the file completes inside it (ext4), so a file written by AIO is extended ahead. */
+static inline int lobot_allocate(int fd, int64_t offset, int64_t count) {
+    return (int)syscall(SYS_fallocate, fd, 0, offset, count);
+}
+
 /* CPU time, user and system, of this process and of the children it has waited for, in
    milliseconds: what a migration step's phases cost (LOBOT_PHASE_TIMES). */
 static inline long lobot_cpu_milliseconds(void) {
