@@ -2,8 +2,9 @@
 // aDom, medians reported with their spread: the same aDom (128 and 512 MiB guests that fill most of their memory with
 // random data, disk travelling with them; 128 MiB alone in the smoke run) moved by LSM between
 // two real TPM 1.2 platforms, against an insecure migration measured in the same run: QMP stop +
-// migrate to a file, cp of the state and the disk, a new qemu with -incoming from the copy, cont;
-// the aDom's TPM travels in qemu's stream there, and the copy's TPM is a swtpm started for it.
+// migrate to a file (unthrottled, as lobot saves), cp of the state and the disk, a new qemu with
+// -incoming from the copy, cont; the aDom's TPM travels in qemu's stream there, and the copy's
+// TPM is a swtpm started for it.
 // Reported: wall time; CPU time of the processes each side runs and waits for -- LSM: every lobot
 // and lobot-factory step, including the qemu launcher process `lobot migrate launch` starts and
 // waits for until it daemonizes; insecure: cp and that same qemu launcher process -- while the
