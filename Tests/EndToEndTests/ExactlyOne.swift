@@ -11,14 +11,14 @@ func expectExactlyOneRunnableAfterKills(_ w: MigrationWorld, _ domain: String, b
     for point in points {
         let other = holder == first ? second : first
         let run = try w.migrate(domain, from: holder, to: other)
-        w.failpoint = point
-        var killed = false
-        for step in run.steps {
-            let result = try step.run()
-            if result.stderr.contains("failpoint \(point): killing myself") { killed = true; break }
-            try succeed(result, "\(step.name) with failpoint \(point)")
+        let killed = try w.withFailpoint(point) {
+            for step in run.steps {
+                let result = try step.run()
+                if result.stderr.contains("failpoint \(point): killing myself") { return true }
+                try succeed(result, "\(step.name) with failpoint \(point)")
+            }
+            return false
         }
-        w.failpoint = nil
         #expect(killed, "failpoint \(point) was never reached")
         // Recovery: the destination first (with the release if the source sent it), then the source
         // with the destination's outcome.

@@ -94,9 +94,7 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: session + "/lobot/vtpm.state"))
 
         // Again, killed after the install: LoBot_D staged, the store change pending, the journal unmoved.
-        w.failpoint = "receive.installed"
-        let killed = try run.receive()
-        w.failpoint = nil
+        let killed = try w.withFailpoint("receive.installed") { try run.receive() }
         #expect(killed.stderr.contains("failpoint receive.installed: killing myself"), "\(killed.stderr)")
         #expect(FileManager.default.fileExists(atPath: dp + "/versions.new"))
         #expect(FileManager.default.fileExists(atPath: session + "/lobot/vtpm.state"))

@@ -24,8 +24,16 @@ public final class MigrationWorld: @unchecked Sendable {
         }
     }
     private var tpmADomMade: TemporaryDirectory? = nil
-    /// Set for every `lobot` run: LOBOT_FAILPOINT makes it SIGKILL itself at that point.
-    public var failpoint: String? = nil
+    /// Set for every `lobot` run inside `withFailpoint`: LOBOT_FAILPOINT makes it SIGKILL itself
+    /// at that point.
+    public private(set) var failpoint: String? = nil
+    /// `body` with every `lobot` it runs killed at `point`; the failpoint is cleared however `body`
+    /// ends, so a failing test does not leave it set for the tests after it on the same world.
+    public func withFailpoint<T>(_ point: String, _ body: () throws -> T) rethrows -> T {
+        failpoint = point
+        defer { failpoint = nil }
+        return try body()
+    }
     /// Run every `lobot` under GNU time, so its ProcessResult carries its true peak RSS.
     public var measureMemory = false
     /// Every byte the courier has carried so far.
