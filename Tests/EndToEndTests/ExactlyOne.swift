@@ -35,5 +35,6 @@ func expectExactlyOneRunnableAfterKills(_ w: MigrationWorld, _ domain: String, b
         let count = w.lastCount(domain, on: holder) ?? 0
         try w.waitForCount(domain, on: holder, atLeast: count + 2)
         #expect(!w.console(domain, on: holder).contains("DISK-MISMATCH"), "after \(point)")
+        run.removeFiles()
     }
 }

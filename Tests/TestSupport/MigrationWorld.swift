@@ -378,6 +378,14 @@ public final class ProtocolRun: @unchecked Sendable {
     public func runAll() throws {
         for step in steps { try succeed(try step.run(), step.name) }
     }
+
+    /// Deletes everything the run carried or wrote in the transport area (messages, sealed files,
+    /// the copies in each inbox and package), as an operator empties the stick once the aDom runs
+    /// on one side. A test that migrates again and again calls it after each run, so a whole
+    /// suite's sealed states do not pile up on the disk (gigabytes otherwise).
+    public func removeFiles() {
+        try? FileManager.default.removeItem(atPath: area)
+    }
 }
 
 extension MigrationWorld {
