@@ -25,13 +25,13 @@ public enum StreamCipher {
     static let frameOverhead = 4 + AESGCM.tagLength
 
     /// Streams `input` (read until end) to `output`, encrypted under `key` as the stream called
-    /// `name`; returns the SHA-256 of the whole encrypted stream (what the receiver measures). The
-    /// caller finishes `output`.
+    /// `name`; returns the tree digest of the whole encrypted stream (TreeDigest: what the receiver
+    /// measures at step 12). The caller finishes `output`.
     public static func seal(input: Int32, output: inout SequentialFileWriter, key: [UInt8], name: String) throws(LoBotError) -> [UInt8] {
         let header = magic + [version] + (try SecureRandom.bytes(8))
         let labels = try ChunkLabels(header: header, name: name)
         let cipher = try AESGCM.ChunkCipher(key: key, encrypt: true)
-        let streamHash = try Hasher(.sha256)
+        var streamHash = try TreeDigest()
         try streamHash.update(header)
         try output.append(header)
         // Two frames: the chunk being sealed, and the next one read ahead to learn whether this

@@ -16,6 +16,14 @@ public enum DomainFiles {
         return PackageFile(name: name, size: UInt64(try fd.size()), sha256: try FileMeasurement.sha256(path: path))
     }
 
+    /// The listed file `name` at `path`, measured as its source measured it: a sealed stream by
+    /// its tree digest (TreeDigest, as StreamCipher.seal computed it), kernel and initrd by SHA-256.
+    public static func measure(_ name: String, _ path: String) throws(LoBotError) -> PackageFile {
+        guard isSealed(name) else { return try measureLocal(name, path) }
+        let fd = try FileDescriptor(opening: path, .readOnly)
+        return PackageFile(name: name, size: UInt64(try fd.size()), sha256: try TreeDigest.file(path: path))
+    }
+
     /// Where a listed file is on this platform: kernel and initrd at the domain's paths, the
     /// sealed streams in `package`.
     public static func path(of file: PackageFile, config: DomainConfig, package: String) -> String {

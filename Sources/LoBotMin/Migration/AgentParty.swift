@@ -49,7 +49,7 @@ struct AgentParty: SessionParty {
 
     func measure(_ name: String, at path: String) throws(LoBotError) -> PackageFile? {
         guard Files.exists(path) else { return nil }
-        return try DomainFiles.measureLocal(name, path)
+        return try DomainFiles.measure(name, path)
     }
 
     func phase(_ phase: String?, total: UInt64) {

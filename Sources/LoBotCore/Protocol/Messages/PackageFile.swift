@@ -1,10 +1,11 @@
 // The list of an aDom's packed files, shared by the sealed domain measurement of a domain offer
-// and the session journal: each file's name, size and SHA-256.
+// and the session journal: each file's name, size and digest (the tree digest of a sealed stream,
+// TreeDigest; the SHA-256 of a kernel or initrd).
 //
 //   UINT8 count (at most 16);
 //   { UINT8 length; BYTE name[length] (at most 64); UINT64 size; BYTE sha256[32]; } files[count]
 
-/// The aDom's files as the source packed them (LoBot streams), each with its size and SHA-256:
+/// The aDom's files as the source packed them (LoBot streams), each with its size and digest:
 /// the same record as a domain measured by the LoBot VM.
 public typealias PackageFile = DomainMeasurement
 
