@@ -82,6 +82,9 @@ public struct TreeDigest: ~Copyable {
             return nil
         }, UnsafeMutableRawPointer(works + 1), UnsafeMutableRawPointer(works))
         for index in 0..<2 { if let failure = works[index].failure { throw failure } }
+        // The descriptor the threads read stays open until here, and a file that grew while it
+        // was measured is not taken for the one measured.
+        guard UInt64(try file.size()) == size else { throw .invalidArgument("\(path) changed size while it was measured") }
         let root = try Hasher(.sha256)
         if leaves > 0 { try root.update(UnsafeRawPointer(digests), count: leaves * 32) }
         try root.update(sizeBytes(size))
