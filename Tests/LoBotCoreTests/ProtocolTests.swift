@@ -119,7 +119,7 @@ import TestSupport
         let key = [UInt8](repeating: 0x17, count: 32)
         let file = try StreamFiles.seal(inputPath: input, outputPath: temp.file("sealed"), key: key, name: "memory.lbst")
         let sealed = try temp.read("sealed")
-        let measured = try TreeDigest.file(path: temp.file("sealed"))
+        let measured = try TreeDigest.file(path: temp.file("sealed")).digest
         #expect(file.size == UInt64(sealed.count) && file.sha256 == measured)
         #expect(try DomainFiles.measure("memory.lbst", temp.file("sealed")) == file)
         #expect(!bytesContain(sealed, Array(plain[1000..<1064])))

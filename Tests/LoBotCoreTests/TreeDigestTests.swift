@@ -9,6 +9,9 @@ import TestSupport
     /// 2 MiB + 5 bytes: two whole leaves and a short one.
     static let pattern: [UInt8] = (0..<((1 << 21) + 5)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
 
+    /// The destination's form: the file's tree digest on two threads.
+    static func fileDigest(_ path: String) throws -> [UInt8] { try TreeDigest.file(path: path).digest }
+
     static func incremental(_ bytes: [UInt8], pieces: Int) throws -> [UInt8] {
         var tree = try TreeDigest()
         var start = 0
@@ -31,7 +34,7 @@ import TestSupport
         let temp = try TemporaryDirectory("lobot-tree")
         for (bytes, hex) in answers {
             #expect(try Self.incremental(bytes, pieces: 4096) == hexBytes(hex))
-            #expect(try TreeDigest.file(path: try temp.write("file", bytes)) == hexBytes(hex))
+            #expect(try Self.fileDigest(try temp.write("file", bytes)) == hexBytes(hex))
         }
     }
 
@@ -48,7 +51,8 @@ import TestSupport
                 start += leaf
             }
             let expected = try Digest.sha256(leaves + (0..<8).map { UInt8(truncatingIfNeeded: UInt64(size) >> (56 - 8 * $0)) })
-            #expect(try TreeDigest.file(path: try temp.write("file", bytes)) == expected, "size \(size)")
+            let measured = try TreeDigest.file(path: try temp.write("file", bytes))
+            #expect(measured.digest == expected && measured.size == UInt64(size), "size \(size)")
             for pieces in [1 << 16, leaf, leaf + 13] {
                 #expect(try Self.incremental(bytes, pieces: pieces) == expected, "size \(size) in pieces of \(pieces)")
             }
@@ -57,22 +61,22 @@ import TestSupport
 
     @Test func anyChangedAddedOrRemovedByteChangesIt() throws {
         let temp = try TemporaryDirectory("lobot-tree")
-        let original = try TreeDigest.file(path: try temp.write("file", Self.pattern))
+        let original = try Self.fileDigest(try temp.write("file", Self.pattern))
         for offset in [0, 4095, TreeDigest.leafSize - 1, TreeDigest.leafSize, Self.pattern.count - 1] {
             var flipped = Self.pattern
             flipped[offset] ^= 0x01
-            #expect(try TreeDigest.file(path: try temp.write("file", flipped)) != original, "bit flip at \(offset)")
+            #expect(try Self.fileDigest(try temp.write("file", flipped)) != original, "bit flip at \(offset)")
         }
-        #expect(try TreeDigest.file(path: try temp.write("file", Self.pattern + [0])) != original)
-        #expect(try TreeDigest.file(path: try temp.write("file", Array(Self.pattern.dropLast()))) != original)
+        #expect(try Self.fileDigest(try temp.write("file", Self.pattern + [0])) != original)
+        #expect(try Self.fileDigest(try temp.write("file", Array(Self.pattern.dropLast()))) != original)
         // Two leaves swapped keep every leaf's digest but not their order (the pattern repeats
         // every 256 bytes, so the first leaf is made to differ from the second).
         let leaf = TreeDigest.leafSize
         var distinct = Self.pattern
         distinct[0] ^= 0xff
         let swapped = Array(distinct[leaf..<(2 * leaf)] + distinct[0..<leaf] + distinct[(2 * leaf)...])
-        #expect(try TreeDigest.file(path: try temp.write("file", swapped))
-                    != (try TreeDigest.file(path: try temp.write("file", distinct))))
+        #expect(try Self.fileDigest(try temp.write("file", swapped))
+                    != (try Self.fileDigest(try temp.write("file", distinct))))
     }
 
     @Test func aMissingFileIsAnError() throws {

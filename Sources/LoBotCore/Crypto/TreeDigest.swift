@@ -57,11 +57,17 @@ public struct TreeDigest: ~Copyable {
         filled = 0
     }
 
-    static func sizeBytes(_ size: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: size >> (56 - 8 * $0)) } }
+    /// The UINT64 that closes the list of leaves.
+    static func sizeBytes(_ size: UInt64) -> [UInt8] {
+        var writer = ByteWriter(capacity: 8)
+        writer.write(size)
+        return writer.bytes
+    }
 
-    /// The tree digest of the file at `path`, its leaves hashed on two threads (even leaves here,
-    /// odd ones beside), read with pread(2) in whole leaves; progress from this thread only.
-    public static func file(path: String) throws(LoBotError) -> [UInt8] {
+    /// The size and tree digest of the file at `path` (one open of it), its leaves hashed on two
+    /// threads (even leaves here, odd ones beside), read with pread(2) in whole leaves; progress
+    /// from this thread only.
+    public static func file(path: String) throws(LoBotError) -> (size: UInt64, digest: [UInt8]) {
         let file = try FileDescriptor(opening: path, .readOnly)
         let size = UInt64(try file.size())
         let leaves = Int((size + UInt64(leafSize) - 1) / UInt64(leafSize))
@@ -88,7 +94,7 @@ public struct TreeDigest: ~Copyable {
         let root = try Hasher(.sha256)
         if leaves > 0 { try root.update(UnsafeRawPointer(digests), count: leaves * 32) }
         try root.update(sizeBytes(size))
-        return try root.finish()
+        return (size, try root.finish())
     }
 }
 

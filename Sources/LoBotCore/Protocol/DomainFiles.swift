@@ -20,8 +20,8 @@ public enum DomainFiles {
     /// its tree digest (TreeDigest, as StreamCipher.seal computed it), kernel and initrd by SHA-256.
     public static func measure(_ name: String, _ path: String) throws(LoBotError) -> PackageFile {
         guard isSealed(name) else { return try measureLocal(name, path) }
-        let fd = try FileDescriptor(opening: path, .readOnly)
-        return PackageFile(name: name, size: UInt64(try fd.size()), sha256: try TreeDigest.file(path: path))
+        let measured = try TreeDigest.file(path: path)
+        return PackageFile(name: name, size: measured.size, sha256: measured.digest)
     }
 
     /// Where a listed file is on this platform: kernel and initrd at the domain's paths, the
