@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <dirent.h>
 #include <signal.h>
 #include <poll.h>
@@ -321,6 +322,55 @@ static inline void lobot_run_beside(void *(*fn)(void *), void *helper, void *own
     }
     fn(own);
     pthread_join(thread, NULL);
+}
+
+/* A second thread that runs one job at a time for the thread that started it: the sealing pass
+   hashes each full MiB of a sealed file there while it fills the next (SequentialFileWriter).
+   post hands it fn(job); wait returns once that job has returned (sem_post and sem_wait order
+   the job's memory between the threads). Where no thread can be made, start fails and the
+   caller does the work itself. */
+struct lobot_helper { pthread_t thread; sem_t go; sem_t done; void *(*fn)(void *); void *job; int stop; };
+
+static inline void *lobot_helper_main(void *raw) {
+    struct lobot_helper *helper = raw;
+    for (;;) {
+        while (sem_wait(&helper->go) != 0) {}
+        if (helper->stop) return NULL;
+        helper->fn(helper->job);
+        sem_post(&helper->done);
+    }
+}
+
+/* 0, or -1 when no thread could be made (nothing to stop then). */
+static inline int lobot_helper_start(struct lobot_helper *helper, void *(*fn)(void *)) {
+    memset(helper, 0, sizeof *helper);
+    helper->fn = fn;
+    if (sem_init(&helper->go, 0, 0) != 0) return -1;
+    if (sem_init(&helper->done, 0, 0) != 0) { sem_destroy(&helper->go); return -1; }
+    if (pthread_create(&helper->thread, NULL, lobot_helper_main, helper) != 0) {
+        sem_destroy(&helper->go);
+        sem_destroy(&helper->done);
+        return -1;
+    }
+    return 0;
+}
+
+static inline void lobot_helper_post(struct lobot_helper *helper, void *job) {
+    helper->job = job;
+    sem_post(&helper->go);
+}
+
+static inline void lobot_helper_wait(struct lobot_helper *helper) {
+    while (sem_wait(&helper->done) != 0) {}
+}
+
+/* Ends the thread (after the job in hand, which the caller has waited for) and frees its semaphores. */
+static inline void lobot_helper_stop(struct lobot_helper *helper) {
+    helper->stop = 1;
+    sem_post(&helper->go);
+    pthread_join(helper->thread, NULL);
+    sem_destroy(&helper->go);
+    sem_destroy(&helper->done);
 }
 
 #endif

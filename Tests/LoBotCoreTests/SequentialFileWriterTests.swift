@@ -1,7 +1,9 @@
 // SequentialFileWriter, which writes an aDom's sealed files around the page cache: the file holds
 // exactly the bytes appended, whatever their sizes against its blocks and buffer; where the file
 // system takes O_DIRECT, it is used and the file's bytes are not left in the page cache (mincore
-// of the written file); a file it cannot open is refused with the errno the kernel gave.
+// of the written file); the tree digest it returns, its leaves hashed on its helper thread, is
+// the one the destination measures the file by; a file it cannot open is refused with the errno
+// the kernel gave.
 import Foundation
 import LoBotCore
 import Testing
@@ -9,8 +11,8 @@ import TestSupport
 
 @Suite struct SequentialFileWriterTests {
     /// Appends `pieces` (sizes), each of bytes counting up from where the last ended, and returns
-    /// what was appended and how many bytes the writer wrote with O_DIRECT.
-    static func write(_ path: String, _ pieces: [Int]) throws -> (bytes: [UInt8], direct: Int64) {
+    /// what was appended, how many bytes the writer wrote with O_DIRECT and the tree digest it gave.
+    static func write(_ path: String, _ pieces: [Int]) throws -> (bytes: [UInt8], direct: Int64, digest: [UInt8]) {
         var writer = try SequentialFileWriter(creating: path)
         var all: [UInt8] = []
         for size in pieces {
@@ -19,8 +21,8 @@ import TestSupport
             all += piece
         }
         #expect(writer.size == Int64(all.count))
-        try writer.finish()
-        return (all, writer.writtenDirect)
+        let digest = try writer.finish()
+        return (all, writer.writtenDirect, digest)
     }
 
     /// Piece sizes: around a block (4096), the buffer (1 MiB) and a sealed stream's header (13)
@@ -29,8 +31,12 @@ import TestSupport
                       [13, 1_048_596, 1_048_596, 5], [13, 1_048_596, 1_048_596, 1_048_596, 4096, 0, 1]])
     func theFileHoldsExactlyTheBytesAppended(pieces: [Int]) throws {
         let temp = try TemporaryDirectory("lobot-writer")
-        let (bytes, _) = try Self.write(temp.path + "/f", pieces)
+        let (bytes, _, digest) = try Self.write(temp.path + "/f", pieces)
         #expect(try temp.read("f") == bytes)
+        // The source's digest, hashed as it wrote, is the destination's measurement of the file.
+        let measured = try TreeDigest.file(path: temp.path + "/f")
+        #expect(measured.size == UInt64(bytes.count))
+        #expect(measured.digest == digest)
         #expect(try FileManager.default.attributesOfItem(atPath: temp.path + "/f")[.posixPermissions] as? Int == 0o600)
     }
 
@@ -42,7 +48,7 @@ import TestSupport
         var supported = true
         do { _ = try FileDescriptor(opening: temp.path + "/probe", .readOnlyDirect) } catch { supported = false }
         let size = (8 << 20) + 100
-        let (_, direct) = try Self.write(temp.path + "/f", [13, size - 13])
+        let (_, direct, _) = try Self.write(temp.path + "/f", [13, size - 13])
         #expect(direct == (supported ? Int64(size / 4096 * 4096) : 0))
         guard supported else { return }
         let fd = open(temp.path + "/f", O_RDONLY)

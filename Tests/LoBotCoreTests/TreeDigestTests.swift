@@ -35,6 +35,10 @@ import TestSupport
         for (bytes, hex) in answers {
             #expect(try Self.incremental(bytes, pieces: 4096) == hexBytes(hex))
             #expect(try Self.fileDigest(try temp.write("file", bytes)) == hexBytes(hex))
+            // The source's form: SequentialFileWriter, whole leaves hashed on its helper thread.
+            var writer = try SequentialFileWriter(creating: temp.path + "/written")
+            try writer.append(bytes)
+            #expect(try writer.finish() == hexBytes(hex))
         }
     }
 
@@ -77,6 +81,22 @@ import TestSupport
         let swapped = Array(distinct[leaf..<(2 * leaf)] + distinct[0..<leaf] + distinct[(2 * leaf)...])
         #expect(try Self.fileDigest(try temp.write("file", swapped))
                     != (try Self.fileDigest(try temp.write("file", distinct))))
+    }
+
+    /// A leaf hashed elsewhere is appended where a leaf ends, and nowhere else.
+    @Test func aLeafDigestIsAppendedOnlyWhereALeafEnds() throws {
+        let leaf = Array(Self.pattern[0..<TreeDigest.leafSize])
+        var tree = try TreeDigest()
+        try tree.append(leafDigest: try withBytes(leaf) { (raw) throws(LoBotError) in
+            try TreeDigest.leafDigest(raw.baseAddress!, count: raw.count)
+        })
+        try tree.update(Array(Self.pattern[TreeDigest.leafSize...]))
+        #expect(try tree.finish() == (try Self.incremental(Self.pattern, pieces: 1 << 20)))
+        var split = try TreeDigest()
+        try split.update([1])
+        #expect(throws: LoBotError.invalidArgument("a leaf's digest appended in the middle of a leaf")) {
+            try split.append(leafDigest: [UInt8](repeating: 0, count: 32))
+        }
     }
 
     @Test func aMissingFileIsAnError() throws {

@@ -25,14 +25,12 @@ public enum StreamCipher {
     static let frameOverhead = 4 + AESGCM.tagLength
 
     /// Streams `input` (read until end) to `output`, encrypted under `key` as the stream called
-    /// `name`; returns the tree digest of the whole encrypted stream (TreeDigest: what the receiver
-    /// measures at step 12). The caller finishes `output`.
-    public static func seal(input: Int32, output: inout SequentialFileWriter, key: [UInt8], name: String) throws(LoBotError) -> [UInt8] {
+    /// `name`. The caller finishes `output`, which gives the tree digest of the whole encrypted
+    /// stream (TreeDigest: what the receiver measures at step 12).
+    public static func seal(input: Int32, output: inout SequentialFileWriter, key: [UInt8], name: String) throws(LoBotError) {
         let header = magic + [version] + (try SecureRandom.bytes(8))
         let labels = try ChunkLabels(header: header, name: name)
         let cipher = try AESGCM.ChunkCipher(key: key, encrypt: true)
-        var streamHash = try TreeDigest()
-        try streamHash.update(header)
         try output.append(header)
         // Two frames: the chunk being sealed, and the next one read ahead to learn whether this
         // one is the last. Both hold plaintext until sealed, so both are wiped.
@@ -50,10 +48,7 @@ public enum StreamCipher {
             try cipher.seal(&frame, start: 4, count: count, nonce: labels.nonce(index), aad: labels.additionalData(index, final: final))
             putBigEndian(UInt32(count), into: &frame)
             let frameSize = count + frameOverhead
-            try withBytes(frame) { (raw) throws(LoBotError) in
-                try streamHash.update(raw.baseAddress!, count: frameSize)
-                try output.append(raw.baseAddress!, count: frameSize)
-            }
+            try withBytes(frame) { (raw) throws(LoBotError) in try output.append(raw.baseAddress!, count: frameSize) }
             Progress.advance(count)
             if final { break }
             guard index < UInt32.max else { throw .invalidArgument("stream longer than 4 PiB") }
@@ -61,7 +56,6 @@ public enum StreamCipher {
             swap(&frame, &next)
             count = following
         }
-        return try streamHash.finish()
     }
 
     /// Reads the encrypted stream called `name` from `input` and writes the plaintext to `output`

@@ -15,9 +15,9 @@ public enum StreamFiles {
         var result: PackageFile? = nil
         try replace(outputPath) { (temporary) throws(LoBotError) in
             var output = try SequentialFileWriter(creating: temporary)
-            let stream = try StreamCipher.seal(input: input, output: &output, key: key, name: name)
-            try output.finish()
-            result = PackageFile(name: name, size: UInt64(output.size), sha256: stream)
+            try StreamCipher.seal(input: input, output: &output, key: key, name: name)
+            let digest = try output.finish()
+            result = PackageFile(name: name, size: UInt64(output.size), sha256: digest)
         }
         return result!
     }

@@ -3,7 +3,7 @@
 // before the source releases K, and with one SHA-256 over the file that pass ran on one core
 // (0.28 s for a 423 MiB state, the largest part of what the protocol adds to the downtime);
 // the leaves of a tree hash on two cores at once. The source computes the same digest as it seals
-// (StreamCipher.seal), in the one pass it makes. A changed, added or removed byte changes a
+// (SequentialFileWriter, each full leaf on a second thread while the next one is sealed). A changed, added or removed byte changes a
 // leaf's digest or the size, so the root proves what one SHA-256 over the file proved, as long
 // as SHA-256 resists collisions: the leaves are fixed (1 MiB, the last one shorter) and the size
 // closes the list, so no two files share a list of leaves.
@@ -44,8 +44,25 @@ public struct TreeDigest: ~Copyable {
         try withBytes(bytes) { (raw) throws(LoBotError) in try update(raw.baseAddress!, count: bytes.count) }
     }
 
-    /// The root over every byte appended.
-    public consuming func finish() throws(LoBotError) -> [UInt8] {
+    /// Appends a whole leaf hashed elsewhere (`leafDigest`, on SequentialFileWriter's helper
+    /// thread): only where a leaf ends, never after a shorter one.
+    public mutating func append(leafDigest digest: [UInt8]) throws(LoBotError) {
+        guard filled == 0, size % UInt64(Self.leafSize) == 0, digest.count == 32 else {
+            throw .invalidArgument("a leaf's digest appended in the middle of a leaf")
+        }
+        try root.update(digest)
+        size += UInt64(Self.leafSize)
+    }
+
+    /// The SHA-256 of one leaf.
+    public static func leafDigest(_ pointer: UnsafeRawPointer, count: Int) throws(LoBotError) -> [UInt8] {
+        let hasher = try Hasher(.sha256)
+        try hasher.update(pointer, count: count)
+        return try hasher.finish()
+    }
+
+    /// The root over every byte appended (once).
+    public mutating func finish() throws(LoBotError) -> [UInt8] {
         if filled > 0 { try closeLeaf() }
         try root.update(Self.sizeBytes(size))
         return try root.finish()
@@ -119,9 +136,7 @@ struct LeafWork {
                 let offset = UInt64(index) * UInt64(TreeDigest.leafSize)
                 let count = Int(min(UInt64(TreeDigest.leafSize), size - offset))
                 try readFully(buffer, count: count, at: offset)
-                let hasher = try Hasher(.sha256)
-                try hasher.update(UnsafeRawPointer(buffer), count: count)
-                let digest = try hasher.finish()
+                let digest = try TreeDigest.leafDigest(UnsafeRawPointer(buffer), count: count)
                 for (position, byte) in digest.enumerated() { digests[index * 32 + position] = byte }
                 // This thread's leaf and the other's beside it: the whole file by the end.
                 if reportsProgress { Progress.advance(Int(min(UInt64(2 * TreeDigest.leafSize), size - offset))) }

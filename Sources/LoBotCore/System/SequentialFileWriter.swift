@@ -11,14 +11,18 @@
 // appended. Where the file system refuses O_DIRECT, or AIO is not there, the file is written
 // synchronously, through the page cache if need be, its writeback started as it goes, so its
 // closing fsync has little left to do.
+// The writer also measures what it writes (TreeDigest, what the receiver measures at step 12):
+// each full half is one leaf of the tree, hashed on a helper thread while this one seals into
+// the other half, so the sealing's SHA-256 pass runs beside its AES-GCM pass instead of after it.
 import CLibC
 
 public struct SequentialFileWriter: ~Copyable {
     /// The block size offsets and counts are aligned to: the largest logical block size of a disk
     /// Linux drives (4Kn), so a multiple of every smaller one.
     static let alignment = 4096
-    /// Bytes gathered in each half of the buffer before they are written: one chunk of a sealed stream.
-    static let bufferSize = 1 << 20
+    /// Bytes gathered in each half of the buffer before they are written: one leaf of the tree
+    /// digest, about one chunk of a sealed stream.
+    static let bufferSize = TreeDigest.leafSize
     /// How far ahead of the writes the file is extended.
     static let allocationStep: Int64 = 64 << 20
     /// How much written through the page cache before its writeback is started.
@@ -44,11 +48,20 @@ public struct SequentialFileWriter: ~Copyable {
     var direct: Bool
     /// The bytes written around the page cache: every whole block, where O_DIRECT works.
     public private(set) var writtenDirect: Int64 = 0
+    /// The tree digest of the bytes appended, but for the leaf the helper may be hashing.
+    var tree: TreeDigest
+    /// The thread that hashes full halves, nil where none could be made (they are hashed here).
+    let helper: UnsafeMutablePointer<lobot_helper>?
+    /// The helper's job: the half it hashes, and the leaf digest or failure it leaves.
+    let leafJob: UnsafeMutablePointer<LeafJob>
+    /// Whether the helper has a job this thread has not yet waited for.
+    var hashing = false
 
     /// Opens `path`, new or truncated, mode `permissions`, around the page cache where its file
     /// system allows.
     public init(creating path: String, permissions: UInt32 = 0o600) throws(LoBotError) {
         let staging = try AlignedBuffer(count: 2 * Self.bufferSize, alignment: Self.alignment)
+        let tree = try TreeDigest()
         var opened = lobot_open(path, O_WRONLY | O_CREAT | O_TRUNC | LOBOT_O_DIRECT, permissions)
         let direct = opened >= 0
         if opened < 0 {
@@ -60,6 +73,16 @@ public struct SequentialFileWriter: ~Copyable {
             let state = UnsafeMutablePointer<lobot_aio>.allocate(capacity: 1)
             if lobot_aio_setup(state) == 0 { aio = state } else { state.deallocate() }
         }
+        let helper = UnsafeMutablePointer<lobot_helper>.allocate(capacity: 1)
+        let started = lobot_helper_start(helper) { raw in
+            raw!.assumingMemoryBound(to: LeafJob.self).pointee.run()
+            return nil
+        } == 0
+        if !started { helper.deallocate() }
+        leafJob = UnsafeMutablePointer<LeafJob>.allocate(capacity: 1)
+        leafJob.initialize(to: LeafJob())
+        self.helper = started ? helper : nil
+        self.tree = tree
         buffer = staging
         fd = opened
         self.aio = aio
@@ -67,8 +90,16 @@ public struct SequentialFileWriter: ~Copyable {
         self.path = path
     }
 
-    /// Waits for a write in flight (io_destroy), then closes the file.
+    /// Waits for the leaf being hashed and ends the helper, waits for a write in flight
+    /// (io_destroy), then closes the file.
     deinit {
+        if let helper {
+            if hashing { lobot_helper_wait(helper) }
+            lobot_helper_stop(helper)
+            helper.deallocate()
+        }
+        leafJob.deinitialize(count: 1)
+        leafJob.deallocate()
         if let aio {
             lobot_aio_destroy(aio)
             aio.deallocate()
@@ -84,7 +115,10 @@ public struct SequentialFileWriter: ~Copyable {
             (current + filled).copyMemory(from: bytes + offset, byteCount: n)
             filled += n
             offset += n
-            if filled == Self.bufferSize { try writeBlocks() }
+            if filled == Self.bufferSize {
+                try measureFullHalf()
+                try writeBlocks()
+            }
         }
     }
 
@@ -93,8 +127,11 @@ public struct SequentialFileWriter: ~Copyable {
     }
 
     /// Writes what is left (the part block through the page cache), cuts the file to the bytes
-    /// appended, then fsync(2).
-    public mutating func finish() throws(LoBotError) {
+    /// appended, then fsync(2); returns the tree digest of the bytes appended.
+    @discardableResult
+    public mutating func finish() throws(LoBotError) -> [UInt8] {
+        try awaitLeaf()
+        if filled > 0 { try tree.update(UnsafeRawPointer(current), count: filled) }
         try writeBlocks()
         try awaitPending()
         if filled > 0 {
@@ -107,6 +144,29 @@ public struct SequentialFileWriter: ~Copyable {
             _ = try retryingSystemCall("cannot truncate", path: path) { ftruncate(fd, off_t(written)) }
         }
         _ = try retryingSystemCall("cannot fsync", path: path) { fsync(fd) }
+        return try tree.finish()
+    }
+
+    /// The half just filled is a whole leaf: handed to the helper, once it is done with the
+    /// other half (which this thread fills next), or hashed here where there is no helper.
+    mutating func measureFullHalf() throws(LoBotError) {
+        try awaitLeaf()
+        guard let helper else {
+            try tree.update(UnsafeRawPointer(current), count: Self.bufferSize)
+            return
+        }
+        leafJob.pointee = LeafJob(leaf: UnsafeRawPointer(current))
+        lobot_helper_post(helper, UnsafeMutableRawPointer(leafJob))
+        hashing = true
+    }
+
+    /// Waits for the helper's leaf, if it has one, and appends its digest.
+    mutating func awaitLeaf() throws(LoBotError) {
+        guard hashing, let helper else { return }
+        lobot_helper_wait(helper)
+        hashing = false
+        if let failure = leafJob.pointee.failure { throw failure }
+        try tree.append(leafDigest: leafJob.pointee.digest)
     }
 
     /// The file's size so far, what was appended.
@@ -141,6 +201,8 @@ public struct SequentialFileWriter: ~Copyable {
             }
         }
         try writeNow(current, count: blocks, at: written)
+        // This half is filled again next: the helper must be done with it.
+        try awaitLeaf()
         if rest > 0 { current.copyMemory(from: current + blocks, byteCount: rest) }
         written += Int64(blocks)
         filled = rest
@@ -192,5 +254,20 @@ public struct SequentialFileWriter: ~Copyable {
     mutating func throughPageCache() throws(LoBotError) {
         _ = try retryingSystemCall("cannot clear O_DIRECT on", path: path) { lobot_clear_direct(fd) }
         direct = false
+    }
+}
+
+/// One leaf for the helper thread: it hashes the MiB at `leaf` and leaves the digest, or why not.
+struct LeafJob {
+    var leaf: UnsafeRawPointer? = nil
+    var digest: [UInt8] = []
+    var failure: LoBotError? = nil
+
+    mutating func run() {
+        do throws(LoBotError) {
+            digest = try TreeDigest.leafDigest(leaf!, count: TreeDigest.leafSize)
+        } catch {
+            failure = error
+        }
     }
 }
