@@ -39,7 +39,7 @@ struct MigrationSuite {
 
     /// What every run of one size measured, to be reported as medians with their spread.
     struct Runs {
-        var wall = Samples(), cpu = Samples(), downtime = Samples(), carried = Samples()
+        var wall = Samples(), cpu = Samples(), downtime = Samples(), stepsDowntime = Samples(), carried = Samples()
         var baseWall = Samples(), baseCPU = Samples(), baseDowntime = Samples(), baseCopy = Samples()
         var baseSave = Samples(), baseRestore = Samples()
         var moved = Samples(), baseBytes = Samples()
@@ -60,9 +60,12 @@ struct MigrationSuite {
             results.record("\(label): wall time, LSM vs insecure", wall, scale: 1, "s", baseline: baseWall,
                            note: "\(runs); LSM 13a with every message and file copied; insecure: a twin with swtpm as its TPM: QMP save, cp, new swtpm, -incoming")
             results.record("\(label): downtime, LSM vs insecure", downtime, scale: 1, "s", baseline: baseDowntime,
-                           note: "the aDom not running, without the courier's copies: LSM from the start of send (its checks come before "
-                               + "QMP stop, so an upper bound) to the end of launch (cont, then its journal and message), every step "
-                               + "between included; insecure: QMP stop to cont, without cp")
+                           note: "the aDom not running, without the courier's copies: LSM from QMP stop (the start of send's phase "
+                               + "sealing its memory state) to cont (the end of launch's phase restoring it), as lobot timed them on "
+                               + "the monotonic clock, every step between included; insecure: QMP stop to cont, without cp")
+            results.record("\(label): downtime, whole steps, LSM vs insecure", stepsDowntime, scale: 1, "s", baseline: baseDowntime,
+                           note: "an upper bound of the row above: from the start of send (its checks before QMP stop included) "
+                               + "to the end of launch (its journal and message after cont included), without the courier's copies")
             results.record("\(label): CPU time, LSM's processes vs the insecure one's", cpu, scale: 1, "s", baseline: baseCPU,
                            note: "LSM: lobot and lobot-factory steps; insecure: cp; both with the qemu launcher process they wait for "
                                + "until it daemonizes (the running qemus on neither side)")
@@ -97,6 +100,10 @@ struct MigrationSuite {
         let carryingBefore = world.secondsCarrying
         var timings: [String] = []
         var stepSeconds: [(name: String, seconds: Double)] = []
+        let carryingIntervalsBefore = world.carryingIntervals.count
+        // QMP stop comes early in send's phase sealing the memory state, cont at the end of
+        // launch's phase restoring it: when each began and ended, on the monotonic clock.
+        var stopped: Double? = nil, running: Double? = nil
         let timed = try Self.timedLSM(world, run)
         for step in timed.steps {
             let result = step.result
@@ -106,6 +113,8 @@ struct MigrationSuite {
             runs.add(part: "step \(step.name), CPU", note: "user + system time of the step's process and what it waits for", result.cpuSeconds)
             for phase in Self.phases(result.stderr) {
                 let name = "\(step.name), phase \(phase.name.replacingOccurrences(of: domain, with: "the aDom"))"
+                if name == "send, phase sealing the aDom's memory state" { stopped = phase.start }
+                if name == "launch, phase restoring the aDom's memory state" { running = phase.start + phase.milliseconds / 1000 }
                 runs.add(part: name, note: "as lobot timed it (LOBOT_PHASE_TIMES)", phase.milliseconds / 1000)
                 runs.add(part: name + ", CPU", note: "user + system time of lobot and its waited-for children in the phase (LOBOT_PHASE_TIMES)",
                          phase.cpuMilliseconds / 1000)
@@ -122,7 +131,13 @@ struct MigrationSuite {
         // one to the other, the factory's between them included, without the courier's copies.
         let first = stepSeconds.firstIndex { $0.name == "send" } ?? 0
         let last = stepSeconds.lastIndex { $0.name == "launch" } ?? stepSeconds.count - 1
-        runs.downtime.add(stepSeconds[first...last].reduce(0) { $0 + $1.seconds })
+        runs.stepsDowntime.add(stepSeconds[first...last].reduce(0) { $0 + $1.seconds })
+        // From QMP stop to cont, without the courier's copies that fell between them.
+        guard let stopped, let running else { throw BenchError(description: "send or launch did not time its memory state's phase") }
+        let copying = world.carryingIntervals[carryingIntervalsBefore...].reduce(0.0) { sum, copy in
+            sum + max(0, min(copy.end, running) - max(copy.start, stopped))
+        }
+        runs.downtime.add(running - stopped - copying)
         runs.wall.add(wall)
         runs.cpu.add(cpu)
         runs.carried.add(carried)
@@ -178,15 +193,17 @@ struct MigrationSuite {
         var downtime: Double { save + restore }
     }
 
-    /// The `lobot: phase NAME: N ms, CPU M ms` lines a lobot step printed.
-    static func phases(_ stderr: String) -> [(name: String, milliseconds: Double, cpuMilliseconds: Double)] {
+    /// The `lobot: phase NAME: N ms, CPU M ms, at T ms` lines a lobot step printed (T: the
+    /// phase's start on CLOCK_MONOTONIC, here in seconds).
+    static func phases(_ stderr: String) -> [(name: String, milliseconds: Double, cpuMilliseconds: Double, start: Double)] {
         stderr.split(separator: "\n").compactMap { line in
             let prefix = "lobot: phase "
-            guard line.hasPrefix(prefix), let cpu = line.range(of: " ms, CPU "), line.hasSuffix(" ms"),
-                  let colon = line[..<cpu.lowerBound].lastIndex(of: ":"),
+            guard line.hasPrefix(prefix), let cpu = line.range(of: " ms, CPU "), let at = line.range(of: " ms, at "),
+                  line.hasSuffix(" ms"), let colon = line[..<cpu.lowerBound].lastIndex(of: ":"),
                   let wall = Double(line[line.index(after: colon)..<cpu.lowerBound].trimmingCharacters(in: .whitespaces)),
-                  let used = Double(line[cpu.upperBound...].dropLast(3)) else { return nil }
-            return (String(line[line.index(line.startIndex, offsetBy: prefix.count)..<colon]), wall, used)
+                  let used = Double(line[cpu.upperBound..<at.lowerBound]),
+                  let start = Double(line[at.upperBound...].dropLast(3)) else { return nil }
+            return (String(line[line.index(line.startIndex, offsetBy: prefix.count)..<colon]), wall, used, start / 1000)
         }
     }
 

@@ -4,8 +4,10 @@
 // when the step succeeds, one summary line on stdout, terminal or not. --quiet silences both.
 // The core reports the bytes (LoBotCore's Progress); this file only counts and prints them.
 // With LOBOT_PHASE_TIMES set (the bench sets it), each phase's duration goes to stderr as
-// `phase NAME: N ms, CPU M ms` (M: this process's and its waited-for children's user and system
-// time), --quiet or not: where a step's time and CPU go, phase by phase.
+// `phase NAME: N ms, CPU M ms, at T ms` (M: this process's and its waited-for children's user and
+// system time; T: when the phase began, on CLOCK_MONOTONIC), --quiet or not: where a step's time
+// and CPU go, phase by phase, and when (the bench times the aDom's downtime from QMP stop, in
+// send's sealing phase, to cont, at the end of launch's restoring phase).
 import LoBotCore
 
 enum StepProgress {
@@ -51,7 +53,8 @@ enum StepProgress {
     /// The transfer of the current phase is over: what the core reports next is not counted.
     static func endPhase() {
         if !phaseName.isEmpty, Environment.value("LOBOT_PHASE_TIMES") != nil {
-            Console.error("phase \(phaseName): \(monotonicMilliseconds() - phaseStarted) ms, CPU \(cpuMilliseconds() - phaseCPUStarted) ms")
+            Console.error("phase \(phaseName): \(monotonicMilliseconds() - phaseStarted) ms, CPU \(cpuMilliseconds() - phaseCPUStarted) ms, "
+                + "at \(phaseStarted) ms")
         }
         phaseName = ""
     }
