@@ -3,10 +3,11 @@
 // before the source releases K, and with one SHA-256 over the file that pass ran on one core
 // (0.28 s for a 423 MiB state, the largest part of what the protocol adds to the downtime);
 // the leaves of a tree hash on two cores at once. The source computes the same digest as it seals
-// (SequentialFileWriter, each full leaf on a second thread while the next one is sealed). A changed, added or removed byte changes a
-// leaf's digest or the size, so the root proves what one SHA-256 over the file proved, as long
-// as SHA-256 resists collisions: the leaves are fixed (1 MiB, the last one shorter) and the size
-// closes the list, so no two files share a list of leaves.
+// (SequentialFileWriter: each full leaf on a helper thread while the next one is sealed). A
+// changed, added or removed byte changes a leaf's digest or the size, so the root proves what
+// one SHA-256 over the file proved, as long as SHA-256 resists collisions: the leaves are fixed
+// (1 MiB, the last one shorter) and the size closes the list, so no two files share a list of
+// leaves.
 //
 //   tree digest = SHA-256( SHA-256(leaf 0) || ... || SHA-256(leaf n-1) || UINT64 size )
 //   leaf i = the file's bytes [i MiB, (i+1) MiB); n = ceil(size / 1 MiB); an empty file has none
