@@ -11,7 +11,9 @@
 // daemonized qemus (the guest running, saving into the FIFO, restoring) are counted on neither
 // side; peak RSS of each (measured under GNU time); and bytes moved. Where the time goes: each
 // step's wall time (the courier's copies taken out), each phase the agent times
-// (LOBOT_PHASE_TIMES), and the downtime -- the aDom not running -- on each side.
+// (LOBOT_PHASE_TIMES), and the downtime -- the aDom not running, QMP stop to cont -- on each side
+// (LSM's from the times lobot gives its phases, on the monotonic clock, less the courier's copies
+// between them).
 import Foundation
 import LoBotCore
 import TestSupport
