@@ -310,7 +310,7 @@ static inline char **lobot_environ(void) { return environ; }
 static inline unsigned long lobot_makedev(unsigned int major, unsigned int minor) { return makedev(major, minor); }
 
 /* Runs fn(helper) on a new thread and fn(own) on this one, and returns once both have returned:
-   the one way LoBot uses a second core (measuring a sealed aDom file at step 12, TreeDigest).
+   measuring a sealed aDom file at step 12 on two cores (TreeDigest.file).
    pthread_t is an integer on glibc and a pointer on musl, so Swift never sees it. Where no
    thread can be made, both run here, one after the other. */
 static inline void lobot_run_beside(void *(*fn)(void *), void *helper, void *own) {

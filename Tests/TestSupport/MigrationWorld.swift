@@ -45,11 +45,11 @@ public final class MigrationWorld: @unchecked Sendable {
     /// machines. The tests keep it; the bench turns it off: its steps are timed as a user's on
     /// their own machines run, without the namespace, `sh` and `mount` (about 4 ms a step here).
     public var hidesOtherPlatforms = true
-    /// The wall time the courier spent copying, in seconds (the bench takes it out of downtime).
-    public private(set) var secondsCarrying = 0.0
     /// When the courier copied, in seconds on CLOCK_MONOTONIC (the clock of lobot's phase times):
     /// the bench takes the copies that fell inside the aDom's downtime out of it.
     public private(set) var carryingIntervals: [(start: Double, end: Double)] = []
+    /// The wall time the courier spent copying, in seconds (the bench takes it out of steps' times).
+    public var secondsCarrying: Double { carryingIntervals.reduce(0) { $0 + $1.end - $1.start } }
 
     public init(names: [String] = ["SP", "DP"], tpm2: Set<String> = []) throws {
         factory = try FactoryUnderTest()
@@ -140,23 +140,12 @@ public final class MigrationWorld: @unchecked Sendable {
         return path
     }
 
-    /// CLOCK_MONOTONIC in seconds.
-    public static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
-
     /// The courier: copies `file` into `directory` with /bin/cp (as the bench's insecure migration
     /// copies its files); returns the copy.
     @discardableResult
     public func carry(_ file: String, to directory: String) throws -> String {
-        let started = Date()
-        let monotonicStart = Self.monotonicSeconds()
-        defer {
-            secondsCarrying += Date().timeIntervalSince(started)
-            carryingIntervals.append((monotonicStart, Self.monotonicSeconds()))
-        }
+        let started = monotonicSeconds()
+        defer { carryingIntervals.append((started, monotonicSeconds())) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let target = directory + "/" + (file as NSString).lastPathComponent
         if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }

@@ -1,13 +1,10 @@
 // Clocks and statistics for the benchmarks: monotonic wall time, child CPU time, medians,
 // quartiles and 99th percentiles, and a posix_spawn runner cheap enough to time short commands.
 import Foundation
+import TestSupport
 
 enum Clock {
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    static func now() -> Double { monotonicSeconds() }
 
     /// Seconds `body` takes.
     static func time(_ body: () throws -> Void) rethrows -> Double {

@@ -17,7 +17,8 @@ public enum DomainFiles {
     }
 
     /// The listed file `name` at `path`, measured as its source measured it: a sealed stream by
-    /// its tree digest (TreeDigest, as StreamCipher.seal computed it), kernel and initrd by SHA-256.
+    /// its tree digest (TreeDigest, as SequentialFileWriter computed it), kernel and initrd by
+    /// SHA-256.
     public static func measure(_ name: String, _ path: String) throws(LoBotError) -> PackageFile {
         guard isSealed(name) else { return try measureLocal(name, path) }
         let measured = try TreeDigest.file(path: path)
